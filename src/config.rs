@@ -1,0 +1,255 @@
+//! The site's `config.toml`: the clinic, its site, and settings for each stage.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::schema::{self, Format, Origin, Schema, fields_of};
+
+type Table = serde_json::Map<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+    pub default_image: Option<String>,
+    pub default_image_alt: Option<String>,
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default)]
+    pub clinic: Clinic,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub extra: Table,
+    // Settings owned by later stages (outreach, checks, publishing, deploys).
+    #[serde(default)]
+    pub networks: Table,
+    #[serde(default)]
+    pub social: Table,
+    #[serde(default)]
+    pub physicians: Table,
+    #[serde(default)]
+    pub check: Table,
+    #[serde(default)]
+    pub publish: Table,
+    #[serde(default)]
+    pub deploy: Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "clinic".into()
+}
+fn default_paginate_by() -> usize {
+    10
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_true() -> bool {
+    true
+}
+
+fn default_taxonomies() -> Vec<TaxonomyConfig> {
+    ["tags", "categories", "authors"]
+        .into_iter()
+        .map(|name| TaxonomyConfig {
+            name: name.into(),
+            paginate_by: None,
+            feeds: true,
+        })
+        .collect()
+}
+
+/// A taxonomy such as tags: list pages for each term, with feeds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    pub paginate_by: Option<usize>,
+    #[serde(default = "default_true")]
+    pub feeds: bool,
+}
+
+/// The practice itself: how patients and referring offices reach it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Clinic {
+    pub name: Option<String>,
+    pub specialty: Option<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<Address>,
+    #[serde(default)]
+    pub hours: Vec<String>,
+    pub booking_url: Option<String>,
+    pub referral_url: Option<String>,
+    pub liaison: Option<Liaison>,
+    pub disclaimer: Option<String>,
+    pub language_assistance: Option<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub npi: Vec<String>,
+    pub logo: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Address {
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+/// The person referring offices talk to.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Liaison {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MarkdownConfig {
+    #[serde(default = "default_highlight_theme")]
+    pub highlight_theme: String,
+    #[serde(default = "default_highlight_theme_dark")]
+    pub highlight_theme_dark: String,
+    #[serde(default = "default_true")]
+    pub smart_punctuation: bool,
+}
+
+fn default_highlight_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn default_highlight_theme_dark() -> String {
+    "base16-ocean.dark".into()
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_theme: default_highlight_theme(),
+            highlight_theme_dark: default_highlight_theme_dark(),
+            smart_punctuation: true,
+        }
+    }
+}
+
+impl Schema for Config {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<Config>()),
+            ["clinic"] => Some(fields_of::<Clinic>()),
+            ["clinic", "address"] => Some(fields_of::<Address>()),
+            ["clinic", "liaison"] => Some(fields_of::<Liaison>()),
+            ["markdown"] => Some(fields_of::<MarkdownConfig>()),
+            ["taxonomies"] => Some(fields_of::<TaxonomyConfig>()),
+            _ => None,
+        }
+    }
+}
+
+impl Config {
+    pub const FILE: &'static str = "config.toml";
+
+    /// Reads and checks `config.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new(Config::FILE);
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
+            let help = if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "run `rounds build` from the site folder, pass `--root DIR`, or create a site with `rounds init {}`",
+                    root.display()
+                )
+            } else {
+                "check the file's permissions and that it is UTF-8 text".into()
+            };
+            vec![Diagnostic::error("config/unreadable", format!("cannot read {}: {e}", root.join(file).display())).with_help(help)]
+        })?;
+        let origin = Origin { file, first_line: 1 };
+        let config = schema::parse::<Config>(Format::Toml, &text, origin)?;
+        let mut problems = Vec::new();
+        let base = config.base_url.trim();
+        if !(base.starts_with("http://") || base.starts_with("https://") || base.starts_with('/')) {
+            problems.push(
+                Diagnostic::error("config/base-url", format!("base_url `{base}` is not an absolute URL"))
+                    .in_file(file)
+                    .at_opt(line_of(&text, "base_url"))
+                    .with_help("write the address the site is published at, e.g. base_url = \"https://riversideheart.example\""),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for taxonomy in &config.taxonomies {
+            if slug::slugify(&taxonomy.name) != taxonomy.name || !seen.insert(&taxonomy.name) {
+                problems.push(
+                    Diagnostic::error("config/taxonomy", format!("taxonomy name `{}` must be unique, lowercase, letters, digits and dashes", taxonomy.name))
+                        .in_file(file)
+                        .at_opt(line_of(&text, "taxonomies"))
+                        .with_help("use names such as \"tags\", \"categories\", \"authors\""),
+                );
+            }
+        }
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    /// The base URL without a trailing slash; paths are appended to it.
+    pub fn base(&self) -> &str {
+        self.base_url.trim().trim_end_matches('/')
+    }
+
+    /// The absolute URL of a site path such as `/blog/post/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base(), path)
+    }
+
+    /// The clinic's display name, falling back to the site title.
+    pub fn clinic_name(&self) -> &str {
+        self.clinic.name.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// The position of the first line that sets `key`.
+pub fn line_of(text: &str, key: &str) -> Option<Position> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.trim_start().strip_prefix(key)?;
+        rest.trim_start().starts_with(['=', ':']).then_some(Position { line: i + 1, column: line.len() - line.trim_start().len() + 1 })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_a_minimal_config() {
+        let config: Config = toml::from_str("title = \"T\"\nbase_url = \"https://x.example/\"").unwrap();
+        assert_eq!(config.theme, "clinic");
+        assert_eq!(config.taxonomies.len(), 3);
+        assert_eq!(config.permalink("/blog/"), "https://x.example/blog/");
+    }
+
+    #[test]
+    fn unknown_clinic_key_is_suggested() {
+        let text = "title = \"T\"\nbase_url = \"https://x.example\"\n[clinic]\nphnoe = \"1\"\n";
+        let errors = schema::parse::<Config>(Format::Toml, text, Origin { file: Path::new("config.toml"), first_line: 1 }).unwrap_err();
+        assert_eq!(errors[0].position.unwrap().line, 4);
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `phone`?"));
+        assert_eq!(errors[0].rule, "config/unknown-key");
+    }
+}

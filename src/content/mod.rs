@@ -1,0 +1,72 @@
+//! The site's content: posts and the sections that hold them.
+
+pub mod date;
+pub mod front_matter;
+
+use std::path::PathBuf;
+
+pub use date::Date;
+pub use front_matter::{Audience, Kind, PostFrontMatter, SectionFrontMatter, SortBy};
+
+/// A markdown post: its header, its source and where it will be published.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// Path relative to the site root, e.g. `content/blog/bp.md`.
+    pub file: PathBuf,
+    /// The whole file, kept for error messages that quote it.
+    pub source: String,
+    /// Where the markdown body starts in `source`.
+    pub body_offset: usize,
+    pub front: PostFrontMatter,
+    /// Index of the section that holds it in `Site::sections`.
+    pub section: usize,
+    pub slug: String,
+    /// URL path, always with a leading and trailing slash: `/blog/bp/`.
+    pub path: String,
+    /// The name internal links use: `blog/bp.md` for `@/blog/bp.md`.
+    pub content_path: String,
+    pub date: Option<Date>,
+    /// Files that sit beside an `index.md` post and are published with it.
+    pub assets: Vec<PathBuf>,
+    pub lang: String,
+}
+
+impl Post {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    /// The date shown as "last updated": `updated`, else `date`.
+    pub fn updated(&self) -> Option<Date> {
+        self.front.updated.or(self.date)
+    }
+}
+
+/// A folder of posts, with an optional `_index.md` describing it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `content/blog/_index.md`, or the folder itself when it has no `_index.md`.
+    pub file: PathBuf,
+    pub source: String,
+    pub body_offset: usize,
+    pub front: SectionFrontMatter,
+    pub title: String,
+    /// URL path: `/` for the home section, `/blog/` for `content/blog/`.
+    pub path: String,
+    pub content_path: String,
+    pub parent: Option<usize>,
+    pub subsections: Vec<usize>,
+    /// Posts in display order.
+    pub posts: Vec<usize>,
+    pub lang: String,
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    pub fn is_home(&self) -> bool {
+        self.path == "/"
+    }
+}

@@ -1,0 +1,8 @@
+mod config;
+mod content;
+mod diagnostic;
+mod load;
+mod markdown;
+mod schema;
+mod theme;
+fn main() {}

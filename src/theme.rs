@@ -1,0 +1,183 @@
+//! Themes: the templates and static files a site is drawn with.
+//!
+//! Templates are layered: the built-in `clinic` theme, then the site's chosen
+//! theme from `themes/<name>/`, then the site's own `templates/`. A later layer
+//! replaces a template of the same name, so a site overrides one page at a time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Position};
+
+static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/clinic");
+
+/// The name of the theme compiled into the binary.
+pub const DEFAULT_THEME: &str = "clinic";
+
+/// Where a template or static file came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn(PathBuf),
+    File(PathBuf),
+}
+
+impl Origin {
+    /// A path to show users: site-relative for their files, `themes/clinic/…` for built-ins.
+    pub fn display_path(&self) -> PathBuf {
+        match self {
+            Origin::BuiltIn(p) => Path::new("themes").join(DEFAULT_THEME).join(p),
+            Origin::File(p) => p.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// A static file to publish: its bytes are read when written.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    BuiltIn(&'static [u8]),
+    File(PathBuf),
+}
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Template name (`post.html`, `partials/head.html`) to its text.
+    pub templates: BTreeMap<String, Template>,
+    /// Output path relative to the site root to its source.
+    pub static_files: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    /// Loads the layered templates and static files for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut theme = Theme::default();
+        theme.add_built_in(&BUILT_IN);
+        let theme_dir = Path::new("themes").join(name);
+        if root.join(&theme_dir).is_dir() {
+            theme.add_folder(root, &theme_dir.join("templates"), &theme_dir.join("static"))?;
+        } else if name != DEFAULT_THEME {
+            let known = available(root);
+            return Err(vec![
+                Diagnostic::error("config/theme", format!("theme `{name}` not found"))
+                    .in_file(crate::config::Config::FILE)
+                    .at_opt(theme_line(root))
+                    .with_help(format!(
+                        "put the theme in {}, or use one of: {}",
+                        theme_dir.display(),
+                        known.join(", ")
+                    )),
+            ]);
+        }
+        theme.add_folder(root, Path::new("templates"), Path::new("static"))?;
+        Ok(theme)
+    }
+
+    fn add_built_in(&mut self, dir: &'static Dir<'static>) {
+        for entry in dir.entries() {
+            if let Some(sub) = entry.as_dir() {
+                self.add_built_in(sub);
+            } else if let Some(file) = entry.as_file() {
+                let path = file.path();
+                if let Ok(rel) = path.strip_prefix("templates") {
+                    let text = String::from_utf8_lossy(file.contents()).into_owned();
+                    self.templates.insert(
+                        slash_path(rel),
+                        Template {
+                            text,
+                            origin: Origin::BuiltIn(path.to_path_buf()),
+                        },
+                    );
+                } else if let Ok(rel) = path.strip_prefix("static") {
+                    self.static_files
+                        .insert(slash_path(rel), StaticSource::BuiltIn(file.contents()));
+                }
+            }
+        }
+    }
+
+    fn add_folder(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<(), Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        for (rel, file) in files_under(root, templates) {
+            match std::fs::read(root.join(&file)) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        self.templates.insert(rel, Template { text, origin: Origin::File(file) });
+                    }
+                    Err(e) => problems.push(crate::load::not_utf8(&file, e.as_bytes(), e.utf8_error())),
+                },
+                Err(e) => problems.push(crate::load::unreadable(&file, &e)),
+            }
+        }
+        for (rel, file) in files_under(root, statics) {
+            self.static_files.insert(rel, StaticSource::File(root.join(file)));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+/// Files below `root/dir`, as (path relative to `dir` with `/`, path relative to `root`).
+fn files_under(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
+    if !root.join(dir).is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(root.join(dir))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !crate::load::is_hidden(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root.join(dir)).ok()?;
+            Some((slash_path(rel), dir.join(rel)))
+        })
+        .collect()
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn available(root: &Path) -> Vec<String> {
+    let mut names = vec![DEFAULT_THEME.to_string()];
+    if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
+        names.extend(
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned()),
+        );
+    }
+    names
+}
+
+fn theme_line(root: &Path) -> Option<Position> {
+    let text = std::fs::read_to_string(root.join(crate::config::Config::FILE)).ok()?;
+    crate::config::line_of(&text, "theme")
+}
+
+/// The built-in theme's files, for `rounds init --eject-theme`-style copies.
+pub fn built_in_files() -> Vec<(PathBuf, &'static [u8])> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
+        for entry in dir.entries() {
+            if let Some(sub) = entry.as_dir() {
+                walk(sub, out);
+            } else if let Some(file) = entry.as_file() {
+                out.push((file.path().to_path_buf(), file.contents()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&BUILT_IN, &mut out);
+    out
+}
