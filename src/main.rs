@@ -1,8 +1,24 @@
+//! Rounds: a static site generator for clinics and medical practices.
+
+mod build;
+mod cmd;
 mod config;
 mod content;
+mod derive;
 mod diagnostic;
 mod load;
 mod markdown;
+mod progress;
+mod render;
 mod schema;
 mod theme;
-fn main() {}
+mod write;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    cmd::run(cli)
+}

@@ -6,7 +6,7 @@ pub mod front_matter;
 use std::path::PathBuf;
 
 pub use date::Date;
-pub use front_matter::{Audience, Kind, PostFrontMatter, SectionFrontMatter, SortBy};
+pub use front_matter::{Audience, Kind, PostFrontMatter, SectionFrontMatter};
 
 /// A markdown post: its header, its source and where it will be published.
 #[derive(Debug, Clone)]

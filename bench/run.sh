@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Benchmark Rounds against Hugo on the same generated blog.
+#
+#   bench/run.sh [N...]        default: 1000 10000
+#
+# Environment:
+#   RUNS=3          timed runs per tool and size (after one untimed warm-up)
+#   SKIP_HUGO=1     do not run Hugo
+#   SKIP_ROUNDS=1   do not build or run Rounds
+#   NO_BUILD=1      do not run cargo build (use the existing binary)
+#   ROUNDS_BIN=...  the rounds binary (default: <target dir>/release/rounds)
+#   RUN_TIMEOUT=1800  seconds before one build is killed
+#   SEED=...        corpus seed (default: gen_corpus.py's)
+#
+# Writes everything under target/bench/: corpus-N/{rounds,hugo}, out-N-TOOL/,
+# logs/, raw.tsv (one line per timed run) and results.json (the summary).
+
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+OUT=$ROOT/target/bench
+LOGS=$OUT/logs
+RUNS=${RUNS:-3}
+RUN_TIMEOUT=${RUN_TIMEOUT:-1800}
+ROUNDS_BIN=${ROUNDS_BIN:-$TARGET_DIR/release/rounds}
+
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
+for n in "${SIZES[@]}"; do
+  case $n in ''|*[!0-9]*) echo "run.sh: N must be a positive integer, got '$n'" >&2; exit 2 ;; esac
+done
+
+mkdir -p "$OUT" "$LOGS"
+RAW=$OUT/raw.tsv
+STATUS=$OUT/status.tsv
+printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\n' >"$RAW"
+printf 'n\ttool\tstatus\tmessage\n' >"$STATUS"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
+  else return 1
+  fi
+}
+
+# ---------------------------------------------------------------- tools
+
+if [ ! -x /usr/bin/time ]; then
+  say "installing GNU time (/usr/bin/time)"
+  as_root apt-get install -y time >"$LOGS/apt-time.log" 2>&1 ||
+    { as_root apt-get update >>"$LOGS/apt-time.log" 2>&1 && as_root apt-get install -y time >>"$LOGS/apt-time.log" 2>&1; }
+  if [ ! -x /usr/bin/time ]; then
+    echo "run.sh: /usr/bin/time (GNU time) is required; see $LOGS/apt-time.log" >&2
+    exit 1
+  fi
+fi
+
+HUGO_OK=1
+HUGO_MSG=""
+if [ -n "${SKIP_HUGO:-}" ]; then
+  HUGO_OK=0; HUGO_MSG="skipped (SKIP_HUGO set)"
+elif ! command -v hugo >/dev/null 2>&1; then
+  say "hugo not found: installing with apt-get"
+  if ! { as_root apt-get install -y hugo >"$LOGS/apt-hugo.log" 2>&1 ||
+         { as_root apt-get update >>"$LOGS/apt-hugo.log" 2>&1 &&
+           as_root apt-get install -y hugo >>"$LOGS/apt-hugo.log" 2>&1; }; } ||
+     ! command -v hugo >/dev/null 2>&1; then
+    HUGO_OK=0; HUGO_MSG="hugo could not be installed (see $LOGS/apt-hugo.log); skipping Hugo"
+  fi
+fi
+if [ $HUGO_OK -eq 1 ]; then
+  HUGO_VERSION=$(hugo version 2>/dev/null | head -n1)
+  say "hugo: $HUGO_VERSION"
+else
+  HUGO_VERSION=""
+  say "$HUGO_MSG"
+fi
+
+ROUNDS_OK=1
+ROUNDS_MSG=""
+if [ -n "${SKIP_ROUNDS:-}" ]; then
+  ROUNDS_OK=0; ROUNDS_MSG="skipped (SKIP_ROUNDS set)"
+elif [ -z "${NO_BUILD:-}" ]; then
+  say "building rounds (release)"
+  if ! (cd "$BENCH_DIR" && cargo build --release --manifest-path ../Cargo.toml) >"$LOGS/cargo-build.log" 2>&1; then
+    ROUNDS_OK=0
+    ROUNDS_MSG="cargo build --release failed (see $LOGS/cargo-build.log)"
+    tail -n 20 "$LOGS/cargo-build.log" >&2
+  fi
+fi
+if [ $ROUNDS_OK -eq 1 ] && [ ! -x "$ROUNDS_BIN" ]; then
+  ROUNDS_OK=0; ROUNDS_MSG="no rounds binary at $ROUNDS_BIN"
+fi
+if [ $ROUNDS_OK -eq 1 ]; then
+  ROUNDS_VERSION=$("$ROUNDS_BIN" --version 2>/dev/null | head -n1)
+  say "rounds: $ROUNDS_BIN ${ROUNDS_VERSION:+($ROUNDS_VERSION)}"
+else
+  ROUNDS_VERSION=""
+  say "rounds: $ROUNDS_MSG"
+fi
+
+# ---------------------------------------------------------------- runs
+
+# tool_cmd TOOL SITE OUTDIR: prints nothing, sets CMD array.
+tool_cmd() {
+  case $1 in
+    rounds) CMD=("$ROUNDS_BIN" build --root "$2" --output "$3") ;;
+    hugo) CMD=(hugo --quiet --gc=false -s "$2" -d "$3") ;;
+  esac
+}
+
+# parse_time FILE: prints "wall_s rss_kib user_s sys_s" from `time -v` output.
+parse_time() {
+  awk -F': ' '
+    /Elapsed \(wall clock\) time/ {
+      n = split($NF, p, ":"); s = 0
+      for (i = 1; i <= n; i++) s = s * 60 + p[i]
+      wall = s
+    }
+    /Maximum resident set size/ { rss = $NF }
+    /User time \(seconds\)/ { user = $NF }
+    /System time \(seconds\)/ { sys = $NF }
+    END { printf "%s %s %s %s\n", wall, rss, user, sys }
+  ' "$1"
+}
+
+# run_once N TOOL LABEL: one build from a clean output dir. Returns non-zero
+# (with a reason in FAIL_MSG) when the tool fails or writes no index.html.
+run_once() {
+  local n=$1 tool=$2 label=$3
+  local site=$OUT/corpus-$n/$tool out=$OUT/out-$n-$tool
+  local log=$LOGS/$tool-$n-$label.log tfile=$LOGS/$tool-$n-$label.time
+  rm -rf "$out"
+  tool_cmd "$tool" "$site" "$out"
+  rm -f "$tfile"
+  # timeout outside time, so time's child (and its max RSS) is the tool itself.
+  timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$tfile" "${CMD[@]}" >"$log" 2>&1
+  RC=$?
+  WALL=0 RSS=0 USER_S=0 SYS_S=0
+  [ -s "$tfile" ] && read -r WALL RSS USER_S SYS_S < <(parse_time "$tfile")
+  WALL=${WALL:-0} RSS=${RSS:-0} USER_S=${USER_S:-0} SYS_S=${SYS_S:-0}
+  FILES=0; BYTES=0
+  if [ -d "$out" ]; then
+    FILES=$(find "$out" -type f | wc -l)
+    BYTES=$(du -sb "$out" | cut -f1)
+  fi
+  if [ "$RC" -eq 124 ]; then
+    FAIL_MSG="timed out after ${RUN_TIMEOUT}s"
+    return 1
+  fi
+  if [ "$RC" -ne 0 ]; then
+    FAIL_MSG="exit $RC: $(tail -n 5 "$log" | tr '\n\t' '  ' | cut -c1-400)"
+    return 1
+  fi
+  if [ ! -f "$out/index.html" ]; then
+    FAIL_MSG="exit 0 but wrote no $out/index.html ($FILES files)"
+    return 1
+  fi
+  return 0
+}
+
+for n in "${SIZES[@]}"; do
+  say "N=$n: generating corpus"
+  gen_args=("$n" "$OUT/corpus-$n")
+  [ -n "${SEED:-}" ] && gen_args+=(--seed "$SEED")
+  if ! python3 "$BENCH_DIR/gen_corpus.py" "${gen_args[@]}" >&2; then
+    echo "run.sh: corpus generation failed for N=$n" >&2
+    exit 1
+  fi
+
+  tools=()
+  if [ $ROUNDS_OK -eq 1 ]; then tools+=(rounds); else printf '%s\trounds\tskipped\t%s\n' "$n" "$ROUNDS_MSG" >>"$STATUS"; fi
+  if [ $HUGO_OK -eq 1 ]; then tools+=(hugo); else printf '%s\thugo\tskipped\t%s\n' "$n" "$HUGO_MSG" >>"$STATUS"; fi
+
+  # Warm-up: fills the page cache; a tool that fails here is not timed.
+  ok_tools=()
+  for tool in "${tools[@]}"; do
+    say "N=$n: $tool warm-up"
+    if run_once "$n" "$tool" warmup; then
+      ok_tools+=("$tool")
+      say "N=$n: $tool warm-up ${WALL}s, $((RSS / 1024)) MiB, $FILES files"
+    else
+      say "N=$n: $tool FAILED: $FAIL_MSG"
+      printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "$FAIL_MSG" >>"$STATUS"
+    fi
+  done
+
+  # Timed runs, the tools interleaved so drift on the machine hits both.
+  declare -A failed=()
+  for ((r = 1; r <= RUNS; r++)); do
+    for tool in "${ok_tools[@]}"; do
+      [ -n "${failed[$tool]:-}" ] && continue
+      if run_once "$n" "$tool" "run$r"; then
+        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s)"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" >>"$RAW"
+      else
+        say "N=$n: $tool run $r FAILED: $FAIL_MSG"
+        printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "run $r: $FAIL_MSG" >>"$STATUS"
+        failed[$tool]=1
+      fi
+    done
+  done
+  for tool in "${ok_tools[@]}"; do
+    [ -z "${failed[$tool]:-}" ] && printf '%s\t%s\tok\t\n' "$n" "$tool" >>"$STATUS"
+  done
+  unset failed
+done
+
+# ---------------------------------------------------------------- summary
+
+HUGO_VERSION=$HUGO_VERSION ROUNDS_VERSION=$ROUNDS_VERSION RUNS=$RUNS \
+python3 - "$RAW" "$STATUS" "$OUT/results.json" <<'PY'
+import csv, json, os, platform, statistics, sys, datetime
+
+raw_path, status_path, json_path = sys.argv[1:4]
+with open(raw_path) as f:
+    raw = list(csv.DictReader(f, delimiter="\t"))
+with open(status_path) as f:
+    status = list(csv.DictReader(f, delimiter="\t"))
+
+sizes = []
+for row in status + raw:
+    n = int(row["n"])
+    if n not in sizes:
+        sizes.append(n)
+
+results = []
+for n in sizes:
+    for tool in ("rounds", "hugo"):
+        runs = [r for r in raw if int(r["n"]) == n and r["tool"] == tool]
+        st = [s for s in status if int(s["n"]) == n and s["tool"] == tool]
+        failed = [s for s in st if s["status"] != "ok"]
+        entry = {"n": n, "tool": tool, "ok": bool(runs) and not failed,
+                 "status": failed[0]["status"] if failed else ("ok" if runs else "missing"),
+                 "message": failed[0]["message"] if failed else ""}
+        if runs:
+            wall = [float(r["wall_s"]) for r in runs]
+            rss = [int(r["max_rss_kib"]) for r in runs]
+            entry.update({
+                "runs": len(runs),
+                "wall_s": wall,
+                "max_rss_kib": rss,
+                "user_s": [float(r["user_s"]) for r in runs],
+                "sys_s": [float(r["sys_s"]) for r in runs],
+                "median_wall_s": statistics.median(wall),
+                "median_max_rss_mib": round(statistics.median(rss) / 1024, 1),
+                "median_cpu_s": round(statistics.median(
+                    float(r["user_s"]) + float(r["sys_s"]) for r in runs), 2),
+                "files": int(runs[-1]["files"]),
+                "bytes": int(runs[-1]["bytes"]),
+            })
+        results.append(entry)
+
+def find(n, tool):
+    return next(e for e in results if e["n"] == n and e["tool"] == tool)
+
+ratios = []
+for n in sizes:
+    r, h = find(n, "rounds"), find(n, "hugo")
+    if r["ok"] and h["ok"]:
+        ratios.append({
+            "n": n,
+            "wall": round(r["median_wall_s"] / h["median_wall_s"], 3) if h["median_wall_s"] else None,
+            "max_rss": round(r["median_max_rss_mib"] / h["median_max_rss_mib"], 3),
+            "cpu": round(r["median_cpu_s"] / h["median_cpu_s"], 3) if h["median_cpu_s"] else None,
+        })
+
+print()
+print(f"{'N':>7}  {'tool':<7} {'wall s':>8} {'RSS MiB':>8} {'CPU s':>7} {'files':>7}  note")
+for e in results:
+    if e.get("runs"):
+        note = "" if e["ok"] else f"{e['status']}: {e['message']}"
+        print(f"{e['n']:>7}  {e['tool']:<7} {e['median_wall_s']:>8.2f} {e['median_max_rss_mib']:>8.1f} "
+              f"{e['median_cpu_s']:>7.2f} {e['files']:>7}  {note}")
+    else:
+        print(f"{e['n']:>7}  {e['tool']:<7} {'-':>8} {'-':>8} {'-':>7} {'-':>7}  {e['status']}: {e['message']}")
+print("(medians of the timed runs; CPU = user + sys)")
+print()
+if ratios:
+    print(f"{'N':>7}  {'wall rounds/hugo':>17} {'RSS rounds/hugo':>16} {'CPU rounds/hugo':>16}")
+    for q in ratios:
+        print(f"{q['n']:>7}  {q['wall']:>17} {q['max_rss']:>16} {q['cpu']:>16}")
+else:
+    print("no ratios: Rounds and Hugo did not both succeed at any N")
+
+doc = {
+    "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+    "hugo_version": os.environ.get("HUGO_VERSION", ""),
+    "rounds_version": os.environ.get("ROUNDS_VERSION", ""),
+    "timed_runs": int(os.environ.get("RUNS", "3")),
+    "results": results,
+    "ratios_rounds_over_hugo": ratios,
+}
+with open(json_path, "w") as f:
+    json.dump(doc, f, indent=2)
+print(f"\nwrote {json_path}")
+PY

@@ -1,0 +1,90 @@
+//! The pipeline: load → render → derive → write, each stage a module.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, LoadOptions};
+use crate::progress::Progress;
+use crate::write::{self, output::Staging};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Where the site goes; relative paths are under `root`.
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a successful build did, for the summary line.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub posts: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    #[serde(serialize_with = "millis")]
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u128(d.as_millis())
+}
+
+/// Builds the site. Warnings come back either way; any error means the
+/// previous output was left untouched.
+pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>, Vec<Diagnostic>) {
+    let started = Instant::now();
+    let output = if options.output.is_absolute() { options.output.clone() } else { options.root.join(&options.output) };
+    if !write::output::is_safe_target(&options.root, &output) {
+        let problem = Diagnostic::error("output/unsafe", format!("refusing to replace {}: it holds the site's own files", output.display()))
+            .with_help("choose an output folder of its own, e.g. --output public");
+        return (Err(()), vec![problem]);
+    }
+    let load_options = LoadOptions { drafts: options.drafts, base_url: options.base_url.clone() };
+    let site = match load::load(&options.root, &load_options) {
+        Ok(site) => site,
+        Err(problems) => return (Err(()), problems),
+    };
+    let (bodies, mut problems) = crate::render::render(&site);
+    let (derived, derive_problems) = crate::derive::derive(&site, &bodies);
+    problems.extend(derive_problems);
+    if problems.iter().any(Diagnostic::is_error) {
+        return (Err(()), problems);
+    }
+    let staging = match Staging::new(&output) {
+        Ok(staging) => staging,
+        Err(e) => return (Err(()), vec![io_problem(&output, &e)]),
+    };
+    let written = match write::write(&site, &bodies, &derived, staging.path(), progress) {
+        Ok(written) => written,
+        Err(mut more) => {
+            problems.append(&mut more);
+            return (Err(()), problems);
+        }
+    };
+    if let Err(e) = staging.commit() {
+        problems.push(io_problem(&output, &e));
+        return (Err(()), problems);
+    }
+    let report = Report {
+        posts: site.posts.len(),
+        sections: site.sections.len(),
+        terms: derived.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        pages: written.pages,
+        files: written.files,
+        bytes: written.bytes,
+        elapsed: started.elapsed(),
+        output,
+    };
+    (Ok(report), problems)
+}
+
+fn io_problem(output: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output/write", format!("cannot replace {}: {error}", output.display()))
+        .with_help("check that the folder is writable and not open in another program")
+}

@@ -1,0 +1,67 @@
+//! `rounds build`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Format, SiteArgs, report, tally};
+use crate::build::{BuildOptions, build};
+use crate::progress::Progress;
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site (relative paths are under the site's folder)
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "public")]
+    pub output: PathBuf,
+    /// Publish at another address than config.toml's base_url (e.g. a preview)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include posts and sections marked `draft = true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(args: &BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        root: args.site.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
+    let progress = Progress::new(!args.site.quiet && args.site.format == Format::Human);
+    let (result, problems) = build(&options, &progress);
+    let failed = report(&args.site, &problems);
+    match args.site.format {
+        Format::Json => {
+            let out = json!({
+                "ok": result.is_ok(),
+                "report": result.as_ref().ok(),
+                "diagnostics": problems,
+            });
+            println!("{out}");
+        }
+        Format::Human => match &result {
+            Ok(report) => {
+                if !args.site.quiet {
+                    eprintln!(
+                        "Built {} posts, {} sections and {} terms into {} pages ({} files, {:.1} MB) in {} ms{}",
+                        report.posts,
+                        report.sections,
+                        report.terms,
+                        report.pages,
+                        report.files,
+                        report.bytes as f64 / 1e6,
+                        report.elapsed.as_millis(),
+                        if problems.is_empty() { String::new() } else { format!("; {}", tally(&problems)) },
+                    );
+                }
+            }
+            Err(()) => eprintln!("Build failed: {}; {} was left as it was", tally(&problems), args.output.display()),
+        },
+    }
+    if result.is_err() || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}

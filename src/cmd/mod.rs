@@ -1,0 +1,81 @@
+//! The command line: one module per command.
+
+mod build;
+mod init;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diagnostic::{self, Diagnostic};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rounds",
+    version,
+    about = "A static site generator for clinics: a trustworthy medical blog, and outreach for patients and referring physicians",
+    long_about = None,
+    after_help = "Start with `rounds init my-clinic`, then `rounds build --root my-clinic`.\nDocs: docs/content-model.md"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new clinic site that builds at once
+    Init(init::InitArgs),
+    /// Build the site into public/
+    Build(build::BuildArgs),
+}
+
+/// Options every command that reads a site shares.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// The site's folder (the one holding config.toml)
+    #[arg(long, short = 'r', value_name = "DIR", default_value = ".", global = true)]
+    pub root: PathBuf,
+    /// How to print results and problems
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    pub format: Format,
+    /// Print only problems
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::Build(args) => build::run(&args),
+    }
+}
+
+/// Prints diagnostics the way the user asked; returns true when any is an error.
+pub fn report(site: &SiteArgs, problems: &[Diagnostic]) -> bool {
+    if site.format == Format::Human && !problems.is_empty() {
+        let mut stderr = StandardStream::stderr(ColorChoice::Auto);
+        diagnostic::emit(&mut stderr, &site.root, problems);
+    }
+    problems.iter().any(Diagnostic::is_error)
+}
+
+/// "1 error, 2 warnings"
+pub fn tally(problems: &[Diagnostic]) -> String {
+    let (errors, warnings) = diagnostic::counts(problems);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems".into(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}

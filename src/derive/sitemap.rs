@@ -1,0 +1,52 @@
+//! `sitemap.xml`, split into a sitemap index past the protocol's 50,000 URLs.
+
+use pulldown_cmark_escape::escape_html;
+
+use crate::config::Config;
+use crate::content::Date;
+
+pub const MAX_URLS: usize = 50_000;
+
+pub struct Url {
+    pub path: String,
+    pub modified: Option<Date>,
+}
+
+/// Returns (output path, XML) for each sitemap file.
+pub fn sitemaps(config: &Config, urls: &[Url]) -> Vec<(String, String)> {
+    if urls.len() <= MAX_URLS {
+        return vec![("sitemap.xml".into(), urlset(config, urls))];
+    }
+    let mut files: Vec<(String, String)> = urls
+        .chunks(MAX_URLS)
+        .enumerate()
+        .map(|(i, chunk)| (format!("sitemap{}.xml", i + 1), urlset(config, chunk)))
+        .collect();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (name, _) in &files {
+        index.push_str("  <sitemap><loc>");
+        escape_html(&mut index, &config.permalink(&format!("/{name}"))).ok();
+        index.push_str("</loc></sitemap>\n");
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".into(), index));
+    files
+}
+
+fn urlset(config: &Config, urls: &[Url]) -> String {
+    let mut xml = String::with_capacity(urls.len() * 120 + 200);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for url in urls {
+        xml.push_str("  <url><loc>");
+        escape_html(&mut xml, &config.permalink(&url.path)).ok();
+        xml.push_str("</loc>");
+        if let Some(modified) = url.modified {
+            xml.push_str("<lastmod>");
+            xml.push_str(&modified.day().to_string());
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

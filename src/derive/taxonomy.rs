@@ -1,0 +1,95 @@
+//! Taxonomies: tags, categories and authors, grouped in one pass over the posts.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::config::TaxonomyConfig;
+use crate::content::Post;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Taxonomy {
+    pub name: String,
+    /// `/tags/`
+    pub path: String,
+    #[serde(skip)]
+    pub paginate_by: usize,
+    #[serde(skip)]
+    pub feeds: bool,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    /// As first written in front matter (or a doctor's name for `authors`).
+    pub name: String,
+    pub slug: String,
+    /// `/tags/blood-pressure/`
+    pub path: String,
+    /// Newest first.
+    #[serde(skip)]
+    pub posts: Vec<usize>,
+}
+
+/// The terms a post lists under a taxonomy; other taxonomies than the three
+/// built-in ones are read from `[extra]`, e.g. `extra.conditions = [...]`.
+pub fn values<'p>(post: &'p Post, taxonomy: &str) -> Vec<&'p str> {
+    let listed = match taxonomy {
+        "tags" => &post.front.tags,
+        "categories" => &post.front.categories,
+        "authors" => &post.front.authors,
+        _ => {
+            let extra = post.front.extra.get(taxonomy).and_then(|v| v.as_array());
+            return extra.into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        }
+    };
+    listed.iter().map(String::as_str).collect()
+}
+
+/// Builds every configured taxonomy. `by_date` is all posts, newest first,
+/// so each term's list comes out sorted without sorting it again.
+pub fn build(
+    configs: &[TaxonomyConfig],
+    default_paginate_by: usize,
+    posts: &[Post],
+    by_date: &[usize],
+    display_name: impl Fn(&str, &str) -> Option<String>,
+) -> Vec<Taxonomy> {
+    configs
+        .iter()
+        .map(|config| {
+            let mut index: HashMap<String, usize> = HashMap::new();
+            let mut terms: Vec<Term> = Vec::new();
+            for &i in by_date {
+                for value in values(&posts[i], &config.name) {
+                    let slug = slug::slugify(value);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let at = *index.entry(slug.clone()).or_insert_with(|| {
+                        terms.push(Term {
+                            name: display_name(&config.name, value).unwrap_or_else(|| value.to_string()),
+                            path: format!("/{}/{slug}/", config.name),
+                            slug,
+                            posts: Vec::new(),
+                        });
+                        terms.len() - 1
+                    });
+                    // A post that lists a term twice (or two spellings of it) appears once.
+                    if terms[at].posts.last() != Some(&i) {
+                        terms[at].posts.push(i);
+                    }
+                }
+            }
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+            Taxonomy {
+                name: config.name.clone(),
+                path: format!("/{}/", config.name),
+                paginate_by: config.paginate_by.unwrap_or(default_paginate_by),
+                feeds: config.feeds,
+                terms,
+            }
+        })
+        .collect()
+}

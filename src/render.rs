@@ -1,0 +1,128 @@
+//! Render: every post's and section's markdown to HTML, in parallel, once.
+//!
+//! Internal links need every post's permalink, and `#anchor` links need the
+//! target's headings, so anchors are checked after all bodies are rendered.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::load::Site;
+use crate::markdown::{self, Links, Rendered, Source};
+
+/// Rendered bodies, indexed like `Site::posts` and `Site::sections`.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    pub posts: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
+/// Renders all markdown; returns every problem found, not only the first.
+pub fn render(site: &Site) -> (Bodies, Vec<Diagnostic>) {
+    let permalinks = permalinks(site);
+    let links = Links { permalinks: &permalinks };
+    let options = markdown::options(site.config.markdown.smart_punctuation);
+    let root = site.root.as_path();
+
+    let posts: Vec<_> = site
+        .posts
+        .par_iter()
+        .map(|post| {
+            let source = Source {
+                file: &post.file,
+                text: &post.source,
+                body_offset: post.body_offset,
+                dir: folder_of(&post.file),
+                root,
+            };
+            markdown::render(&source, &links, options)
+        })
+        .collect();
+    let sections: Vec<_> = site
+        .sections
+        .par_iter()
+        .map(|section| {
+            if section.body().trim().is_empty() {
+                return (Rendered::default(), Vec::new());
+            }
+            let source = Source {
+                file: &section.file,
+                text: &section.source,
+                body_offset: section.body_offset,
+                dir: folder_of(&section.file),
+                root,
+            };
+            markdown::render(&source, &links, options)
+        })
+        .collect();
+
+    let mut problems = Vec::new();
+    let mut bodies = Bodies::default();
+    for (rendered, mut found) in posts {
+        problems.append(&mut found);
+        bodies.posts.push(rendered);
+    }
+    for (rendered, mut found) in sections {
+        problems.append(&mut found);
+        bodies.sections.push(rendered);
+    }
+    problems.extend(missing_anchors(site, &bodies));
+    (bodies, problems)
+}
+
+/// `blog/bp.md` → `https://clinic.example/blog/bp/`, for posts and sections.
+pub fn permalinks(site: &Site) -> HashMap<String, String> {
+    let posts = site.posts.iter().map(|p| (p.content_path.clone(), site.config.permalink(&p.path)));
+    let sections = site.sections.iter().map(|s| (s.content_path.clone(), site.config.permalink(&s.path)));
+    posts.chain(sections).collect()
+}
+
+fn folder_of(file: &Path) -> PathBuf {
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn missing_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let mut headings: HashMap<&str, &[String]> = HashMap::new();
+    for (post, body) in site.posts.iter().zip(&bodies.posts) {
+        headings.insert(&post.content_path, &body.heading_ids);
+    }
+    for (section, body) in site.sections.iter().zip(&bodies.sections) {
+        headings.insert(&section.content_path, &body.heading_ids);
+    }
+    let sources = site
+        .posts
+        .iter()
+        .map(|p| (&p.file, &p.source))
+        .zip(&bodies.posts)
+        .chain(site.sections.iter().map(|s| (&s.file, &s.source)).zip(&bodies.sections));
+    let mut problems = Vec::new();
+    for ((file, text), body) in sources {
+        if body.anchor_links.is_empty() {
+            continue;
+        }
+        let index = LineIndex::new(text);
+        for link in &body.anchor_links {
+            let ids = headings.get(link.target.as_str()).copied().unwrap_or_default();
+            if ids.iter().any(|id| *id == link.anchor) {
+                continue;
+            }
+            let help = match crate::diagnostic::suggest(&link.anchor, ids.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `#{near}`?"),
+                None if ids.is_empty() => format!("`{}` has no headings to link to", link.target),
+                None => format!("its headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+            };
+            problems.push(
+                Diagnostic::error(
+                    "link/missing-anchor",
+                    format!("link to `@/{}#{}`, but that post has no heading with this id", link.target, link.anchor),
+                )
+                .in_file(file.as_path())
+                .at(index.position(text, link.offset))
+                .with_help(help),
+            );
+        }
+    }
+    problems
+}

@@ -1,0 +1,364 @@
+//! Write: draw every page with its template and write the site, in parallel,
+//! into a staging folder that replaces the output only when all went well.
+
+pub mod output;
+pub mod templates;
+pub mod view;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::{Context, Tera};
+
+use crate::derive::{Derived, Page, PageKind, Pager, feed};
+use crate::diagnostic::Diagnostic;
+use crate::load::Site;
+use crate::progress::Progress;
+use crate::render::Bodies;
+use crate::theme::StaticSource;
+use view::Views;
+
+/// What a build wrote, for its summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Writes the whole site into `out`, which must exist and be empty.
+pub fn write(site: &Site, bodies: &Bodies, derived: &Derived, out: &Path, progress: &Progress) -> Result<Written, Vec<Diagnostic>> {
+    let permalinks = Arc::new(crate::render::permalinks(site));
+    let tera = templates::compile(&site.theme, permalinks, site.config.base().to_string())?;
+    let views = Views::new(site, derived);
+    // Each post is serialized once, then shared by its page and every list that shows it.
+    let summaries: Vec<Value> = (0..site.posts.len())
+        .into_par_iter()
+        .map(|i| serde_json::to_value(views.post(i, &bodies.posts[i])).unwrap_or(Value::Null))
+        .collect();
+    let base = base_context(site, derived);
+    let drawing = Drawing { site, bodies, derived, views: &views, summaries: &summaries, base: &base, tera: &tera };
+    let bytes = AtomicU64::new(0);
+
+    progress.start("Writing", (derived.pages.len() + derived.generated.len()) as u64);
+    let failures: Vec<(String, String)> = derived
+        .pages
+        .par_iter()
+        .filter_map(|page| {
+            let result = drawing.draw(page).and_then(|html| {
+                bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
+                put(out, &page.output, html.as_bytes()).map_err(|e| format!("cannot write {}: {e}", page.output))
+            });
+            progress.inc();
+            result.err().map(|message| (page.template.clone(), message))
+        })
+        .collect();
+    let mut problems = render_failures(site, failures, derived.pages.len());
+
+    let generated_problems: Vec<Diagnostic> = derived
+        .generated
+        .par_iter()
+        .filter_map(|file| {
+            bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+            progress.inc();
+            put(out, &file.output, &file.bytes).err().map(|e| write_error(&file.output, &e))
+        })
+        .collect();
+    problems.extend(generated_problems);
+    let (copied, copy_problems) = copy_files(site, out, &bytes);
+    problems.extend(copy_problems);
+    progress.finish();
+    if problems.is_empty() {
+        Ok(Written {
+            pages: derived.pages.len(),
+            files: derived.pages.len() + derived.generated.len() + copied,
+            bytes: bytes.into_inner(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+struct Drawing<'a> {
+    site: &'a Site,
+    bodies: &'a Bodies,
+    derived: &'a Derived,
+    views: &'a Views<'a>,
+    summaries: &'a [Value],
+    base: &'a Context,
+    tera: &'a Tera,
+}
+
+impl Drawing<'_> {
+    fn draw(&self, page: &Page) -> Result<String, String> {
+        let site = self.site;
+        let config = &site.config;
+        let mut context = self.base.clone();
+        context.insert("current_path", &page.path);
+        context.insert("current_url", &config.permalink(&page.path));
+        let mut lang = config.language.as_str();
+        let mut feed_path = "/".to_string();
+        match &page.kind {
+            PageKind::Post(i) => {
+                let post = &site.posts[*i];
+                let body = &self.bodies.posts[*i];
+                let (newer, older) = self.derived.neighbours[*i];
+                let mut value = self.summaries[*i].clone();
+                let extra = view::PostBody {
+                    content: &body.html,
+                    toc: &body.toc,
+                    newer: newer.map(|n| self.views.link(n)),
+                    older: older.map(|n| self.views.link(n)),
+                };
+                if let (Some(map), Ok(Value::Object(more))) = (value.as_object_mut(), serde_json::to_value(extra)) {
+                    map.extend(more);
+                }
+                context.insert("page", &value);
+                context.insert("related", &self.related(*i));
+                lang = &post.lang;
+                feed_path = site.sections[post.section].path.clone();
+            }
+            PageKind::Section { section, pager } => {
+                let s = &site.sections[*section];
+                context.insert("section", &self.section_view(*section));
+                context.insert("paginator", &self.paginator(pager, &s.posts));
+                if s.is_home() {
+                    let latest: Vec<&Value> = self.derived.by_date.iter().take(config.paginate_by.max(1)).map(|&i| &self.summaries[i]).collect();
+                    context.insert("latest", &latest);
+                }
+                lang = &s.lang;
+                if !s.posts.is_empty() {
+                    feed_path = s.path.clone();
+                }
+            }
+            PageKind::Taxonomy(t) => {
+                let taxonomy = &self.derived.taxonomies[*t];
+                context.insert("taxonomy", &self.taxonomy_view(*t));
+                if taxonomy.name == "authors" {
+                    let people: Vec<_> = taxonomy.terms.iter().map(|term| self.views.person(&term.slug)).collect();
+                    context.insert("people", &people);
+                }
+            }
+            PageKind::Term { taxonomy: t, term: n, pager } => {
+                let taxonomy = &self.derived.taxonomies[*t];
+                let term = &taxonomy.terms[*n];
+                context.insert("taxonomy", &json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path)}));
+                context.insert(
+                    "term",
+                    &json!({"name": term.name, "slug": term.slug, "permalink": config.permalink(&term.path), "count": term.posts.len()}),
+                );
+                if taxonomy.name == "authors" {
+                    context.insert("person", &self.views.person(&term.slug));
+                }
+                context.insert("paginator", &self.paginator(pager, &term.posts));
+                if taxonomy.feeds {
+                    feed_path = term.path.clone();
+                }
+            }
+            PageKind::NotFound | PageKind::Text => {}
+        }
+        context.insert("lang", lang);
+        context.insert(
+            "feed",
+            &json!({"rss": config.permalink(&format!("{feed_path}{}", feed::RSS)), "atom": config.permalink(&format!("{feed_path}{}", feed::ATOM))}),
+        );
+        self.tera.render(&page.template, &context).map_err(|e| templates::chain(&e))
+    }
+
+    fn paginator(&self, pager: &Pager, list: &[usize]) -> Value {
+        let config = &self.site.config;
+        let pages: Vec<&Value> = list[pager.range.clone()].iter().map(|&i| &self.summaries[i]).collect();
+        let link = |n: usize| config.permalink(&pager.path_of(n));
+        json!({
+            "pages": pages,
+            "number": pager.number,
+            "count": pager.count,
+            "total_pages": list.len(),
+            "first": link(1),
+            "last": link(pager.count),
+            "previous": (pager.number > 1).then(|| link(pager.number - 1)),
+            "next": (pager.number < pager.count).then(|| link(pager.number + 1)),
+        })
+    }
+
+    fn section_view(&self, index: usize) -> Value {
+        let site = self.site;
+        let config = &site.config;
+        let section = &site.sections[index];
+        let subsections: Vec<Value> = section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let sub = &site.sections[s];
+                json!({"title": sub.title, "description": sub.front.description, "permalink": config.permalink(&sub.path), "count": sub.posts.len()})
+            })
+            .collect();
+        json!({
+            "title": section.title,
+            "description": section.front.description,
+            "content": self.bodies.sections[index].html,
+            "permalink": config.permalink(&section.path),
+            "path": section.path,
+            "audience": section.front.audience,
+            "lang": section.lang,
+            "post_count": section.posts.len(),
+            "subsections": subsections,
+            "extra": section.front.extra,
+        })
+    }
+
+    fn taxonomy_view(&self, index: usize) -> Value {
+        let config = &self.site.config;
+        let taxonomy = &self.derived.taxonomies[index];
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "slug": t.slug, "permalink": config.permalink(&t.path), "count": t.posts.len()}))
+            .collect();
+        json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path), "terms": terms})
+    }
+
+    /// Up to three posts sharing the most tags with this one, newest first on ties.
+    fn related(&self, index: usize) -> Vec<&Value> {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for &(t, n) in &self.derived.post_terms[index] {
+            let taxonomy = &self.derived.taxonomies[t];
+            if taxonomy.name != "tags" {
+                continue;
+            }
+            // A tag on most of the site says little about relatedness; skip big ones.
+            let posts = &taxonomy.terms[n].posts;
+            for &other in posts.iter().take(200) {
+                if other != index {
+                    *shared.entry(other).or_default() += 1;
+                }
+            }
+        }
+        let posts = &self.site.posts;
+        let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| posts[b.0].date.cmp(&posts[a.0].date)).then_with(|| a.0.cmp(&b.0)));
+        ranked.into_iter().take(3).map(|(i, _)| &self.summaries[i]).collect()
+    }
+}
+
+/// What every page sees: the config, the clinic, data files and navigation.
+fn base_context(site: &Site, derived: &Derived) -> Context {
+    let config = &site.config;
+    let mut context = Context::new();
+    context.insert("config", config);
+    context.insert("clinic", &config.clinic);
+    context.insert("clinic_name", config.clinic_name());
+    context.insert("data", &site.data);
+    let home = site.home();
+    let mut nav: Vec<_> = home.subsections.iter().map(|&s| &site.sections[s]).filter(|s| !s.front.draft).collect();
+    nav.sort_by_key(|s| (s.front.weight.unwrap_or(i64::MAX), s.title.to_lowercase()));
+    let nav: Vec<Value> = nav
+        .iter()
+        .map(|s| json!({"title": s.title, "permalink": config.permalink(&s.path), "path": s.path, "audience": s.front.audience}))
+        .collect();
+    context.insert("nav", &nav);
+    let taxonomies: BTreeMap<&str, Value> = derived
+        .taxonomies
+        .iter()
+        .map(|t| (t.name.as_str(), json!({"name": t.name, "permalink": config.permalink(&t.path), "count": t.terms.len()})))
+        .collect();
+    context.insert("taxonomies", &taxonomies);
+    context.insert("syntax_css", &config.permalink(&format!("/{}", crate::derive::SYNTAX_CSS)));
+    context.insert("generator", &format!("Rounds {}", env!("CARGO_PKG_VERSION")));
+    context
+}
+
+fn put(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = out.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+fn write_error(rel: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output/write", format!("cannot write {rel}: {error}")).with_help("check free disk space and the output folder's permissions")
+}
+
+/// Template errors, once per distinct problem rather than once per page.
+fn render_failures(site: &Site, failures: Vec<(String, String)>, total: usize) -> Vec<Diagnostic> {
+    let mut grouped: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for failure in failures {
+        *grouped.entry(failure).or_default() += 1;
+    }
+    grouped
+        .into_iter()
+        .map(|((template, message), count)| {
+            let pages = if count == 1 { String::new() } else { format!(" ({count} of {total} pages)") };
+            let mut diagnostic = Diagnostic::error("template/render", format!("{message}{pages}"))
+                .with_help("check the variable names and filters used in this template; `{{ __tera_context }}` prints what a page can use");
+            diagnostic.file = site.theme.templates.get(&template).map(|t| t.origin.display_path());
+            if diagnostic.file.is_some() {
+                diagnostic.position = line_in_template(site, &template, &message);
+            }
+            diagnostic
+        })
+        .collect()
+}
+
+/// Finds the line using the variable a render error names, e.g. `page.titel`.
+fn line_in_template(site: &Site, template: &str, message: &str) -> Option<crate::diagnostic::Position> {
+    let start = message.find("Variable `")? + "Variable `".len();
+    let name = &message[start..];
+    let name = &name[..name.find('`')?];
+    let text = &site.theme.templates.get(template)?.text;
+    let offset = text.find(name)?;
+    Some(crate::diagnostic::position_of(text, offset))
+}
+
+/// Copies theme and site static files, files under content/ and post bundles.
+fn copy_files(site: &Site, out: &Path, bytes: &AtomicU64) -> (usize, Vec<Diagnostic>) {
+    let mut jobs: Vec<(String, Source)> = Vec::new();
+    for (rel, source) in &site.theme.static_files {
+        jobs.push((rel.clone(), Source::Static(source)));
+    }
+    for (file, rel) in &site.content_files {
+        jobs.push((rel.clone(), Source::File(file.clone())));
+    }
+    for post in &site.posts {
+        let Some(dir) = post.file.parent() else { continue };
+        for asset in &post.assets {
+            let rel = asset.strip_prefix(dir).unwrap_or(asset);
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            jobs.push((format!("{}{rel}", post.path.trim_start_matches('/')), Source::File(site.root.join(asset))));
+        }
+    }
+    let problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|(rel, source)| {
+            let result = match source {
+                Source::Static(StaticSource::BuiltIn(data)) => put(out, rel, data).map(|_| data.len() as u64),
+                Source::Static(StaticSource::File(path)) | Source::File(path) => copy(path, &out.join(rel)),
+            };
+            match result {
+                Ok(n) => {
+                    bytes.fetch_add(n, Ordering::Relaxed);
+                    None
+                }
+                Err(e) => Some(write_error(rel, &e)),
+            }
+        })
+        .collect();
+    (jobs.len(), problems)
+}
+
+enum Source<'a> {
+    Static(&'a StaticSource),
+    File(std::path::PathBuf),
+}
+
+fn copy(from: &Path, to: &Path) -> std::io::Result<u64> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::copy(from, to)
+}

@@ -1,0 +1,128 @@
+//! Templates: the theme's tera templates, checked and compiled once per build.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::theme::Theme;
+
+/// Compiles every template, reporting all syntax errors at once.
+pub fn compile(theme: &Theme, permalinks: Arc<HashMap<String, String>>, base: String) -> Result<Tera, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    for (name, template) in &theme.templates {
+        if let Err(error) = tera::Template::new(name, None, &template.text) {
+            problems.push(syntax_error(name, &template.origin.display_path(), &error));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape);
+    let sources = theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()));
+    if let Err(error) = tera.add_raw_templates(sources) {
+        // Parsing passed, so this is about how templates refer to each other.
+        let message = chain(&error);
+        let file = theme
+            .templates
+            .iter()
+            .find(|(name, _)| message.contains(&format!("'{name}'")))
+            .map(|(_, t)| t.origin.display_path());
+        let mut diagnostic = Diagnostic::error("template/error", message)
+            .with_help("check the names in `{% extends %}`, `{% include %}` and `{% import %}`");
+        diagnostic.file = file;
+        return Err(vec![diagnostic]);
+    }
+    tera.register_function("get_url", GetUrl { permalinks, base });
+    Ok(tera)
+}
+
+fn syntax_error(name: &str, file: &std::path::Path, error: &tera::Error) -> Diagnostic {
+    let message = chain(error);
+    // pest reports positions as ` --> line:column`.
+    let position = message.split("--> ").nth(1).and_then(|rest| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some(Position { line: line.trim().parse().ok()?, column: column.parse().ok()? })
+    });
+    let detail = message
+        .lines()
+        .filter(|l| l.trim_start().starts_with('=') || l.contains("expected"))
+        .map(|l| l.trim().trim_start_matches("= ").to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let detail = if detail.is_empty() { message.lines().next().unwrap_or_default().to_string() } else { detail };
+    Diagnostic::error("template/syntax", format!("template `{name}` does not parse: {detail}"))
+        .in_file(file)
+        .at_opt(position)
+        .with_help("fix the tag at this position; tera's syntax is described at https://keats.github.io/tera/docs/")
+}
+
+/// Escapes text for HTML text and quoted attributes. Tera's default also
+/// escapes `/`, which makes every URL in a page unreadable for no gain.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The error and its causes, joined: tera puts the useful part in a cause.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// `get_url(path="/about/")` or `get_url(path="@/blog/bp.md")`: an absolute URL.
+struct GetUrl {
+    permalinks: Arc<HashMap<String, String>>,
+    base: String,
+}
+
+impl tera::Function for GetUrl {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("get_url needs a `path` argument, e.g. get_url(path=\"/about/\")"))?;
+        if let Some(target) = path.strip_prefix("@/") {
+            let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
+            let url = self
+                .permalinks
+                .get(file)
+                .ok_or_else(|| tera::Error::msg(format!("get_url: no post or section at `@/{file}`")))?;
+            return Ok(Value::String(match anchor {
+                Some(anchor) => format!("{url}#{anchor}"),
+                None => url.clone(),
+            }));
+        }
+        if path.contains("://") {
+            return Ok(Value::String(path.to_string()));
+        }
+        Ok(Value::String(format!("{}/{}", self.base, path.trim_start_matches('/'))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}

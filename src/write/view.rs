@@ -1,0 +1,237 @@
+//! What templates see: posts, people and terms as plain serializable views.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::content::{Audience, Date, Kind, Post};
+use crate::derive::Derived;
+use crate::load::Site;
+use crate::markdown::{Heading, Rendered};
+
+/// A post as lists show it; the post page adds its content and contents table.
+#[derive(Debug, Serialize)]
+pub struct PostView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub permalink: String,
+    pub path: &'a str,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub last_reviewed: Option<Date>,
+    pub reviewed_by: Option<Person>,
+    pub authors: Vec<Person>,
+    pub taxonomies: serde_json::Map<String, Value>,
+    pub tags: Vec<TermLink>,
+    pub categories: Vec<TermLink>,
+    pub audience: Audience,
+    pub kind: Kind,
+    pub sources: Vec<SourceView<'a>>,
+    pub image: Option<ImageView>,
+    pub lang: &'a str,
+    pub summary: Option<&'a str>,
+    pub reading_minutes: usize,
+    pub word_count: usize,
+    pub section: LinkView<'a>,
+    pub physicians: Option<PhysiciansView<'a>>,
+    pub social: Option<&'a crate::content::front_matter::Social>,
+    pub extra: &'a serde_json::Map<String, Value>,
+}
+
+/// The parts only the post's own page needs.
+#[derive(Debug, Serialize)]
+pub struct PostBody<'a> {
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub newer: Option<LinkView<'a>>,
+    pub older: Option<LinkView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub permalink: String,
+}
+
+/// A doctor named in front matter, with their record from `data/doctors`.
+#[derive(Debug, Serialize)]
+pub struct Person {
+    pub key: String,
+    pub name: String,
+    /// Their page of posts, `/authors/<key>/`, when that taxonomy exists.
+    pub permalink: Option<String>,
+    pub known: bool,
+    #[serde(flatten)]
+    pub record: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub permalink: String,
+}
+
+/// A citation: `doi:`, `pmid:` and URLs become links.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    pub text: &'a str,
+    pub url: Option<String>,
+    /// `doi`, `pmid`, `url` or `text`.
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhysiciansView<'a> {
+    pub title: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    /// Tests from `data/services`, with their key.
+    pub tests: Vec<Value>,
+}
+
+pub fn source(text: &str) -> SourceView<'_> {
+    let trimmed = text.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if let Some(doi) = lower.strip_prefix("doi:").map(|_| trimmed[4..].trim()) {
+        return SourceView { text, url: Some(format!("https://doi.org/{doi}")), kind: "doi" };
+    }
+    if let Some(pmid) = lower.strip_prefix("pmid:").map(|_| trimmed[5..].trim()) {
+        return SourceView { text, url: Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/")), kind: "pmid" };
+    }
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return SourceView { text, url: Some(trimmed.to_string()), kind: "url" };
+    }
+    SourceView { text, url: None, kind: "text" }
+}
+
+/// Resolves an image named in front matter: co-located, site path or URL.
+pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
+    if image.contains("://") {
+        image.to_string()
+    } else if let Some(site_path) = image.strip_prefix('/') {
+        config.permalink(&format!("/{site_path}"))
+    } else {
+        config.permalink(&format!("{post_path}{image}"))
+    }
+}
+
+pub struct Views<'a> {
+    site: &'a Site,
+    derived: &'a Derived,
+    doctors: Option<&'a serde_json::Map<String, Value>>,
+    services: Option<&'a serde_json::Map<String, Value>>,
+    authors_taxonomy: Option<usize>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site, derived: &'a Derived) -> Self {
+        Views {
+            site,
+            derived,
+            doctors: site.data.get("doctors").and_then(Value::as_object),
+            services: site.data.get("services").and_then(Value::as_object),
+            authors_taxonomy: derived.taxonomies.iter().position(|t| t.name == "authors"),
+        }
+    }
+
+    pub fn person(&self, key: &str) -> Person {
+        let record = self.doctors.and_then(|d| d.get(key)).and_then(Value::as_object);
+        let permalink = self.authors_taxonomy.map(|_| self.site.config.permalink(&format!("/authors/{}/", slug::slugify(key))));
+        Person {
+            key: key.to_string(),
+            name: record
+                .and_then(|r| r.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or(key)
+                .to_string(),
+            permalink,
+            known: record.is_some(),
+            record: record.cloned().unwrap_or_default(),
+        }
+    }
+
+    pub fn post(&self, index: usize, body: &'a Rendered) -> PostView<'a> {
+        let site = self.site;
+        let post: &'a Post = &site.posts[index];
+        let config = &site.config;
+        let front = &post.front;
+        let mut taxonomies = serde_json::Map::new();
+        let mut by_name: std::collections::HashMap<&str, Vec<TermLink>> = Default::default();
+        for &(t, n) in &self.derived.post_terms[index] {
+            let taxonomy = &self.derived.taxonomies[t];
+            let term = &taxonomy.terms[n];
+            by_name
+                .entry(taxonomy.name.as_str())
+                .or_default()
+                .push(TermLink { name: term.name.clone(), permalink: config.permalink(&term.path) });
+        }
+        for (name, links) in &by_name {
+            taxonomies.insert(name.to_string(), serde_json::to_value(links).unwrap_or_default());
+        }
+        let image = front.image.as_deref().map(|image| ImageView {
+            url: image_url(config, &post.path, image),
+            alt: front.image_alt.clone(),
+        });
+        let section = &site.sections[post.section];
+        PostView {
+            title: &front.title,
+            description: front.description.as_deref(),
+            permalink: config.permalink(&post.path),
+            path: &post.path,
+            date: post.date,
+            updated: front.updated,
+            last_reviewed: front.last_reviewed,
+            reviewed_by: front.reviewed_by.as_deref().map(|k| self.person(k)),
+            authors: front.authors.iter().map(|k| self.person(k)).collect(),
+            tags: by_name.remove("tags").unwrap_or_default(),
+            categories: by_name.remove("categories").unwrap_or_default(),
+            taxonomies,
+            audience: front.audience,
+            kind: front.kind,
+            sources: front.sources.iter().map(|s| source(s)).collect(),
+            image,
+            lang: &post.lang,
+            summary: body.summary.as_deref(),
+            reading_minutes: body.reading_minutes,
+            word_count: body.word_count,
+            section: LinkView { title: &section.title, permalink: config.permalink(&section.path) },
+            physicians: front.physicians.as_ref().map(|p| PhysiciansView {
+                title: p.title.as_deref(),
+                summary: p.summary.as_deref(),
+                tests: p.tests.iter().map(|key| self.service(key)).collect(),
+            }),
+            social: front.social.as_ref(),
+            extra: &front.extra,
+        }
+    }
+
+    pub fn link(&self, index: usize) -> LinkView<'a> {
+        let post = &self.site.posts[index];
+        LinkView { title: &post.front.title, permalink: self.site.config.permalink(&post.path) }
+    }
+
+    fn service(&self, key: &str) -> Value {
+        let mut record = self.services.and_then(|s| s.get(key)).and_then(Value::as_object).cloned().unwrap_or_default();
+        record.entry("name").or_insert_with(|| Value::String(key.to_string()));
+        record.insert("key".into(), Value::String(key.to_string()));
+        Value::Object(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_become_links() {
+        assert_eq!(source("doi:10.1161/CIR.0000000000000678").url.as_deref(), Some("https://doi.org/10.1161/CIR.0000000000000678"));
+        assert_eq!(source("PMID: 30879355").url.as_deref(), Some("https://pubmed.ncbi.nlm.nih.gov/30879355/"));
+        assert_eq!(source("https://www.cdc.gov/bp").kind, "url");
+        assert!(source("Smith J. A book. 2020.").url.is_none());
+    }
+}
