@@ -11,6 +11,10 @@
 #   ROUNDS_BIN=...  the rounds binary (default: <target dir>/release/rounds)
 #   RUN_TIMEOUT=1800  seconds before one build is killed
 #   SEED=...        corpus seed (default: gen_corpus.py's)
+#   QUIET_WAIT=300  before each timed run, wait up to this many seconds for the
+#                   machine to be idle (other processes < QUIET_PCT% of all CPUs
+#                   over 2 s); 0 disables. The busy share seen is recorded.
+#   QUIET_PCT=15
 #
 # Writes everything under target/bench/: corpus-N/{rounds,hugo}, out-N-TOOL/,
 # logs/, raw.tsv (one line per timed run) and results.json (the summary).
@@ -25,6 +29,8 @@ OUT=$ROOT/target/bench
 LOGS=$OUT/logs
 RUNS=${RUNS:-3}
 RUN_TIMEOUT=${RUN_TIMEOUT:-1800}
+QUIET_WAIT=${QUIET_WAIT:-300}
+QUIET_PCT=${QUIET_PCT:-15}
 ROUNDS_BIN=${ROUNDS_BIN:-$TARGET_DIR/release/rounds}
 
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
@@ -35,7 +41,7 @@ done
 mkdir -p "$OUT" "$LOGS"
 RAW=$OUT/raw.tsv
 STATUS=$OUT/status.tsv
-printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\n' >"$RAW"
+printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\n' >"$RAW"
 printf 'n\ttool\tstatus\tmessage\n' >"$STATUS"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -128,6 +134,35 @@ parse_time() {
   ' "$1"
 }
 
+# busy_pct: percent of all CPUs busy over the next 2 seconds.
+busy_pct() {
+  local a b
+  a=($(head -n1 /proc/stat)); sleep 2; b=($(head -n1 /proc/stat))
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); total = 0; idle = 0
+    for (i = 2; i <= 9; i++) total += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%d\n", (total > 0 ? 100 * (total - idle) / total : 0)
+  }'
+}
+
+# wait_quiet: sets BUSY to the busy share seen last; waits up to QUIET_WAIT
+# seconds for it to fall under QUIET_PCT (another build on the machine would
+# otherwise be measured too).
+wait_quiet() {
+  local waited=0
+  BUSY=$(busy_pct)
+  while [ "$QUIET_WAIT" -gt 0 ] && [ "$BUSY" -ge "$QUIET_PCT" ]; do
+    if [ $waited -ge "$QUIET_WAIT" ]; then
+      say "warning: machine still ${BUSY}% busy after ${QUIET_WAIT}s; timing anyway"
+      return
+    fi
+    [ $waited -eq 0 ] && say "machine ${BUSY}% busy with other work; waiting up to ${QUIET_WAIT}s"
+    sleep 3; waited=$((waited + 5))
+    BUSY=$(busy_pct)
+  done
+}
+
 # run_once N TOOL LABEL: one build from a clean output dir. Returns non-zero
 # (with a reason in FAIL_MSG) when the tool fails or writes no index.html.
 run_once() {
@@ -194,10 +229,11 @@ for n in "${SIZES[@]}"; do
   for ((r = 1; r <= RUNS; r++)); do
     for tool in "${ok_tools[@]}"; do
       [ -n "${failed[$tool]:-}" ] && continue
+      wait_quiet
       if run_once "$n" "$tool" "run$r"; then
-        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s)"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" >>"$RAW"
+        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s; machine ${BUSY}% busy before)"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" "$BUSY" >>"$RAW"
       else
         say "N=$n: $tool run $r FAILED: $FAIL_MSG"
         printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "run $r: $FAIL_MSG" >>"$STATUS"
@@ -213,7 +249,7 @@ done
 
 # ---------------------------------------------------------------- summary
 
-HUGO_VERSION=$HUGO_VERSION ROUNDS_VERSION=$ROUNDS_VERSION RUNS=$RUNS \
+HUGO_VERSION=$HUGO_VERSION ROUNDS_VERSION=$ROUNDS_VERSION RUNS=$RUNS QUIET_PCT=$QUIET_PCT \
 python3 - "$RAW" "$STATUS" "$OUT/results.json" <<'PY'
 import csv, json, os, platform, statistics, sys, datetime
 
@@ -251,6 +287,7 @@ for n in sizes:
                 "median_max_rss_mib": round(statistics.median(rss) / 1024, 1),
                 "median_cpu_s": round(statistics.median(
                     float(r["user_s"]) + float(r["sys_s"]) for r in runs), 2),
+                "busy_before_pct": [int(r["busy_before_pct"]) for r in runs],
                 "files": int(runs[-1]["files"]),
                 "bytes": int(runs[-1]["bytes"]),
             })
@@ -280,6 +317,10 @@ for e in results:
     else:
         print(f"{e['n']:>7}  {e['tool']:<7} {'-':>8} {'-':>8} {'-':>7} {'-':>7}  {e['status']}: {e['message']}")
 print("(medians of the timed runs; CPU = user + sys)")
+busy = max((int(r["busy_before_pct"]) for r in raw), default=0)
+if busy >= int(os.environ.get("QUIET_PCT", "15")):
+    print(f"WARNING: the machine was up to {busy}% busy with other work before a timed run; "
+          "wall times are not trustworthy (see busy_before_pct in results.json)")
 print()
 if ratios:
     print(f"{'N':>7}  {'wall rounds/hugo':>17} {'RSS rounds/hugo':>16} {'CPU rounds/hugo':>16}")

@@ -137,7 +137,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         for pager in paginate(&section.path, section.posts.len(), per_page) {
             if pager.number == 2 {
                 // `/blog/page/1/` is what people type after seeing `/blog/page/2/`.
-                generated.push(redirect_to(site, &page_path(&section.path, 1), &section.path));
+                generated.push(redirect_to(site, &format!("{}page/1/", section.path), &section.path));
             }
             pages.push(Page {
                 path: pager.path_of(pager.number),
