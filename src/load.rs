@@ -209,7 +209,9 @@ fn load_content(root: &Path, config: &Config, options: &LoadOptions) -> Result<C
 fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    // Links are followed: clinics share posts between sites by linking them in.
     for item in WalkDir::new(root.join(CONTENT))
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
