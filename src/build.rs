@@ -39,13 +39,26 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 /// previous output was left untouched.
 pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>, Vec<Diagnostic>) {
     let started = Instant::now();
-    let output = if options.output.is_absolute() { options.output.clone() } else { options.root.join(&options.output) };
+    let output = if options.output.is_absolute() {
+        options.output.clone()
+    } else {
+        options.root.join(&options.output)
+    };
     if !write::output::is_safe_target(&options.root, &output) {
-        let problem = Diagnostic::error("output/unsafe", format!("refusing to replace {}: it holds the site's own files", output.display()))
-            .with_help("choose an output folder of its own, e.g. --output public");
+        let problem = Diagnostic::error(
+            "output/unsafe",
+            format!(
+                "refusing to replace {}: it holds the site's own files",
+                output.display()
+            ),
+        )
+        .with_help("choose an output folder of its own, e.g. --output public");
         return (Err(()), vec![problem]);
     }
-    let load_options = LoadOptions { drafts: options.drafts, base_url: options.base_url.clone() };
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+    };
     let site = match load::load(&options.root, &load_options) {
         Ok(site) => site,
         Err(problems) => return (Err(()), problems),
@@ -85,6 +98,9 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
 }
 
 fn io_problem(output: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output/write", format!("cannot replace {}: {error}", output.display()))
-        .with_help("check that the folder is writable and not open in another program")
+    Diagnostic::error(
+        "output/write",
+        format!("cannot replace {}: {error}", output.display()),
+    )
+    .with_help("check that the folder is writable and not open in another program")
 }

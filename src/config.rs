@@ -182,7 +182,10 @@ impl Config {
             };
             vec![Diagnostic::error("config/unreadable", format!("cannot read {}: {e}", root.join(file).display())).with_help(help)]
         })?;
-        let origin = Origin { file, first_line: 1 };
+        let origin = Origin {
+            file,
+            first_line: 1,
+        };
         let config = schema::parse::<Config>(Format::Toml, &text, origin)?;
         let mut problems = Vec::new();
         let base = config.base_url.trim();
@@ -205,7 +208,11 @@ impl Config {
                 );
             }
         }
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
     /// The base URL without a trailing slash; paths are appended to it.
@@ -228,7 +235,12 @@ impl Config {
 pub fn line_of(text: &str, key: &str) -> Option<Position> {
     text.lines().enumerate().find_map(|(i, line)| {
         let rest = line.trim_start().strip_prefix(key)?;
-        rest.trim_start().starts_with(['=', ':']).then_some(Position { line: i + 1, column: line.len() - line.trim_start().len() + 1 })
+        rest.trim_start()
+            .starts_with(['=', ':'])
+            .then_some(Position {
+                line: i + 1,
+                column: line.len() - line.trim_start().len() + 1,
+            })
     })
 }
 
@@ -238,7 +250,8 @@ mod tests {
 
     #[test]
     fn defaults_fill_a_minimal_config() {
-        let config: Config = toml::from_str("title = \"T\"\nbase_url = \"https://x.example/\"").unwrap();
+        let config: Config =
+            toml::from_str("title = \"T\"\nbase_url = \"https://x.example/\"").unwrap();
         assert_eq!(config.theme, "clinic");
         assert_eq!(config.taxonomies.len(), 3);
         assert_eq!(config.permalink("/blog/"), "https://x.example/blog/");
@@ -247,7 +260,15 @@ mod tests {
     #[test]
     fn unknown_clinic_key_is_suggested() {
         let text = "title = \"T\"\nbase_url = \"https://x.example\"\n[clinic]\nphnoe = \"1\"\n";
-        let errors = schema::parse::<Config>(Format::Toml, text, Origin { file: Path::new("config.toml"), first_line: 1 }).unwrap_err();
+        let errors = schema::parse::<Config>(
+            Format::Toml,
+            text,
+            Origin {
+                file: Path::new("config.toml"),
+                first_line: 1,
+            },
+        )
+        .unwrap_err();
         assert_eq!(errors[0].position.unwrap().line, 4);
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `phone`?"));
         assert_eq!(errors[0].rule, "config/unknown-key");

@@ -196,7 +196,9 @@ fn byte_range(text: &str, pos: Position, chars: usize) -> Option<std::ops::Range
         .map_or(text.len(), |i| line_start + i);
     let line = &text[line_start..line_end];
     let mut indices = line.char_indices().map(|(i, _)| i).chain([line.len()]);
-    let start = indices.nth(pos.column.saturating_sub(1)).unwrap_or(line.len());
+    let start = indices
+        .nth(pos.column.saturating_sub(1))
+        .unwrap_or(line.len());
     let end = line[start..]
         .char_indices()
         .nth(chars)

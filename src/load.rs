@@ -35,10 +35,6 @@ impl Site {
     pub fn home(&self) -> &Section {
         &self.sections[0]
     }
-
-    pub fn clinic_name(&self) -> &str {
-        self.config.clinic_name()
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,15 +60,19 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
     let content = content.map_err(|mut e| problems.append(&mut e)).ok();
     match (theme, data, content) {
-        (Some(theme), Some(data), Some((sections, posts, content_files))) if problems.is_empty() => Ok(Site {
-            root: root.to_path_buf(),
-            config,
-            sections,
-            posts,
-            data,
-            theme,
-            content_files,
-        }),
+        (Some(theme), Some(data), Some((sections, posts, content_files)))
+            if problems.is_empty() =>
+        {
+            Ok(Site {
+                root: root.to_path_buf(),
+                config,
+                sections,
+                posts,
+                data,
+                theme,
+                content_files,
+            })
+        }
         _ => Err(problems),
     }
 }
@@ -89,12 +89,19 @@ enum Entry {
 
 type Content = (Vec<Section>, Vec<Post>, Vec<(PathBuf, String)>);
 
-fn load_content(root: &Path, config: &Config, options: &LoadOptions) -> Result<Content, Vec<Diagnostic>> {
+fn load_content(
+    root: &Path,
+    config: &Config,
+    options: &LoadOptions,
+) -> Result<Content, Vec<Diagnostic>> {
     let content = root.join(CONTENT);
     if !content.is_dir() {
         return Err(vec![
-            Diagnostic::error("content/missing", format!("no `{CONTENT}/` folder in {}", root.display()))
-                .with_help("put posts in content/, e.g. content/blog/first-post.md"),
+            Diagnostic::error(
+                "content/missing",
+                format!("no `{CONTENT}/` folder in {}", root.display()),
+            )
+            .with_help("put posts in content/, e.g. content/blog/first-post.md"),
         ]);
     }
     let (entries, mut problems) = walk_content(root);
@@ -109,7 +116,9 @@ fn load_content(root: &Path, config: &Config, options: &LoadOptions) -> Result<C
                 section_dirs.insert(file.parent().unwrap().to_path_buf(), Some(file.clone()));
             }
             Entry::Post(file) if !is_bundle(file) => {
-                section_dirs.entry(file.parent().unwrap().to_path_buf()).or_insert(None);
+                section_dirs
+                    .entry(file.parent().unwrap().to_path_buf())
+                    .or_insert(None);
             }
             _ => {}
         }
@@ -137,7 +146,10 @@ fn load_content(root: &Path, config: &Config, options: &LoadOptions) -> Result<C
     // Parents: BTreeMap order puts each folder after its ancestors.
     for i in 0..sections.len() {
         let dir = section_dir(&sections[i]);
-        let parent = dir.ancestors().skip(1).find_map(|a| section_index.get(a).copied());
+        let parent = dir
+            .ancestors()
+            .skip(1)
+            .find_map(|a| section_index.get(a).copied());
         sections[i].parent = parent;
         if let Some(p) = parent {
             sections[p].subsections.push(i);
@@ -158,8 +170,15 @@ fn load_content(root: &Path, config: &Config, options: &LoadOptions) -> Result<C
     let post_results: Vec<_> = post_files
         .par_iter()
         .map(|file| {
-            let dir = if is_bundle(file) { file.parent().unwrap().parent().unwrap() } else { file.parent().unwrap() };
-            let section = dir.ancestors().find_map(|a| section_index.get(a).copied()).unwrap_or(0);
+            let dir = if is_bundle(file) {
+                file.parent().unwrap().parent().unwrap()
+            } else {
+                file.parent().unwrap()
+            };
+            let section = dir
+                .ancestors()
+                .find_map(|a| section_index.get(a).copied())
+                .unwrap_or(0);
             read_post(root, file, section, &sections[section])
         })
         .collect();
@@ -226,7 +245,10 @@ fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             Err(e) => {
                 let mut d = Diagnostic::error("content/unreadable", format!("cannot read: {e}"))
                     .with_help("check the folder's permissions");
-                d.file = e.path().and_then(|p| p.strip_prefix(root).ok()).map(Path::to_path_buf);
+                d.file = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(Path::to_path_buf);
                 problems.push(d);
             }
         }
@@ -239,7 +261,9 @@ fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         .collect();
     let bundle_of = |f: &Path| {
         let own_post = is_bundle(f) && bundles.iter().any(|b| f.parent() == Some(b.as_path()));
-        (!own_post).then(|| bundles.iter().find(|b| f.starts_with(b)).cloned()).flatten()
+        (!own_post)
+            .then(|| bundles.iter().find(|b| f.starts_with(b)).cloned())
+            .flatten()
     };
     let mut entries = Vec::new();
     for rel in files {
@@ -250,9 +274,14 @@ fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             None if markdown => entries.push(Entry::Post(rel)),
             None => entries.push(Entry::Asset(rel)),
             Some(_) if markdown => problems.push(
-                Diagnostic::warning("content/nested-post", "a markdown file inside a post's folder is not published")
-                    .in_file(rel)
-                    .with_help("move it next to the folder, or rename it to `index.md` in a folder of its own"),
+                Diagnostic::warning(
+                    "content/nested-post",
+                    "a markdown file inside a post's folder is not published",
+                )
+                .in_file(rel)
+                .with_help(
+                    "move it next to the folder, or rename it to `index.md` in a folder of its own",
+                ),
             ),
             Some(bundle) => entries.push(Entry::BundleAsset(bundle, rel)),
         }
@@ -318,7 +347,12 @@ pub fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagno
         .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
 }
 
-fn read_section(root: &Path, dir: &Path, file: Option<&Path>, config: &Config) -> Result<Section, Vec<Diagnostic>> {
+fn read_section(
+    root: &Path,
+    dir: &Path,
+    file: Option<&Path>,
+    config: &Config,
+) -> Result<Section, Vec<Diagnostic>> {
     let path = url_of_dir(dir);
     let content_path = output_path_of(&dir.join("_index.md"));
     let default_title = || {
@@ -353,7 +387,10 @@ fn read_section(root: &Path, dir: &Path, file: Option<&Path>, config: &Config) -
     Ok(Section {
         file: file.to_path_buf(),
         title: front.title.clone().unwrap_or_else(default_title),
-        lang: front.lang.clone().unwrap_or_else(|| config.language.clone()),
+        lang: front
+            .lang
+            .clone()
+            .unwrap_or_else(|| config.language.clone()),
         front,
         source,
         body_offset,
@@ -368,17 +405,32 @@ fn read_section(root: &Path, dir: &Path, file: Option<&Path>, config: &Config) -
 fn title_from_name(name: &str) -> String {
     let words = name.replace(['-', '_'], " ");
     let mut chars = words.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-fn read_post(root: &Path, file: &Path, section_index: usize, section: &Section) -> Result<Post, Vec<Diagnostic>> {
+fn read_post(
+    root: &Path,
+    file: &Path,
+    section_index: usize,
+    section: &Section,
+) -> Result<Post, Vec<Diagnostic>> {
     let source = read_text(root, file).map_err(|d| vec![d])?;
     let (front, split) = front_matter::parse::<PostFrontMatter>(&source, file)?;
     let body_offset = split.body_offset;
     let stem = if is_bundle(file) {
-        file.parent().unwrap().file_name().unwrap_or_default().to_string_lossy().into_owned()
+        file.parent()
+            .unwrap()
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
     } else {
-        file.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+        file.file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
     };
     let (name_date, name) = split_date_prefix(&stem);
     let slug = slug::slugify(front.slug.as_deref().unwrap_or(name));
@@ -386,18 +438,29 @@ fn read_post(root: &Path, file: &Path, section_index: usize, section: &Section) 
         return Err(vec![
             Diagnostic::error("content/slug", "this post's URL would be empty")
                 .in_file(file)
-                .at_opt(crate::config::line_of(split.header, "slug").map(|p| shifted(p, split.header_line)))
-                .with_help("give it a `slug` with letters or digits, e.g. slug = \"blood-pressure\""),
+                .at_opt(
+                    crate::config::line_of(split.header, "slug")
+                        .map(|p| shifted(p, split.header_line)),
+                )
+                .with_help(
+                    "give it a `slug` with letters or digits, e.g. slug = \"blood-pressure\"",
+                ),
         ]);
     }
     let mut problems = Vec::new();
     for alias in &front.aliases {
         if !alias.starts_with('/') || alias.contains("..") {
             problems.push(
-                Diagnostic::error("content/alias", format!("alias `{alias}` must be a site path starting with `/`"))
-                    .in_file(file)
-                    .at_opt(crate::config::line_of(split.header, "aliases").map(|p| shifted(p, split.header_line)))
-                    .with_help("write old addresses as paths, e.g. aliases = [\"/2025/old-post/\"]"),
+                Diagnostic::error(
+                    "content/alias",
+                    format!("alias `{alias}` must be a site path starting with `/`"),
+                )
+                .in_file(file)
+                .at_opt(
+                    crate::config::line_of(split.header, "aliases")
+                        .map(|p| shifted(p, split.header_line)),
+                )
+                .with_help("write old addresses as paths, e.g. aliases = [\"/2025/old-post/\"]"),
             );
         }
     }
@@ -421,7 +484,10 @@ fn read_post(root: &Path, file: &Path, section_index: usize, section: &Section) 
 }
 
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {
-    crate::diagnostic::Position { line: p.line + first_line - 1, column: p.column }
+    crate::diagnostic::Position {
+        line: p.line + first_line - 1,
+        column: p.column,
+    }
 }
 
 /// `2026-03-01-blood-pressure` → (2026-03-01, `blood-pressure`).
@@ -438,10 +504,15 @@ fn sort_posts(indices: &mut [usize], posts: &[Post], by: SortBy) {
     let title = |i: &usize| posts[*i].front.title.to_lowercase();
     match by {
         SortBy::Date => indices.sort_by(|a, b| {
-            posts[*b].date.cmp(&posts[*a].date).then_with(|| title(a).cmp(&title(b)))
+            posts[*b]
+                .date
+                .cmp(&posts[*a].date)
+                .then_with(|| title(a).cmp(&title(b)))
         }),
         SortBy::Title => indices.sort_by_cached_key(title),
-        SortBy::Weight => indices.sort_by_key(|i| (posts[*i].front.weight.unwrap_or(i64::MAX), title(i))),
+        SortBy::Weight => {
+            indices.sort_by_key(|i| (posts[*i].front.weight.unwrap_or(i64::MAX), title(i)))
+        }
         SortBy::None => {}
     }
 }
@@ -454,7 +525,12 @@ fn duplicate_paths(sections: &[Section], posts: &[Post]) -> Vec<Diagnostic> {
         .iter()
         .map(|s| (s.path.clone(), s.file.as_path()))
         .chain(posts.iter().map(|p| (p.path.clone(), p.file.as_path())))
-        .chain(posts.iter().flat_map(|p| p.front.aliases.iter().map(|a| (normalize_path(a), p.file.as_path()))));
+        .chain(posts.iter().flat_map(|p| {
+            p.front
+                .aliases
+                .iter()
+                .map(|a| (normalize_path(a), p.file.as_path()))
+        }));
     for (path, file) in claims {
         if let Some(first) = owners.insert(path.clone(), file) {
             if first == file {
@@ -517,20 +593,41 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
     for file in files {
         let ext = file.extension().and_then(OsStr::to_str).unwrap_or("");
         let value = match ext {
-            "toml" | "yaml" | "yml" => read_text(root, &file).map_err(|d| vec![d]).and_then(|text| {
-                let format = if ext == "toml" { Format::Toml } else { Format::Yaml };
-                schema::parse::<DataFile>(format, &text, Origin { file: &file, first_line: 1 }).map(|d| d.0)
-            }),
-            "json" => read_text(root, &file).map_err(|d| vec![d]).and_then(|text| {
-                serde_json::from_str(&text).map_err(|e| {
-                    vec![
-                        Diagnostic::error("syntax", format!("invalid JSON: {e}"))
-                            .in_file(&file)
-                            .at(crate::diagnostic::Position { line: e.line(), column: e.column() })
-                            .with_help("check for a missing comma or quote"),
-                    ]
-                })
-            }),
+            "toml" | "yaml" | "yml" => {
+                read_text(root, &file)
+                    .map_err(|d| vec![d])
+                    .and_then(|text| {
+                        let format = if ext == "toml" {
+                            Format::Toml
+                        } else {
+                            Format::Yaml
+                        };
+                        schema::parse::<DataFile>(
+                            format,
+                            &text,
+                            Origin {
+                                file: &file,
+                                first_line: 1,
+                            },
+                        )
+                        .map(|d| d.0)
+                    })
+            }
+            "json" => read_text(root, &file)
+                .map_err(|d| vec![d])
+                .and_then(|text| {
+                    serde_json::from_str(&text).map_err(|e| {
+                        vec![
+                            Diagnostic::error("syntax", format!("invalid JSON: {e}"))
+                                .in_file(&file)
+                                .at(crate::diagnostic::Position {
+                                    line: e.line(),
+                                    column: e.column(),
+                                })
+                                .with_help("check for a missing comma or quote"),
+                        ]
+                    })
+                }),
             _ => continue,
         };
         match value {
@@ -538,16 +635,29 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
             Err(mut e) => problems.append(&mut e),
         }
     }
-    if problems.is_empty() { Ok(data) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(data)
+    } else {
+        Err(problems)
+    }
 }
 
 /// `data/lab/tests.toml` becomes `data.lab.tests`.
-fn insert_data(data: &mut serde_json::Map<String, serde_json::Value>, file: &Path, value: serde_json::Value) {
+fn insert_data(
+    data: &mut serde_json::Map<String, serde_json::Value>,
+    file: &Path,
+    value: serde_json::Value,
+) {
     let rel = file.strip_prefix(DATA).unwrap_or(file).with_extension("");
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     let mut table = data;
     for part in &parts[..parts.len() - 1] {
-        let entry = table.entry(part.clone()).or_insert_with(|| serde_json::Value::Object(Default::default()));
+        let entry = table
+            .entry(part.clone())
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
         if !entry.is_object() {
             *entry = serde_json::Value::Object(Default::default());
         }

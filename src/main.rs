@@ -1,5 +1,8 @@
 //! Rounds: a static site generator for clinics and medical practices.
 
+// Diagnostics are large, but they sit on the cold path of a failed build.
+#![allow(clippy::result_large_err)]
+
 mod build;
 mod cmd;
 mod config;

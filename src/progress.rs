@@ -18,18 +18,20 @@ impl Progress {
     /// `enabled` is false for `--quiet`, JSON output and tests.
     pub fn new(enabled: bool) -> Progress {
         let enabled = enabled && std::io::IsTerminal::is_terminal(&std::io::stderr());
-        Progress { bar: ProgressBar::hidden(), enabled, shown_after: Mutex::new(None) }
-    }
-
-    pub fn hidden() -> Progress {
-        Progress::new(false)
+        Progress {
+            bar: ProgressBar::hidden(),
+            enabled,
+            shown_after: Mutex::new(None),
+        }
     }
 
     pub fn start(&self, label: &str, len: u64) {
         self.bar.set_length(len);
         self.bar.set_position(0);
         self.bar.set_message(label.to_string());
-        if let Ok(style) = ProgressStyle::with_template("{msg:>9.cyan.bold} [{bar:40}] {pos}/{len} {eta}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:>9.cyan.bold} [{bar:40}] {pos}/{len} {eta}")
+        {
             self.bar.set_style(style.progress_chars("=> "));
         }
         if let Ok(mut at) = self.shown_after.lock() {

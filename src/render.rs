@@ -22,7 +22,9 @@ pub struct Bodies {
 /// Renders all markdown; returns every problem found, not only the first.
 pub fn render(site: &Site) -> (Bodies, Vec<Diagnostic>) {
     let permalinks = permalinks(site);
-    let links = Links { permalinks: &permalinks };
+    let links = Links {
+        permalinks: &permalinks,
+    };
     let options = markdown::options(site.config.markdown.smart_punctuation);
     let root = site.root.as_path();
 
@@ -74,8 +76,14 @@ pub fn render(site: &Site) -> (Bodies, Vec<Diagnostic>) {
 
 /// `blog/bp.md` → `https://clinic.example/blog/bp/`, for posts and sections.
 pub fn permalinks(site: &Site) -> HashMap<String, String> {
-    let posts = site.posts.iter().map(|p| (p.content_path.clone(), site.config.permalink(&p.path)));
-    let sections = site.sections.iter().map(|s| (s.content_path.clone(), site.config.permalink(&s.path)));
+    let posts = site
+        .posts
+        .iter()
+        .map(|p| (p.content_path.clone(), site.config.permalink(&p.path)));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.content_path.clone(), site.config.permalink(&s.path)));
     posts.chain(sections).collect()
 }
 
@@ -96,7 +104,12 @@ fn missing_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
         .iter()
         .map(|p| (&p.file, &p.source))
         .zip(&bodies.posts)
-        .chain(site.sections.iter().map(|s| (&s.file, &s.source)).zip(&bodies.sections));
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.file, &s.source))
+                .zip(&bodies.sections),
+        );
     let mut problems = Vec::new();
     for ((file, text), body) in sources {
         if body.anchor_links.is_empty() {
@@ -104,19 +117,34 @@ fn missing_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
         }
         let index = LineIndex::new(text);
         for link in &body.anchor_links {
-            let ids = headings.get(link.target.as_str()).copied().unwrap_or_default();
-            if ids.iter().any(|id| *id == link.anchor) {
+            let ids = headings
+                .get(link.target.as_str())
+                .copied()
+                .unwrap_or_default();
+            if ids.contains(&link.anchor) {
                 continue;
             }
-            let help = match crate::diagnostic::suggest(&link.anchor, ids.iter().map(String::as_str)) {
-                Some(near) => format!("did you mean `#{near}`?"),
-                None if ids.is_empty() => format!("`{}` has no headings to link to", link.target),
-                None => format!("its headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
-            };
+            let help =
+                match crate::diagnostic::suggest(&link.anchor, ids.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `#{near}`?"),
+                    None if ids.is_empty() => {
+                        format!("`{}` has no headings to link to", link.target)
+                    }
+                    None => format!(
+                        "its headings are: {}",
+                        ids.iter()
+                            .map(|i| format!("#{i}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
             problems.push(
                 Diagnostic::error(
                     "link/missing-anchor",
-                    format!("link to `@/{}#{}`, but that post has no heading with this id", link.target, link.anchor),
+                    format!(
+                        "link to `@/{}#{}`, but that post has no heading with this id",
+                        link.target, link.anchor
+                    ),
                 )
                 .in_file(file.as_path())
                 .at(index.position(text, link.offset))

@@ -131,10 +131,11 @@ fn unknown_key(
         .collect();
     let (key, parents) = segments.split_last().unwrap_or((&"", &[]));
     let position = find_key(format, text, parents, key).map(|p| shift(p, origin));
-    let mut diagnostic = Diagnostic::error("front-matter/unknown-key", format!("unknown key `{path}`"))
-        .in_file(origin.file)
-        .at_opt(position)
-        .spanning(key.chars().count());
+    let mut diagnostic =
+        Diagnostic::error("front-matter/unknown-key", format!("unknown key `{path}`"))
+            .in_file(origin.file)
+            .at_opt(position)
+            .spanning(key.chars().count());
     diagnostic.rule = if origin.file.ends_with("config.toml") {
         "config/unknown-key"
     } else {
@@ -161,7 +162,12 @@ fn find_key(format: Format, text: &str, parents: &[&str], key: &str) -> Option<P
         let bare = trimmed.trim_start_matches("- ").trim_start();
         let lead = line.len() - bare.len();
         if format == Format::Toml && bare.starts_with('[') {
-            let name = bare.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            let name = bare
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
             inside_parent = name == parents.join(".");
         }
         if format == Format::Yaml && parents.last().is_some_and(|p| key_at(bare, p, format)) {
@@ -293,7 +299,10 @@ mod tests {
         let errors = parse::<Doc>(Format::Toml, text, origin()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].position, Some(Position { line: 3, column: 1 }));
-        assert_eq!(errors[0].help.as_deref(), Some("did you mean `reviewed_by`?"));
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("did you mean `reviewed_by`?")
+        );
     }
 
     #[test]
@@ -301,7 +310,10 @@ mod tests {
         let text = "title = \"x\"\nquestoin = 1\n[social]\nquestion = \"a\"\nquestoin = \"b\"\n";
         let errors = parse::<Doc>(Format::Toml, text, origin()).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
-        let nested = errors.iter().find(|e| e.message.contains("social.")).unwrap();
+        let nested = errors
+            .iter()
+            .find(|e| e.message.contains("social."))
+            .unwrap();
         assert_eq!(nested.position.unwrap().line, 6);
         assert_eq!(nested.help.as_deref(), Some("did you mean `question`?"));
     }

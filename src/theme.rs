@@ -62,7 +62,11 @@ impl Theme {
         theme.add_built_in(&BUILT_IN);
         let theme_dir = Path::new("themes").join(name);
         if root.join(&theme_dir).is_dir() {
-            theme.add_folder(root, &theme_dir.join("templates"), &theme_dir.join("static"))?;
+            theme.add_folder(
+                root,
+                &theme_dir.join("templates"),
+                &theme_dir.join("static"),
+            )?;
         } else if name != DEFAULT_THEME {
             let known = available(root);
             return Err(vec![
@@ -103,23 +107,41 @@ impl Theme {
         }
     }
 
-    fn add_folder(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<(), Vec<Diagnostic>> {
+    fn add_folder(
+        &mut self,
+        root: &Path,
+        templates: &Path,
+        statics: &Path,
+    ) -> Result<(), Vec<Diagnostic>> {
         let mut problems = Vec::new();
         for (rel, file) in files_under(root, templates) {
             match std::fs::read(root.join(&file)) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
-                        self.templates.insert(rel, Template { text, origin: Origin::File(file) });
+                        self.templates.insert(
+                            rel,
+                            Template {
+                                text,
+                                origin: Origin::File(file),
+                            },
+                        );
                     }
-                    Err(e) => problems.push(crate::load::not_utf8(&file, e.as_bytes(), e.utf8_error())),
+                    Err(e) => {
+                        problems.push(crate::load::not_utf8(&file, e.as_bytes(), e.utf8_error()))
+                    }
                 },
                 Err(e) => problems.push(crate::load::unreadable(&file, &e)),
             }
         }
         for (rel, file) in files_under(root, statics) {
-            self.static_files.insert(rel, StaticSource::File(root.join(file)));
+            self.static_files
+                .insert(rel, StaticSource::File(root.join(file)));
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -164,20 +186,4 @@ fn available(root: &Path) -> Vec<String> {
 fn theme_line(root: &Path) -> Option<Position> {
     let text = std::fs::read_to_string(root.join(crate::config::Config::FILE)).ok()?;
     crate::config::line_of(&text, "theme")
-}
-
-/// The built-in theme's files, for `rounds init --eject-theme`-style copies.
-pub fn built_in_files() -> Vec<(PathBuf, &'static [u8])> {
-    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
-        for entry in dir.entries() {
-            if let Some(sub) = entry.as_dir() {
-                walk(sub, out);
-            } else if let Some(file) = entry.as_file() {
-                out.push((file.path().to_path_buf(), file.contents()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&BUILT_IN, &mut out);
-    out
 }

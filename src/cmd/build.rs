@@ -56,12 +56,24 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                         report.files,
                         report.bytes as f64 / 1e6,
                         report.elapsed.as_millis(),
-                        if problems.is_empty() { String::new() } else { format!("; {}", tally(&problems)) },
+                        if problems.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; {}", tally(&problems))
+                        },
                     );
                 }
             }
-            Err(()) => eprintln!("Build failed: {}; {} was left as it was", tally(&problems), args.output.display()),
+            Err(()) => eprintln!(
+                "Build failed: {}; {} was left as it was",
+                tally(&problems),
+                args.output.display()
+            ),
         },
     }
-    if result.is_err() || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if result.is_err() || failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

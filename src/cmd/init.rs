@@ -27,8 +27,16 @@ pub struct InitArgs {
 pub fn run(args: &InitArgs) -> ExitCode {
     match init(args) {
         Ok(written) => {
-            eprintln!("Created a clinic site in {} ({} files).", args.dir.display(), written.len());
-            eprintln!("Next: `rounds build --root {}` writes it to {}/public/", args.dir.display(), args.dir.display());
+            eprintln!(
+                "Created a clinic site in {} ({} files).",
+                args.dir.display(),
+                written.len()
+            );
+            eprintln!(
+                "Next: `rounds build --root {}` writes it to {}/public/",
+                args.dir.display(),
+                args.dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -40,9 +48,14 @@ pub fn run(args: &InitArgs) -> ExitCode {
 
 fn init(args: &InitArgs) -> Result<Vec<PathBuf>, String> {
     let dir = &args.dir;
-    let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let occupied = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if occupied && !args.force {
-        return Err(format!("{} is not empty; choose a new folder, or pass --force to add the missing files", dir.display()));
+        return Err(format!(
+            "{} is not empty; choose a new folder, or pass --force to add the missing files",
+            dir.display()
+        ));
     }
     let today = chrono::Local::now().date_naive().to_string();
     let base_url = args.base_url.trim_end_matches('/');
@@ -66,10 +79,12 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, String> {
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         let text = String::from_utf8_lossy(bytes);
-        std::fs::write(&target, fill(&text)).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        std::fs::write(&target, fill(&text))
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         written.push(rel);
     }
     Ok(written)

@@ -36,7 +36,13 @@ enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct SiteArgs {
     /// The site's folder (the one holding config.toml)
-    #[arg(long, short = 'r', value_name = "DIR", default_value = ".", global = true)]
+    #[arg(
+        long,
+        short = 'r',
+        value_name = "DIR",
+        default_value = ".",
+        global = true
+    )]
     pub root: PathBuf,
     /// How to print results and problems
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]

@@ -17,15 +17,29 @@ impl Date {
     pub fn parse(text: &str) -> Option<Date> {
         let text = text.trim();
         if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-            return Some(Date { instant, has_time: true });
+            return Some(Date {
+                instant,
+                has_time: true,
+            });
         }
-        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-                return Some(Date { instant: utc(naive), has_time: true });
+                return Some(Date {
+                    instant: utc(naive),
+                    has_time: true,
+                });
             }
         }
         if let Ok(instant) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z") {
-            return Some(Date { instant, has_time: true });
+            return Some(Date {
+                instant,
+                has_time: true,
+            });
         }
         let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
         Some(Date::from_day(day))
@@ -44,11 +58,6 @@ impl Date {
 
     pub fn day(&self) -> NaiveDate {
         self.instant.date_naive()
-    }
-
-    /// RFC 3339, for feeds and sitemaps.
-    pub fn rfc3339(&self) -> String {
-        self.instant.to_rfc3339()
     }
 
     /// RFC 2822, for RSS.
@@ -117,7 +126,9 @@ mod tests {
     fn parses_the_forms_clinics_write() {
         assert_eq!(Date::parse("2026-03-01").unwrap().to_string(), "2026-03-01");
         assert_eq!(
-            Date::parse("2026-03-01T09:30:00-05:00").unwrap().to_string(),
+            Date::parse("2026-03-01T09:30:00-05:00")
+                .unwrap()
+                .to_string(),
             "2026-03-01T09:30:00-05:00"
         );
         assert!(Date::parse("2026-03-01 09:30:00").is_some());

@@ -190,7 +190,6 @@ pub struct Split<'a> {
     pub header: &'a str,
     /// 1-based line of the header's first line.
     pub header_line: usize,
-    pub body: &'a str,
     /// Byte offset of the body in the file.
     pub body_offset: usize,
 }
@@ -222,7 +221,6 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
                 format,
                 header: &text[header_start..offset],
                 header_line: 2,
-                body: &text[body_offset..],
                 body_offset,
             });
         }
@@ -235,7 +233,9 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     .in_file(file)
     .at(Position { line: 1, column: 1 })
     .spanning(3)
-    .with_help(format!("add a line with only `{fence}` after the last header line")))
+    .with_help(format!(
+        "add a line with only `{fence}` after the last header line"
+    )))
 }
 
 /// Splits and parses a content file's header as `T`.
@@ -256,20 +256,28 @@ mod tests {
     #[test]
     fn splits_toml_and_yaml() {
         let file = Path::new("a.md");
-        let s = split("+++\ntitle = \"a\"\n+++\nbody\n", file).unwrap();
+        let text = "+++\ntitle = \"a\"\n+++\nbody\n";
+        let s = split(text, file).unwrap();
         assert_eq!(s.format, Format::Toml);
         assert_eq!(s.header, "title = \"a\"\n");
-        assert_eq!(s.body, "body\n");
-        let s = split("---\r\ntitle: a\r\n---\r\nbody", file).unwrap();
+        assert_eq!(&text[s.body_offset..], "body\n");
+        let text = "---\r\ntitle: a\r\n---\r\nbody";
+        let s = split(text, file).unwrap();
         assert_eq!(s.format, Format::Yaml);
-        assert_eq!(s.body, "body");
+        assert_eq!(&text[s.body_offset..], "body");
     }
 
     #[test]
     fn missing_and_unclosed_front_matter_are_errors() {
         let file = Path::new("a.md");
-        assert_eq!(split("# Hi\n", file).unwrap_err().rule, "front-matter/missing");
-        assert_eq!(split("+++\ntitle = 1\n", file).unwrap_err().rule, "front-matter/unclosed");
+        assert_eq!(
+            split("# Hi\n", file).unwrap_err().rule,
+            "front-matter/missing"
+        );
+        assert_eq!(
+            split("+++\ntitle = 1\n", file).unwrap_err().rule,
+            "front-matter/unclosed"
+        );
     }
 
     #[test]
@@ -277,14 +285,20 @@ mod tests {
         let text = "+++\ntitle = \"BP\"\nreviewd_by = \"dr-lee\"\n+++\n";
         let errors = parse::<PostFrontMatter>(text, Path::new("content/blog/bp.md")).unwrap_err();
         assert_eq!(errors[0].position, Some(Position { line: 3, column: 1 }));
-        assert_eq!(errors[0].help.as_deref(), Some("did you mean `reviewed_by`?"));
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("did you mean `reviewed_by`?")
+        );
     }
 
     #[test]
     fn typo_in_a_poll_is_found() {
         let text = "+++\ntitle = \"BP\"\n[[social.poll]]\nquestion = \"q\"\noptoins = [\"a\", \"b\"]\n+++\n";
         let errors = parse::<PostFrontMatter>(text, Path::new("p.md")).unwrap_err();
-        let unknown = errors.iter().find(|e| e.rule == "front-matter/unknown-key").unwrap();
+        let unknown = errors
+            .iter()
+            .find(|e| e.rule == "front-matter/unknown-key")
+            .unwrap();
         assert_eq!(unknown.position.unwrap().line, 5);
         assert_eq!(unknown.help.as_deref(), Some("did you mean `options`?"));
     }
@@ -294,6 +308,10 @@ mod tests {
         let text = "---\ntitle: BP\naudience: doctors\n---\n";
         let errors = parse::<PostFrontMatter>(text, Path::new("p.md")).unwrap_err();
         assert_eq!(errors[0].position.unwrap().line, 3);
-        assert!(errors[0].message.contains("patients"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("patients"),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -32,10 +32,6 @@ pub struct Post {
 }
 
 impl Post {
-    pub fn body(&self) -> &str {
-        &self.source[self.body_offset..]
-    }
-
     /// The date shown as "last updated": `updated`, else `date`.
     pub fn updated(&self) -> Option<Date> {
         self.front.updated.or(self.date)

@@ -28,7 +28,12 @@ pub const ATOM: &str = "atom.xml";
 
 pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
     let page = config.permalink(channel.path);
-    let self_link = AtomLink { href: format!("{page}{RSS}"), rel: "self".into(), mime_type: Some("application/rss+xml".into()), ..Default::default() };
+    let self_link = AtomLink {
+        href: format!("{page}{RSS}"),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Default::default()
+    };
     let items = entries
         .iter()
         .map(|entry| {
@@ -39,12 +44,18 @@ pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
                 .tags
                 .iter()
                 .chain(&post.front.categories)
-                .map(|t| rss::Category { name: t.clone(), domain: None })
+                .map(|t| rss::Category {
+                    name: t.clone(),
+                    domain: None,
+                })
                 .collect::<Vec<_>>();
             rss::ItemBuilder::default()
                 .title(Some(post.front.title.clone()))
                 .link(Some(link.clone()))
-                .guid(Some(rss::Guid { value: link, permalink: true }))
+                .guid(Some(rss::Guid {
+                    value: link,
+                    permalink: true,
+                }))
                 .pub_date(post.date.map(|d| d.rfc2822()))
                 .description(Some(description(entry)))
                 .content(Some(entry.body.html.clone()))
@@ -64,7 +75,9 @@ pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
         .last_build_date(updated)
         .items(items)
         .build();
-    channel_out.set_atom_ext(AtomExtension { links: vec![self_link] });
+    channel_out.set_atom_ext(AtomExtension {
+        links: vec![self_link],
+    });
     channel_out.to_string()
 }
 
@@ -86,14 +99,20 @@ pub fn atom(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
             let authors = entry
                 .author_names
                 .iter()
-                .map(|name| atom::Person { name: name.clone(), ..Default::default() })
+                .map(|name| atom::Person {
+                    name: name.clone(),
+                    ..Default::default()
+                })
                 .collect::<Vec<_>>();
             let categories = post
                 .front
                 .tags
                 .iter()
                 .chain(&post.front.categories)
-                .map(|t| atom::Category { term: t.clone(), ..Default::default() })
+                .map(|t| atom::Category {
+                    term: t.clone(),
+                    ..Default::default()
+                })
                 .collect::<Vec<_>>();
             atom::EntryBuilder::default()
                 .title(post.front.title.clone())
@@ -120,9 +139,17 @@ pub fn atom(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
         .id(page.clone())
         .lang(Some(channel.lang.to_string()))
         .updated(newest(entries).map(|d| d.instant()).unwrap_or_else(epoch))
-        .generator(Some(atom::Generator { value: "Rounds".into(), uri: None, version: Some(env!("CARGO_PKG_VERSION").into()) }))
+        .generator(Some(atom::Generator {
+            value: "Rounds".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }))
         .links(vec![
-            link(format!("{page}{ATOM}"), "self", Some("application/atom+xml")),
+            link(
+                format!("{page}{ATOM}"),
+                "self",
+                Some("application/atom+xml"),
+            ),
             link(page, "alternate", Some("text/html")),
         ])
         .entries(items)
@@ -165,5 +192,9 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

@@ -34,9 +34,16 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum PageKind {
     Post(usize),
-    Section { section: usize, pager: Pager },
+    Section {
+        section: usize,
+        pager: Pager,
+    },
     Taxonomy(usize),
-    Term { taxonomy: usize, term: usize, pager: Pager },
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: Pager,
+    },
     NotFound,
     /// A text file drawn from a template, such as `robots.txt`.
     Text,
@@ -86,14 +93,31 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let posts = &site.posts;
     let mut by_date: Vec<usize> = (0..posts.len()).collect();
-    by_date.sort_by(|a, b| posts[*b].date.cmp(&posts[*a].date).then_with(|| posts[*a].path.cmp(&posts[*b].path)));
+    by_date.sort_by(|a, b| {
+        posts[*b]
+            .date
+            .cmp(&posts[*a].date)
+            .then_with(|| posts[*a].path.cmp(&posts[*b].path))
+    });
 
     let doctors = site.data.get("doctors");
-    let taxonomies = taxonomy::build(&site.config.taxonomies, site.config.paginate_by, posts, &by_date, |taxonomy, value| {
-        (taxonomy == "authors")
-            .then(|| doctors?.get(value)?.get("name")?.as_str().map(str::to_string))
-            .flatten()
-    });
+    let taxonomies = taxonomy::build(
+        &site.config.taxonomies,
+        site.config.paginate_by,
+        posts,
+        &by_date,
+        |taxonomy, value| {
+            (taxonomy == "authors")
+                .then(|| {
+                    doctors?
+                        .get(value)?
+                        .get("name")?
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .flatten()
+        },
+    );
     let mut post_terms = vec![Vec::new(); posts.len()];
     for (t, taxonomy) in taxonomies.iter().enumerate() {
         for (n, term) in taxonomy.terms.iter().enumerate() {
@@ -121,23 +145,52 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
             .clone()
             .or_else(|| section.front.page_template.clone())
             .unwrap_or_else(|| "post.html".into());
-        if let Some(problem) = missing_template(site, &template, &post.file, &post.source, post.front.template.is_some()) {
+        if let Some(problem) = missing_template(
+            site,
+            &template,
+            &post.file,
+            &post.source,
+            post.front.template.is_some(),
+        ) {
             problems.push(problem);
         }
-        pages.push(Page { output: redirect::output_file(&post.path), path: post.path.clone(), template, kind: PageKind::Post(i) });
+        pages.push(Page {
+            output: redirect::output_file(&post.path),
+            path: post.path.clone(),
+            template,
+            kind: PageKind::Post(i),
+        });
     }
     let mut generated = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
-        let default = if section.is_home() { "index.html" } else { "section.html" };
-        let template = section.front.template.clone().unwrap_or_else(|| default.into());
-        if let Some(problem) = missing_template(site, &template, &section.file, &section.source, section.front.template.is_some()) {
+        let default = if section.is_home() {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = section
+            .front
+            .template
+            .clone()
+            .unwrap_or_else(|| default.into());
+        if let Some(problem) = missing_template(
+            site,
+            &template,
+            &section.file,
+            &section.source,
+            section.front.template.is_some(),
+        ) {
             problems.push(problem);
         }
         let per_page = section.front.paginate_by.unwrap_or(site.config.paginate_by);
         for pager in paginate(&section.path, section.posts.len(), per_page) {
             if pager.number == 2 {
                 // `/blog/page/1/` is what people type after seeing `/blog/page/2/`.
-                generated.push(redirect_to(site, &format!("{}page/1/", section.path), &section.path));
+                generated.push(redirect_to(
+                    site,
+                    &format!("{}page/1/", section.path),
+                    &section.path,
+                ));
             }
             pages.push(Page {
                 path: pager.path_of(pager.number),
@@ -160,13 +213,27 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
                     path: pager.path_of(pager.number),
                     output: redirect::output_file(&pager.path_of(pager.number)),
                     template: "term.html".into(),
-                    kind: PageKind::Term { taxonomy: t, term: n, pager },
+                    kind: PageKind::Term {
+                        taxonomy: t,
+                        term: n,
+                        pager,
+                    },
                 });
             }
         }
     }
-    pages.push(Page { path: "/404.html".into(), output: "404.html".into(), template: "404.html".into(), kind: PageKind::NotFound });
-    pages.push(Page { path: "/robots.txt".into(), output: "robots.txt".into(), template: "robots.txt".into(), kind: PageKind::Text });
+    pages.push(Page {
+        path: "/404.html".into(),
+        output: "404.html".into(),
+        template: "404.html".into(),
+        kind: PageKind::NotFound,
+    });
+    pages.push(Page {
+        path: "/robots.txt".into(),
+        output: "robots.txt".into(),
+        template: "robots.txt".into(),
+        kind: PageKind::Text,
+    });
 
     for post in posts {
         for alias in &post.front.aliases {
@@ -174,11 +241,24 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         }
     }
 
-    let mut derived = Derived { pages, generated, taxonomies, by_date, neighbours, post_terms };
+    let mut derived = Derived {
+        pages,
+        generated,
+        taxonomies,
+        by_date,
+        neighbours,
+        post_terms,
+    };
     derived.generated.par_extend(feeds(site, bodies, &derived));
     derived.generated.extend(sitemaps(site, &derived));
-    match highlight::stylesheet(&site.config.markdown.highlight_theme, &site.config.markdown.highlight_theme_dark) {
-        Ok(css) => derived.generated.push(Generated { output: SYNTAX_CSS.into(), bytes: css.into_bytes() }),
+    match highlight::stylesheet(
+        &site.config.markdown.highlight_theme,
+        &site.config.markdown.highlight_theme_dark,
+    ) {
+        Ok(css) => derived.generated.push(Generated {
+            output: SYNTAX_CSS.into(),
+            bytes: css.into_bytes(),
+        }),
         Err(name) => problems.push(unknown_highlight_theme(site, &name)),
     }
     problems.extend(clashing_outputs(&derived));
@@ -187,7 +267,11 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
 
 /// `/blog/` page 3 → `/blog/page/3/`.
 pub fn page_path(base: &str, number: usize) -> String {
-    if number <= 1 { base.to_string() } else { format!("{base}page/{number}/") }
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
 }
 
 /// Splits a list of `len` items into pages; an empty list still gets one page.
@@ -205,22 +289,39 @@ fn paginate(base: &str, len: usize, per_page: usize) -> Vec<Pager> {
 }
 
 fn redirect_to(site: &Site, from: &str, to: &str) -> Generated {
-    Generated { output: redirect::output_file(from), bytes: redirect::page(&site.config.permalink(to)).into_bytes() }
+    Generated {
+        output: redirect::output_file(from),
+        bytes: redirect::page(&site.config.permalink(to)).into_bytes(),
+    }
 }
 
-fn missing_template(site: &Site, name: &str, file: &std::path::Path, source: &str, named_in_file: bool) -> Option<Diagnostic> {
+fn missing_template(
+    site: &Site,
+    name: &str,
+    file: &std::path::Path,
+    source: &str,
+    named_in_file: bool,
+) -> Option<Diagnostic> {
     if site.theme.templates.contains_key(name) {
         return None;
     }
-    let known = site.theme.templates.keys().filter(|k| k.ends_with(".html") && !k.starts_with("partials/"));
+    let known = site
+        .theme
+        .templates
+        .keys()
+        .filter(|k| k.ends_with(".html") && !k.starts_with("partials/"));
     let help = match crate::diagnostic::suggest(name, known.clone().map(String::as_str)) {
-        Some(near) => format!("did you mean `{near}`? Templates live in templates/ or themes/<name>/templates/"),
+        Some(near) => format!(
+            "did you mean `{near}`? Templates live in templates/ or themes/<name>/templates/"
+        ),
         None => format!(
             "add templates/{name}, or use one of: {}",
             known.map(String::as_str).collect::<Vec<_>>().join(", ")
         ),
     };
-    let position = named_in_file.then(|| crate::config::line_of(source, "template")).flatten();
+    let position = named_in_file
+        .then(|| crate::config::line_of(source, "template"))
+        .flatten();
     Some(
         Diagnostic::error("template/missing", format!("template `{name}` not found"))
             .in_file(file)
@@ -230,16 +331,27 @@ fn missing_template(site: &Site, name: &str, file: &std::path::Path, source: &st
 }
 
 fn unknown_highlight_theme(site: &Site, name: &str) -> Diagnostic {
-    let text = std::fs::read_to_string(site.root.join(crate::config::Config::FILE)).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(site.root.join(crate::config::Config::FILE)).unwrap_or_default();
     let names = highlight::theme_names();
     let help = match crate::diagnostic::suggest(name, names.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("use one of: {}", names.join(", ")),
     };
-    Diagnostic::error("config/highlight-theme", format!("unknown code highlighting theme `{name}`"))
-        .in_file(crate::config::Config::FILE)
-        .at_opt(text.lines().position(|l| l.contains(name)).map(|i| crate::diagnostic::Position { line: i + 1, column: 1 }))
-        .with_help(help)
+    Diagnostic::error(
+        "config/highlight-theme",
+        format!("unknown code highlighting theme `{name}`"),
+    )
+    .in_file(crate::config::Config::FILE)
+    .at_opt(
+        text.lines()
+            .position(|l| l.contains(name))
+            .map(|i| crate::diagnostic::Position {
+                line: i + 1,
+                column: 1,
+            }),
+    )
+    .with_help(help)
 }
 
 /// Feeds for the site, each section with posts, and each taxonomy term.
@@ -247,16 +359,32 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
     let config = &site.config;
     let limit = config.feed_limit.max(1);
     let mut lists: Vec<(feed::Channel, Vec<usize>)> = Vec::new();
-    let site_description = config.description.clone().unwrap_or_else(|| config.title.clone());
+    let site_description = config
+        .description
+        .clone()
+        .unwrap_or_else(|| config.title.clone());
     lists.push((
-        feed::Channel { title: config.title.clone(), description: site_description.clone(), path: "/", lang: &config.language },
+        feed::Channel {
+            title: config.title.clone(),
+            description: site_description.clone(),
+            path: "/",
+            lang: &config.language,
+        },
         derived.by_date.iter().copied().take(limit).collect(),
     ));
-    for section in site.sections.iter().filter(|s| !s.is_home() && !s.posts.is_empty() && s.front.feeds.unwrap_or(true)) {
+    for section in site
+        .sections
+        .iter()
+        .filter(|s| !s.is_home() && !s.posts.is_empty() && s.front.feeds.unwrap_or(true))
+    {
         lists.push((
             feed::Channel {
                 title: format!("{} — {}", section.title, config.title),
-                description: section.front.description.clone().unwrap_or_else(|| site_description.clone()),
+                description: section
+                    .front
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| site_description.clone()),
                 path: &section.path,
                 lang: &section.lang,
             },
@@ -268,7 +396,11 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
             lists.push((
                 feed::Channel {
                     title: format!("{} — {}", term.name, config.title),
-                    description: format!("Posts filed under {} at {}", term.name, config.clinic_name()),
+                    description: format!(
+                        "Posts filed under {} at {}",
+                        term.name,
+                        config.clinic_name()
+                    ),
                     path: &term.path,
                     lang: &config.language,
                 },
@@ -293,12 +425,22 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
         .flat_map_iter(|(channel, list)| {
             let entries: Vec<feed::Entry> = list
                 .iter()
-                .map(|&i| feed::Entry { post: &site.posts[i], body: &bodies.posts[i], author_names: author_names(&site.posts[i]) })
+                .map(|&i| feed::Entry {
+                    post: &site.posts[i],
+                    body: &bodies.posts[i],
+                    author_names: author_names(&site.posts[i]),
+                })
                 .collect();
             let dir = channel.path.trim_start_matches('/');
             [
-                Generated { output: format!("{dir}{}", feed::RSS), bytes: feed::rss(config, channel, &entries).into_bytes() },
-                Generated { output: format!("{dir}{}", feed::ATOM), bytes: feed::atom(config, channel, &entries).into_bytes() },
+                Generated {
+                    output: format!("{dir}{}", feed::RSS),
+                    bytes: feed::rss(config, channel, &entries).into_bytes(),
+                },
+                Generated {
+                    output: format!("{dir}{}", feed::ATOM),
+                    bytes: feed::atom(config, channel, &entries).into_bytes(),
+                },
             ]
         })
         .collect()
@@ -321,24 +463,37 @@ fn sitemaps(site: &Site, derived: &Derived) -> Vec<Generated> {
                 PageKind::Post(i) => site.posts[*i].updated(),
                 PageKind::Section { section, pager } => {
                     let posts = &site.sections[*section].posts;
-                    posts[pager.range.clone()].iter().filter_map(|&i| site.posts[i].updated()).max()
+                    posts[pager.range.clone()]
+                        .iter()
+                        .filter_map(|&i| site.posts[i].updated())
+                        .max()
                 }
                 PageKind::NotFound | PageKind::Text => return None,
                 _ => None,
             };
-            Some(sitemap::Url { path: page.path.clone(), modified })
+            Some(sitemap::Url {
+                path: page.path.clone(),
+                modified,
+            })
         })
         .collect();
     sitemap::sitemaps(&site.config, &urls)
         .into_iter()
-        .map(|(output, xml)| Generated { output, bytes: xml.into_bytes() })
+        .map(|(output, xml)| Generated {
+            output,
+            bytes: xml.into_bytes(),
+        })
         .collect()
 }
 
 /// Two outputs at one file: a pagination page that collides with a post, say.
 fn clashing_outputs(derived: &Derived) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashMap::new();
-    let outputs = derived.pages.iter().map(|p| p.output.as_str()).chain(derived.generated.iter().map(|g| g.output.as_str()));
+    let outputs = derived
+        .pages
+        .iter()
+        .map(|p| p.output.as_str())
+        .chain(derived.generated.iter().map(|g| g.output.as_str()));
     let mut problems = Vec::new();
     for output in outputs {
         if let Some(count) = seen.get_mut(output) {

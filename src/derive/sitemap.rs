@@ -22,7 +22,9 @@ pub fn sitemaps(config: &Config, urls: &[Url]) -> Vec<(String, String)> {
         .enumerate()
         .map(|(i, chunk)| (format!("sitemap{}.xml", i + 1), urlset(config, chunk)))
         .collect();
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (name, _) in &files {
         index.push_str("  <sitemap><loc>");
         escape_html(&mut index, &config.permalink(&format!("/{name}"))).ok();

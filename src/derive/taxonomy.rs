@@ -41,7 +41,11 @@ pub fn values<'p>(post: &'p Post, taxonomy: &str) -> Vec<&'p str> {
         "authors" => &post.front.authors,
         _ => {
             let extra = post.front.extra.get(taxonomy).and_then(|v| v.as_array());
-            return extra.into_iter().flatten().filter_map(|v| v.as_str()).collect();
+            return extra
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .collect();
         }
     };
     listed.iter().map(String::as_str).collect()
@@ -69,7 +73,8 @@ pub fn build(
                     }
                     let at = *index.entry(slug.clone()).or_insert_with(|| {
                         terms.push(Term {
-                            name: display_name(&config.name, value).unwrap_or_else(|| value.to_string()),
+                            name: display_name(&config.name, value)
+                                .unwrap_or_else(|| value.to_string()),
                             path: format!("/{}/{slug}/", config.name),
                             slug,
                             posts: Vec::new(),
@@ -82,7 +87,12 @@ pub fn build(
                     }
                 }
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+            terms.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
             Taxonomy {
                 name: config.name.clone(),
                 path: format!("/{}/", config.name),

@@ -21,7 +21,9 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
         .or_else(|| syntaxes.find_syntax_by_name(lang))?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
     }
     Some(generator.finalize())
 }
@@ -39,7 +41,9 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     };
     let light = css(light)?;
     let dark = css(dark)?;
-    Ok(format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"))
+    Ok(format!(
+        "{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    ))
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
@@ -99,7 +101,16 @@ pub fn render(source: &Source, links: &Links, options: Options) -> (Rendered, Ve
     while let Some((event, range)) = events.next() {
         renderer.event(event, range, &mut events);
     }
-    let Renderer { out, problems, headings, words, first_paragraph, more_at, anchor_links, .. } = renderer;
+    let Renderer {
+        out,
+        problems,
+        headings,
+        words,
+        first_paragraph,
+        more_at,
+        anchor_links,
+        ..
+    } = renderer;
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
     let summary_events = match (more_at, first_paragraph) {
@@ -147,14 +158,31 @@ type Events<'s> = pulldown_cmark::OffsetIter<'s, pulldown_cmark::DefaultBrokenLi
 impl<'s> Renderer<'s, '_> {
     fn event(&mut self, event: Event<'s>, range: Range<usize>, events: &mut Events<'s>) {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 self.heading(level, id, classes, attrs, events);
             }
             Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, events),
-            Event::Start(Tag::Image { dest_url, title, .. }) => self.image(dest_url, title, range, events),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => self.image(dest_url, title, range, events),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.resolve(dest_url, range);
-                self.out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.depth += 1;
@@ -194,7 +222,8 @@ impl<'s> Renderer<'s, '_> {
             Event::Html(html) if html.trim() == MORE && self.depth == 0 => {
                 // The marker is an HTML block of its own; cut before that block opens.
                 let open_block = matches!(self.out.last(), Some(Event::Start(Tag::HtmlBlock)));
-                self.more_at.get_or_insert(self.out.len() - usize::from(open_block));
+                self.more_at
+                    .get_or_insert(self.out.len() - usize::from(open_block));
             }
             Event::Text(text) => {
                 self.words += text.split_whitespace().count();
@@ -222,9 +251,19 @@ impl<'s> Renderer<'s, '_> {
                     self.words += t.split_whitespace().count();
                     inner.push(event);
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title: t, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title: t,
+                    id,
+                }) => {
                     let dest_url = self.resolve(dest_url, range);
-                    inner.push(Event::Start(Tag::Link { link_type, dest_url, title: t, id }));
+                    inner.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title: t,
+                        id,
+                    }));
                 }
                 other => inner.push(other),
             }
@@ -257,14 +296,27 @@ impl<'s> Renderer<'s, '_> {
         escape_html(&mut close, &title).ok();
         close.push_str(&format!("\">#</a></h{n}>\n"));
         self.out.push(Event::Html(close.into()));
-        self.headings.push(Heading { level: n, id, title, children: Vec::new() });
+        self.headings.push(Heading {
+            level: n,
+            id,
+            title,
+            children: Vec::new(),
+        });
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let count = self.ids.entry(base.clone()).or_insert(0);
         *count += 1;
-        if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+        if *count == 1 {
+            base
+        } else {
+            format!("{base}-{}", *count - 1)
+        }
     }
 
     fn code_block(&mut self, kind: CodeBlockKind<'s>, events: &mut Events<'s>) {
@@ -277,7 +329,12 @@ impl<'s> Renderer<'s, '_> {
             }
         }
         let lang = match &kind {
-            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").trim().to_string(),
+            CodeBlockKind::Fenced(info) => info
+                .split([' ', ',', '{'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
             CodeBlockKind::Indented => String::new(),
         };
         let mut html = String::from("<pre class=\"code\"");
@@ -293,7 +350,10 @@ impl<'s> Renderer<'s, '_> {
             html.push('"');
         }
         html.push('>');
-        match (!lang.is_empty()).then(|| highlight::highlight(&code, &lang)).flatten() {
+        match (!lang.is_empty())
+            .then(|| highlight::highlight(&code, &lang))
+            .flatten()
+        {
             Some(highlighted) => html.push_str(&highlighted),
             None => {
                 escape_html(&mut html, &code).ok();
@@ -303,7 +363,13 @@ impl<'s> Renderer<'s, '_> {
         self.out.push(Event::Html(html.into()));
     }
 
-    fn image(&mut self, dest: CowStr<'s>, title: CowStr<'s>, range: Range<usize>, events: &mut Events<'s>) {
+    fn image(
+        &mut self,
+        dest: CowStr<'s>,
+        title: CowStr<'s>,
+        range: Range<usize>,
+        events: &mut Events<'s>,
+    ) {
         let mut alt = String::new();
         let mut depth = 0;
         for (event, _) in events.by_ref() {
@@ -348,7 +414,9 @@ impl<'s> Renderer<'s, '_> {
 
     /// Turns `@/blog/bp.md#x` into the post's URL, reporting missing targets.
     fn resolve(&mut self, dest: CowStr<'s>, range: Range<usize>) -> CowStr<'s> {
-        let Some(target) = dest.strip_prefix("@/") else { return dest };
+        let Some(target) = dest.strip_prefix("@/") else {
+            return dest;
+        };
         let (path, anchor) = match target.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (target, None),
@@ -368,13 +436,22 @@ impl<'s> Renderer<'s, '_> {
                 }
             }
             None => {
-                let near = crate::diagnostic::suggest(path, self.links.permalinks.keys().map(String::as_str));
+                let near = crate::diagnostic::suggest(
+                    path,
+                    self.links.permalinks.keys().map(String::as_str),
+                );
                 let help = match near {
                     Some(near) => format!("did you mean `@/{near}`?"),
-                    None => "internal links name a file under content/, e.g. `@/blog/blood-pressure.md`".into(),
+                    None => {
+                        "internal links name a file under content/, e.g. `@/blog/blood-pressure.md`"
+                            .into()
+                    }
                 };
                 let diagnostic = self.located(
-                    Diagnostic::error("link/missing-post", format!("link to `@/{path}`, which does not exist")),
+                    Diagnostic::error(
+                        "link/missing-post",
+                        format!("link to `@/{path}`, which does not exist"),
+                    ),
                     offset,
                 );
                 self.problems.push(diagnostic.with_help(help));
@@ -386,16 +463,28 @@ impl<'s> Renderer<'s, '_> {
     fn located(&mut self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
         let text = self.source.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
-        diagnostic.in_file(self.source.file).at(index.position(text, offset))
+        diagnostic
+            .in_file(self.source.file)
+            .at(index.position(text, offset))
     }
 }
 
 fn is_container(tag: &Tag) -> bool {
-    matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_))
+    matches!(
+        tag,
+        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_)
+    )
 }
 
 fn is_container_end(tag: &TagEnd) -> bool {
-    matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::Table)
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+    )
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -425,7 +514,10 @@ fn nest(headings: Vec<Heading>) -> Vec<Heading> {
 
 /// Width and height of a raster image or an SVG with explicit sizes.
 pub fn image_dimensions(path: &Path) -> Option<(u64, u64)> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
         let text = std::fs::read_to_string(path).ok()?;
         let open = &text[text.find("<svg")?..];
         let open = &open[..open.find('>')?];
@@ -433,7 +525,11 @@ pub fn image_dimensions(path: &Path) -> Option<(u64, u64)> {
             let at = open.find(&format!(" {name}=\""))? + name.len() + 3;
             let value = &open[at..];
             let value = &value[..value.find('"')?];
-            value.trim_end_matches("px").parse::<f64>().ok().map(|v| v.round() as u64)
+            value
+                .trim_end_matches("px")
+                .parse::<f64>()
+                .ok()
+                .map(|v| v.round() as u64)
         };
         return Some((attr("width")?, attr("height")?));
     }
@@ -447,7 +543,10 @@ mod tests {
 
     fn render_text(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut permalinks = HashMap::new();
-        permalinks.insert("blog/bp.md".to_string(), "https://x.example/blog/bp/".to_string());
+        permalinks.insert(
+            "blog/bp.md".to_string(),
+            "https://x.example/blog/bp/".to_string(),
+        );
         let text = format!("+++\ntitle = \"t\"\n+++\n{markdown}");
         let source = Source {
             file: Path::new("content/blog/a.md"),
@@ -456,13 +555,24 @@ mod tests {
             dir: PathBuf::from("content/blog"),
             root: Path::new("/nonexistent"),
         };
-        render(&source, &Links { permalinks: &permalinks }, options(true))
+        render(
+            &source,
+            &Links {
+                permalinks: &permalinks,
+            },
+            options(true),
+        )
     }
 
     #[test]
     fn headings_get_unique_ids_anchors_and_a_toc() {
-        let (r, _) = render_text("## What the numbers mean\n\n### Top number\n\n## What the numbers mean\n");
-        assert!(r.html.contains("<h2 id=\"what-the-numbers-mean\">"), "{}", r.html);
+        let (r, _) =
+            render_text("## What the numbers mean\n\n### Top number\n\n## What the numbers mean\n");
+        assert!(
+            r.html.contains("<h2 id=\"what-the-numbers-mean\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("id=\"what-the-numbers-mean-1\""));
         assert!(r.html.contains("href=\"#what-the-numbers-mean\""));
         assert_eq!(r.toc.len(), 2);
@@ -472,19 +582,27 @@ mod tests {
     #[test]
     fn alerts_become_callouts() {
         let (r, _) = render_text("> [!WARNING]\n> Call 911 if you have chest pain.\n");
-        assert!(r.html.contains("class=\"alert alert-warning\""), "{}", r.html);
+        assert!(
+            r.html.contains("class=\"alert alert-warning\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("Call 911"));
         assert!(!r.html.contains("<blockquote"));
     }
 
     #[test]
     fn internal_links_resolve_and_missing_ones_are_located() {
-        let (r, problems) = render_text("See [this](@/blog/bp.md#top).\n\nAnd [that](@/blog/pb.md).\n");
+        let (r, problems) =
+            render_text("See [this](@/blog/bp.md#top).\n\nAnd [that](@/blog/pb.md).\n");
         assert!(r.html.contains("href=\"https://x.example/blog/bp/#top\""));
         assert_eq!(r.anchor_links[0].anchor, "top");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].position.unwrap().line, 6);
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `@/blog/bp.md`?"));
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `@/blog/bp.md`?")
+        );
     }
 
     #[test]
@@ -499,12 +617,17 @@ mod tests {
     fn code_is_highlighted_with_classes_and_images_are_lazy() {
         let (r, _) = render_text("```json\n{\"a\": 1}\n```\n\n![A cuff](cuff.png \"t\")\n");
         assert!(r.html.contains("class=\"hl-"), "{}", r.html);
-        assert!(r.html.contains("<img src=\"cuff.png\" alt=\"A cuff\" title=\"t\" loading=\"lazy\""));
+        assert!(
+            r.html
+                .contains("<img src=\"cuff.png\" alt=\"A cuff\" title=\"t\" loading=\"lazy\"")
+        );
     }
 
     #[test]
     fn extensions_are_on() {
-        let (r, _) = render_text("| a |\n|---|\n| b |\n\n~~no~~ - [x] done\n\n\"quoted\"[^1]\n\n[^1]: note\n");
+        let (r, _) = render_text(
+            "| a |\n|---|\n| b |\n\n~~no~~ - [x] done\n\n\"quoted\"[^1]\n\n[^1]: note\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>no</del>"));
         assert!(r.html.contains("\u{201c}quoted\u{201d}"));

@@ -31,7 +31,13 @@ pub struct Written {
 }
 
 /// Writes the whole site into `out`, which must exist and be empty.
-pub fn write(site: &Site, bodies: &Bodies, derived: &Derived, out: &Path, progress: &Progress) -> Result<Written, Vec<Diagnostic>> {
+pub fn write(
+    site: &Site,
+    bodies: &Bodies,
+    derived: &Derived,
+    out: &Path,
+    progress: &Progress,
+) -> Result<Written, Vec<Diagnostic>> {
     let permalinks = Arc::new(crate::render::permalinks(site));
     let tera = templates::compile(&site.theme, permalinks, site.config.base().to_string())?;
     let views = Views::new(site, derived);
@@ -41,17 +47,29 @@ pub fn write(site: &Site, bodies: &Bodies, derived: &Derived, out: &Path, progre
         .map(|i| serde_json::to_value(views.post(i, &bodies.posts[i])).unwrap_or(Value::Null))
         .collect();
     let base = base_context(site, derived);
-    let drawing = Drawing { site, bodies, derived, views: &views, summaries: &summaries, base: &base, tera: &tera };
+    let drawing = Drawing {
+        site,
+        bodies,
+        derived,
+        views: &views,
+        summaries: &summaries,
+        base: &base,
+        tera: &tera,
+    };
     let bytes = AtomicU64::new(0);
 
-    progress.start("Writing", (derived.pages.len() + derived.generated.len()) as u64);
+    progress.start(
+        "Writing",
+        (derived.pages.len() + derived.generated.len()) as u64,
+    );
     let failures: Vec<(String, String)> = derived
         .pages
         .par_iter()
         .filter_map(|page| {
             let result = drawing.draw(page).and_then(|html| {
                 bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
-                put(out, &page.output, html.as_bytes()).map_err(|e| format!("cannot write {}: {e}", page.output))
+                put(out, &page.output, html.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", page.output))
             });
             progress.inc();
             result.err().map(|message| (page.template.clone(), message))
@@ -65,7 +83,9 @@ pub fn write(site: &Site, bodies: &Bodies, derived: &Derived, out: &Path, progre
         .filter_map(|file| {
             bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
             progress.inc();
-            put(out, &file.output, &file.bytes).err().map(|e| write_error(&file.output, &e))
+            put(out, &file.output, &file.bytes)
+                .err()
+                .map(|e| write_error(&file.output, &e))
         })
         .collect();
     problems.extend(generated_problems);
@@ -114,7 +134,9 @@ impl Drawing<'_> {
                     newer: newer.map(|n| self.views.link(n)),
                     older: older.map(|n| self.views.link(n)),
                 };
-                if let (Some(map), Ok(Value::Object(more))) = (value.as_object_mut(), serde_json::to_value(extra)) {
+                if let (Some(map), Ok(Value::Object(more))) =
+                    (value.as_object_mut(), serde_json::to_value(extra))
+                {
                     map.extend(more);
                 }
                 context.insert("page", &value);
@@ -127,7 +149,13 @@ impl Drawing<'_> {
                 context.insert("section", &self.section_view(*section));
                 context.insert("paginator", &self.paginator(pager, &s.posts));
                 if s.is_home() {
-                    let latest: Vec<&Value> = self.derived.by_date.iter().take(config.paginate_by.max(1)).map(|&i| &self.summaries[i]).collect();
+                    let latest: Vec<&Value> = self
+                        .derived
+                        .by_date
+                        .iter()
+                        .take(config.paginate_by.max(1))
+                        .map(|&i| &self.summaries[i])
+                        .collect();
                     context.insert("latest", &latest);
                 }
                 lang = &s.lang;
@@ -139,14 +167,25 @@ impl Drawing<'_> {
                 let taxonomy = &self.derived.taxonomies[*t];
                 context.insert("taxonomy", &self.taxonomy_view(*t));
                 if taxonomy.name == "authors" {
-                    let people: Vec<_> = taxonomy.terms.iter().map(|term| self.views.person(&term.slug)).collect();
+                    let people: Vec<_> = taxonomy
+                        .terms
+                        .iter()
+                        .map(|term| self.views.person(&term.slug))
+                        .collect();
                     context.insert("people", &people);
                 }
             }
-            PageKind::Term { taxonomy: t, term: n, pager } => {
+            PageKind::Term {
+                taxonomy: t,
+                term: n,
+                pager,
+            } => {
                 let taxonomy = &self.derived.taxonomies[*t];
                 let term = &taxonomy.terms[*n];
-                context.insert("taxonomy", &json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path)}));
+                context.insert(
+                    "taxonomy",
+                    &json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path)}),
+                );
                 context.insert(
                     "term",
                     &json!({"name": term.name, "slug": term.slug, "permalink": config.permalink(&term.path), "count": term.posts.len()}),
@@ -166,12 +205,17 @@ impl Drawing<'_> {
             "feed",
             &json!({"rss": config.permalink(&format!("{feed_path}{}", feed::RSS)), "atom": config.permalink(&format!("{feed_path}{}", feed::ATOM))}),
         );
-        self.tera.render(&page.template, &context).map_err(|e| templates::chain(&e))
+        self.tera
+            .render(&page.template, &context)
+            .map_err(|e| templates::chain(&e))
     }
 
     fn paginator(&self, pager: &Pager, list: &[usize]) -> Value {
         let config = &self.site.config;
-        let pages: Vec<&Value> = list[pager.range.clone()].iter().map(|&i| &self.summaries[i]).collect();
+        let pages: Vec<&Value> = list[pager.range.clone()]
+            .iter()
+            .map(|&i| &self.summaries[i])
+            .collect();
         let link = |n: usize| config.permalink(&pager.path_of(n));
         json!({
             "pages": pages,
@@ -240,8 +284,16 @@ impl Drawing<'_> {
         }
         let posts = &self.site.posts;
         let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| posts[b.0].date.cmp(&posts[a.0].date)).then_with(|| a.0.cmp(&b.0)));
-        ranked.into_iter().take(3).map(|(i, _)| &self.summaries[i]).collect()
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| posts[b.0].date.cmp(&posts[a.0].date))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        ranked
+            .into_iter()
+            .take(3)
+            .map(|(i, _)| &self.summaries[i])
+            .collect()
     }
 }
 
@@ -254,7 +306,12 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
     context.insert("clinic_name", config.clinic_name());
     context.insert("data", &site.data);
     let home = site.home();
-    let mut nav: Vec<_> = home.subsections.iter().map(|&s| &site.sections[s]).filter(|s| !s.front.draft).collect();
+    let mut nav: Vec<_> = home
+        .subsections
+        .iter()
+        .map(|&s| &site.sections[s])
+        .filter(|s| !s.front.draft)
+        .collect();
     nav.sort_by_key(|s| (s.front.weight.unwrap_or(i64::MAX), s.title.to_lowercase()));
     let nav: Vec<Value> = nav
         .iter()
@@ -267,8 +324,14 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
         .map(|t| (t.name.as_str(), json!({"name": t.name, "permalink": config.permalink(&t.path), "count": t.terms.len()})))
         .collect();
     context.insert("taxonomies", &taxonomies);
-    context.insert("syntax_css", &config.permalink(&format!("/{}", crate::derive::SYNTAX_CSS)));
-    context.insert("generator", &format!("Rounds {}", env!("CARGO_PKG_VERSION")));
+    context.insert(
+        "syntax_css",
+        &config.permalink(&format!("/{}", crate::derive::SYNTAX_CSS)),
+    );
+    context.insert(
+        "generator",
+        &format!("Rounds {}", env!("CARGO_PKG_VERSION")),
+    );
     context
 }
 
@@ -281,7 +344,8 @@ fn put(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn write_error(rel: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output/write", format!("cannot write {rel}: {error}")).with_help("check free disk space and the output folder's permissions")
+    Diagnostic::error("output/write", format!("cannot write {rel}: {error}"))
+        .with_help("check free disk space and the output folder's permissions")
 }
 
 /// Template errors, once per distinct problem rather than once per page.
@@ -306,7 +370,11 @@ fn render_failures(site: &Site, failures: Vec<(String, String)>, total: usize) -
 }
 
 /// Finds the line using the variable a render error names, e.g. `page.titel`.
-fn line_in_template(site: &Site, template: &str, message: &str) -> Option<crate::diagnostic::Position> {
+fn line_in_template(
+    site: &Site,
+    template: &str,
+    message: &str,
+) -> Option<crate::diagnostic::Position> {
     let start = message.find("Variable `")? + "Variable `".len();
     let name = &message[start..];
     let name = &name[..name.find('`')?];
@@ -325,19 +393,32 @@ fn copy_files(site: &Site, out: &Path, bytes: &AtomicU64) -> (usize, Vec<Diagnos
         jobs.push((rel.clone(), Source::File(file.clone())));
     }
     for post in &site.posts {
-        let Some(dir) = post.file.parent() else { continue };
+        let Some(dir) = post.file.parent() else {
+            continue;
+        };
         for asset in &post.assets {
             let rel = asset.strip_prefix(dir).unwrap_or(asset);
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            jobs.push((format!("{}{rel}", post.path.trim_start_matches('/')), Source::File(site.root.join(asset))));
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            jobs.push((
+                format!("{}{rel}", post.path.trim_start_matches('/')),
+                Source::File(site.root.join(asset)),
+            ));
         }
     }
     let problems: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|(rel, source)| {
             let result = match source {
-                Source::Static(StaticSource::BuiltIn(data)) => put(out, rel, data).map(|_| data.len() as u64),
-                Source::Static(StaticSource::File(path)) | Source::File(path) => copy(path, &out.join(rel)),
+                Source::Static(StaticSource::BuiltIn(data)) => {
+                    put(out, rel, data).map(|_| data.len() as u64)
+                }
+                Source::Static(StaticSource::File(path)) | Source::File(path) => {
+                    copy(path, &out.join(rel))
+                }
             };
             match result {
                 Ok(n) => {

@@ -20,9 +20,17 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let dir = tempfile::Builder::new().prefix(&format!(".{name}.rounds-")).tempdir_in(&parent)?;
-        Ok(Staging { dir, target: target.to_path_buf() })
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.rounds-"))
+            .tempdir_in(&parent)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -47,7 +55,10 @@ fn swap(staged: &Path, target: &Path) -> io::Result<()> {
         return std::fs::rename(staged, target);
     }
     let parent = staged.parent().unwrap_or(Path::new("."));
-    let old = tempfile::Builder::new().prefix(".rounds-old-").tempdir_in(parent)?.keep();
+    let old = tempfile::Builder::new()
+        .prefix(".rounds-old-")
+        .tempdir_in(parent)?
+        .keep();
     let old_site = old.join("site");
     std::fs::rename(target, &old_site)?;
     if let Err(e) = std::fs::rename(staged, target) {
@@ -100,7 +111,11 @@ mod tests {
         staging.commit().unwrap();
         assert!(target.join("new.html").exists());
         assert!(!target.join("old.html").exists());
-        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging folders left behind");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging folders left behind"
+        );
     }
 
     #[test]

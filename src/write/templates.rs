@@ -9,7 +9,11 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::theme::Theme;
 
 /// Compiles every template, reporting all syntax errors at once.
-pub fn compile(theme: &Theme, permalinks: Arc<HashMap<String, String>>, base: String) -> Result<Tera, Vec<Diagnostic>> {
+pub fn compile(
+    theme: &Theme,
+    permalinks: Arc<HashMap<String, String>>,
+    base: String,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     for (name, template) in &theme.templates {
         if let Err(error) = tera::Template::new(name, None, &template.text) {
@@ -22,7 +26,10 @@ pub fn compile(theme: &Theme, permalinks: Arc<HashMap<String, String>>, base: St
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape);
-    let sources = theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()));
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.text.as_str()));
     if let Err(error) = tera.add_raw_templates(sources) {
         // Parsing passed, so this is about how templates refer to each other.
         let message = chain(&error);
@@ -46,7 +53,10 @@ fn syntax_error(name: &str, file: &std::path::Path, error: &tera::Error) -> Diag
     let position = message.split("--> ").nth(1).and_then(|rest| {
         let (line, rest) = rest.split_once(':')?;
         let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some(Position { line: line.trim().parse().ok()?, column: column.parse().ok()? })
+        Some(Position {
+            line: line.trim().parse().ok()?,
+            column: column.parse().ok()?,
+        })
     });
     let detail = message
         .lines()
@@ -54,7 +64,11 @@ fn syntax_error(name: &str, file: &std::path::Path, error: &tera::Error) -> Diag
         .map(|l| l.trim().trim_start_matches("= ").to_string())
         .collect::<Vec<_>>()
         .join("; ");
-    let detail = if detail.is_empty() { message.lines().next().unwrap_or_default().to_string() } else { detail };
+    let detail = if detail.is_empty() {
+        message.lines().next().unwrap_or_default().to_string()
+    } else {
+        detail
+    };
     Diagnostic::error("template/syntax", format!("template `{name}` does not parse: {detail}"))
         .in_file(file)
         .at_opt(position)
@@ -101,16 +115,16 @@ struct GetUrl {
 
 impl tera::Function for GetUrl {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("get_url needs a `path` argument, e.g. get_url(path=\"/about/\")"))?;
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("get_url needs a `path` argument, e.g. get_url(path=\"/about/\")")
+        })?;
         if let Some(target) = path.strip_prefix("@/") {
-            let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
-            let url = self
-                .permalinks
-                .get(file)
-                .ok_or_else(|| tera::Error::msg(format!("get_url: no post or section at `@/{file}`")))?;
+            let (file, anchor) = target
+                .split_once('#')
+                .map_or((target, None), |(f, a)| (f, Some(a)));
+            let url = self.permalinks.get(file).ok_or_else(|| {
+                tera::Error::msg(format!("get_url: no post or section at `@/{file}`"))
+            })?;
             return Ok(Value::String(match anchor {
                 Some(anchor) => format!("{url}#{anchor}"),
                 None => url.clone(),
@@ -119,7 +133,11 @@ impl tera::Function for GetUrl {
         if path.contains("://") {
             return Ok(Value::String(path.to_string()));
         }
-        Ok(Value::String(format!("{}/{}", self.base, path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{}/{}",
+            self.base,
+            path.trim_start_matches('/')
+        )))
     }
 
     fn is_safe(&self) -> bool {

@@ -24,7 +24,11 @@ pub struct PostView<'a> {
     pub taxonomies: serde_json::Map<String, Value>,
     pub tags: Vec<TermLink>,
     pub categories: Vec<TermLink>,
+    pub slug: &'a str,
     pub audience: Audience,
+    /// For themes: whether the post speaks to patients, to physicians, or both.
+    pub for_patients: bool,
+    pub for_physicians: bool,
     pub kind: Kind,
     pub sources: Vec<SourceView<'a>>,
     pub image: Option<ImageView>,
@@ -98,15 +102,31 @@ pub fn source(text: &str) -> SourceView<'_> {
     let trimmed = text.trim();
     let lower = trimmed.to_ascii_lowercase();
     if let Some(doi) = lower.strip_prefix("doi:").map(|_| trimmed[4..].trim()) {
-        return SourceView { text, url: Some(format!("https://doi.org/{doi}")), kind: "doi" };
+        return SourceView {
+            text,
+            url: Some(format!("https://doi.org/{doi}")),
+            kind: "doi",
+        };
     }
     if let Some(pmid) = lower.strip_prefix("pmid:").map(|_| trimmed[5..].trim()) {
-        return SourceView { text, url: Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/")), kind: "pmid" };
+        return SourceView {
+            text,
+            url: Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/")),
+            kind: "pmid",
+        };
     }
     if lower.starts_with("https://") || lower.starts_with("http://") {
-        return SourceView { text, url: Some(trimmed.to_string()), kind: "url" };
+        return SourceView {
+            text,
+            url: Some(trimmed.to_string()),
+            kind: "url",
+        };
     }
-    SourceView { text, url: None, kind: "text" }
+    SourceView {
+        text,
+        url: None,
+        kind: "text",
+    }
 }
 
 /// Resolves an image named in front matter: co-located, site path or URL.
@@ -140,8 +160,15 @@ impl<'a> Views<'a> {
     }
 
     pub fn person(&self, key: &str) -> Person {
-        let record = self.doctors.and_then(|d| d.get(key)).and_then(Value::as_object);
-        let permalink = self.authors_taxonomy.map(|_| self.site.config.permalink(&format!("/authors/{}/", slug::slugify(key))));
+        let record = self
+            .doctors
+            .and_then(|d| d.get(key))
+            .and_then(Value::as_object);
+        let permalink = self.authors_taxonomy.map(|_| {
+            self.site
+                .config
+                .permalink(&format!("/authors/{}/", slug::slugify(key)))
+        });
         Person {
             key: key.to_string(),
             name: record
@@ -168,10 +195,16 @@ impl<'a> Views<'a> {
             by_name
                 .entry(taxonomy.name.as_str())
                 .or_default()
-                .push(TermLink { name: term.name.clone(), permalink: config.permalink(&term.path) });
+                .push(TermLink {
+                    name: term.name.clone(),
+                    permalink: config.permalink(&term.path),
+                });
         }
         for (name, links) in &by_name {
-            taxonomies.insert(name.to_string(), serde_json::to_value(links).unwrap_or_default());
+            taxonomies.insert(
+                name.to_string(),
+                serde_json::to_value(links).unwrap_or_default(),
+            );
         }
         let image = front.image.as_deref().map(|image| ImageView {
             url: image_url(config, &post.path, image),
@@ -191,7 +224,10 @@ impl<'a> Views<'a> {
             tags: by_name.remove("tags").unwrap_or_default(),
             categories: by_name.remove("categories").unwrap_or_default(),
             taxonomies,
+            slug: &post.slug,
             audience: front.audience,
+            for_patients: front.audience.reaches_patients(),
+            for_physicians: front.audience.reaches_physicians() || front.physicians.is_some(),
             kind: front.kind,
             sources: front.sources.iter().map(|s| source(s)).collect(),
             image,
@@ -199,7 +235,10 @@ impl<'a> Views<'a> {
             summary: body.summary.as_deref(),
             reading_minutes: body.reading_minutes,
             word_count: body.word_count,
-            section: LinkView { title: &section.title, permalink: config.permalink(&section.path) },
+            section: LinkView {
+                title: &section.title,
+                permalink: config.permalink(&section.path),
+            },
             physicians: front.physicians.as_ref().map(|p| PhysiciansView {
                 title: p.title.as_deref(),
                 summary: p.summary.as_deref(),
@@ -212,12 +251,22 @@ impl<'a> Views<'a> {
 
     pub fn link(&self, index: usize) -> LinkView<'a> {
         let post = &self.site.posts[index];
-        LinkView { title: &post.front.title, permalink: self.site.config.permalink(&post.path) }
+        LinkView {
+            title: &post.front.title,
+            permalink: self.site.config.permalink(&post.path),
+        }
     }
 
     fn service(&self, key: &str) -> Value {
-        let mut record = self.services.and_then(|s| s.get(key)).and_then(Value::as_object).cloned().unwrap_or_default();
-        record.entry("name").or_insert_with(|| Value::String(key.to_string()));
+        let mut record = self
+            .services
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        record
+            .entry("name")
+            .or_insert_with(|| Value::String(key.to_string()));
         record.insert("key".into(), Value::String(key.to_string()));
         Value::Object(record)
     }
@@ -229,8 +278,14 @@ mod tests {
 
     #[test]
     fn sources_become_links() {
-        assert_eq!(source("doi:10.1161/CIR.0000000000000678").url.as_deref(), Some("https://doi.org/10.1161/CIR.0000000000000678"));
-        assert_eq!(source("PMID: 30879355").url.as_deref(), Some("https://pubmed.ncbi.nlm.nih.gov/30879355/"));
+        assert_eq!(
+            source("doi:10.1161/CIR.0000000000000678").url.as_deref(),
+            Some("https://doi.org/10.1161/CIR.0000000000000678")
+        );
+        assert_eq!(
+            source("PMID: 30879355").url.as_deref(),
+            Some("https://pubmed.ncbi.nlm.nih.gov/30879355/")
+        );
         assert_eq!(source("https://www.cdc.gov/bp").kind, "url");
         assert!(source("Smith J. A book. 2020.").url.is_none());
     }

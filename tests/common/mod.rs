@@ -30,7 +30,9 @@ credentials = "MD"
 impl Fixture {
     /// A site with a config and the given files (path, contents).
     pub fn new(files: &[(&str, &str)]) -> Fixture {
-        let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir") };
+        let fixture = Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         fixture.write("config.toml", CONFIG);
         fixture.write("data/doctors.toml", DOCTORS);
         std::fs::create_dir_all(fixture.root().join("content")).unwrap();
@@ -59,7 +61,13 @@ impl Fixture {
     }
 
     pub fn build(&self, args: &[&str]) -> Output {
-        rounds().arg("build").arg("--root").arg(self.root()).args(args).output().expect("run rounds")
+        rounds()
+            .arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .expect("run rounds")
     }
 
     /// Builds and fails the test with rounds' own output if the build fails.
@@ -104,7 +112,12 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect();
