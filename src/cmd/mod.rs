@@ -68,7 +68,14 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Prints diagnostics the way the user asked; returns true when any is an error.
 pub fn report(site: &SiteArgs, problems: &[Diagnostic]) -> bool {
     if site.format == Format::Human && !problems.is_empty() {
-        let mut stderr = StandardStream::stderr(ColorChoice::Auto);
+        // termcolor's `Auto` looks only at TERM and NO_COLOR, not at whether
+        // stderr is a terminal; a log file should not fill with escape codes.
+        let color = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            ColorChoice::Auto
+        } else {
+            ColorChoice::Never
+        };
+        let mut stderr = StandardStream::stderr(color);
         diagnostic::emit(&mut stderr, &site.root, problems);
     }
     problems.iter().any(Diagnostic::is_error)
