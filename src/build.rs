@@ -29,6 +29,9 @@ pub struct Report {
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// Time spent in each stage, in order.
+    #[serde(skip)]
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -59,12 +62,21 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let site = match load::load(&options.root, &load_options) {
         Ok(site) => site,
         Err(problems) => return (Err(()), problems),
     };
+    stage("load");
     let (bodies, mut problems) = crate::render::render(&site);
+    stage("render");
     let (derived, derive_problems) = crate::derive::derive(&site, &bodies);
+    stage("derive");
     problems.extend(derive_problems);
     if problems.iter().any(Diagnostic::is_error) {
         return (Err(()), problems);
@@ -80,10 +92,12 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
             return (Err(()), problems);
         }
     };
+    stage("write");
     if let Err(e) = staging.commit() {
         problems.push(io_problem(&output, &e));
         return (Err(()), problems);
     }
+    stage("swap");
     let report = Report {
         posts: site.posts.len(),
         sections: site.sections.len(),
@@ -93,6 +107,7 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         bytes: written.bytes,
         elapsed: started.elapsed(),
         output,
+        stages,
     };
     (Ok(report), problems)
 }

@@ -23,6 +23,9 @@ pub struct BuildArgs {
     /// Include posts and sections marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print how long each stage took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -46,6 +49,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
         Format::Human => match &result {
             Ok(report) => {
+                if args.timings {
+                    for (name, took) in &report.stages {
+                        eprintln!("{name:>8} {:>8.1} ms", took.as_secs_f64() * 1e3);
+                    }
+                }
                 if !args.site.quiet {
                     eprintln!(
                         "Built {} posts, {} sections and {} terms into {} pages ({} files, {:.1} MB) in {} ms{}",

@@ -14,6 +14,9 @@ pub struct Channel<'a> {
     /// The page the feed belongs to, e.g. `/blog/`.
     pub path: &'a str,
     pub lang: &'a str,
+    /// Whole posts, or only their summaries (taxonomy feeds, which are for
+    /// finding posts, and would otherwise repeat every post many times over).
+    pub full_content: bool,
 }
 
 /// One post as a feed entry sees it.
@@ -58,7 +61,7 @@ pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
                 }))
                 .pub_date(post.date.map(|d| d.rfc2822()))
                 .description(Some(description(entry)))
-                .content(Some(entry.body.html.clone()))
+                .content(channel.full_content.then(|| entry.body.html.clone()))
                 .author(None)
                 .dublin_core_ext(dublin_core(&entry.author_names))
                 .categories(categories)
@@ -123,13 +126,13 @@ pub fn atom(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
                 .categories(categories)
                 .links(vec![link(permalink, "alternate", Some("text/html"))])
                 .summary(Some(atom::Text::plain(description(entry))))
-                .content(Some(
+                .content(channel.full_content.then(|| {
                     atom::ContentBuilder::default()
                         .value(Some(entry.body.html.clone()))
                         .content_type(Some("html".to_string()))
                         .lang(Some(post.lang.clone()))
-                        .build(),
-                ))
+                        .build()
+                }))
                 .build()
         })
         .collect::<Vec<_>>();

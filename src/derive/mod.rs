@@ -369,6 +369,7 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
             description: site_description.clone(),
             path: "/",
             lang: &config.language,
+            full_content: true,
         },
         derived.by_date.iter().copied().take(limit).collect(),
     ));
@@ -387,6 +388,7 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
                     .unwrap_or_else(|| site_description.clone()),
                 path: &section.path,
                 lang: &section.lang,
+                full_content: true,
             },
             newest_first(section, &site.posts, limit),
         ));
@@ -403,6 +405,7 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
                     ),
                     path: &term.path,
                     lang: &config.language,
+                    full_content: false,
                 },
                 term.posts.iter().copied().take(limit).collect(),
             ));
