@@ -41,7 +41,7 @@ done
 mkdir -p "$OUT" "$LOGS"
 RAW=$OUT/raw.tsv
 STATUS=$OUT/status.tsv
-printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\n' >"$RAW"
+printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\tother_cpu_s\n' >"$RAW"
 printf 'n\ttool\tstatus\tmessage\n' >"$STATUS"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -134,6 +134,12 @@ parse_time() {
   ' "$1"
 }
 
+# busy_jiffies: non-idle CPU time of the whole machine so far, in jiffies.
+busy_jiffies() {
+  awk 'NR == 1 { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
 # busy_pct: percent of all CPUs busy over the next 2 seconds.
 busy_pct() {
   local a b
@@ -173,11 +179,17 @@ run_once() {
   tool_cmd "$tool" "$site" "$out"
   rm -f "$tfile"
   # timeout outside time, so time's child (and its max RSS) is the tool itself.
-  timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$tfile" "${CMD[@]}" >"$log" 2>&1
+  local j0 j1
+  j0=$(busy_jiffies)
+  NO_COLOR=1 CLICOLOR=0 timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$tfile" "${CMD[@]}" >"$log" 2>&1
   RC=$?
+  j1=$(busy_jiffies)
   WALL=0 RSS=0 USER_S=0 SYS_S=0
   [ -s "$tfile" ] && read -r WALL RSS USER_S SYS_S < <(parse_time "$tfile")
   WALL=${WALL:-0} RSS=${RSS:-0} USER_S=${USER_S:-0} SYS_S=${SYS_S:-0}
+  # CPU time used on the machine during the run by anything but the tool.
+  OTHER_S=$(awk -v j="$((j1 - j0))" -v hz="$HZ" -v u="$USER_S" -v s="$SYS_S" \
+    'BEGIN { o = j / hz - u - s; printf "%.2f\n", (o < 0 ? 0 : o) }')
   FILES=0; BYTES=0
   if [ -d "$out" ]; then
     FILES=$(find "$out" -type f | wc -l)
@@ -188,7 +200,7 @@ run_once() {
     return 1
   fi
   if [ "$RC" -ne 0 ]; then
-    FAIL_MSG="exit $RC: $(tail -n 5 "$log" | tr '\n\t' '  ' | cut -c1-400)"
+    FAIL_MSG="exit $RC: $(tail -n 5 "$log" | sed 's/\x1b\[[0-9;]*m//g' | tr '\n\t' '  ' | tr -s ' ' | cut -c1-400)"
     return 1
   fi
   if [ ! -f "$out/index.html" ]; then
@@ -231,9 +243,9 @@ for n in "${SIZES[@]}"; do
       [ -n "${failed[$tool]:-}" ] && continue
       wait_quiet
       if run_once "$n" "$tool" "run$r"; then
-        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s; machine ${BUSY}% busy before)"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" "$BUSY" >>"$RAW"
+        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s; machine ${BUSY}% busy before, other processes used ${OTHER_S} CPU s during)"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" "$BUSY" "$OTHER_S" >>"$RAW"
       else
         say "N=$n: $tool run $r FAILED: $FAIL_MSG"
         printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "run $r: $FAIL_MSG" >>"$STATUS"
@@ -288,6 +300,7 @@ for n in sizes:
                 "median_cpu_s": round(statistics.median(
                     float(r["user_s"]) + float(r["sys_s"]) for r in runs), 2),
                 "busy_before_pct": [int(r["busy_before_pct"]) for r in runs],
+                "other_cpu_s": [float(r["other_cpu_s"]) for r in runs],
                 "files": int(runs[-1]["files"]),
                 "bytes": int(runs[-1]["bytes"]),
             })
@@ -308,19 +321,24 @@ for n in sizes:
         })
 
 print()
-print(f"{'N':>7}  {'tool':<7} {'wall s':>8} {'RSS MiB':>8} {'CPU s':>7} {'files':>7}  note")
+print(f"{'N':>7}  {'tool':<7} {'wall s':>8} {'RSS MiB':>8} {'CPU s':>7} {'files':>7} {'other':>6}  note")
 for e in results:
     if e.get("runs"):
         note = "" if e["ok"] else f"{e['status']}: {e['message']}"
         print(f"{e['n']:>7}  {e['tool']:<7} {e['median_wall_s']:>8.2f} {e['median_max_rss_mib']:>8.1f} "
-              f"{e['median_cpu_s']:>7.2f} {e['files']:>7}  {note}")
+              f"{e['median_cpu_s']:>7.2f} {e['files']:>7} {max(e['other_cpu_s']):>6.1f}  {note}")
     else:
-        print(f"{e['n']:>7}  {e['tool']:<7} {'-':>8} {'-':>8} {'-':>7} {'-':>7}  {e['status']}: {e['message']}")
-print("(medians of the timed runs; CPU = user + sys)")
+        print(f"{e['n']:>7}  {e['tool']:<7} {'-':>8} {'-':>8} {'-':>7} {'-':>7} {'-':>6}  {e['status']}: {e['message']}")
+print("(medians of the timed runs; CPU = user + sys; other = most CPU s used by other processes during a run)")
 busy = max((int(r["busy_before_pct"]) for r in raw), default=0)
 if busy >= int(os.environ.get("QUIET_PCT", "15")):
     print(f"WARNING: the machine was up to {busy}% busy with other work before a timed run; "
           "wall times are not trustworthy (see busy_before_pct in results.json)")
+cpus = os.cpu_count() or 1
+noisy = [r for r in raw if float(r["other_cpu_s"]) > 0.10 * float(r["wall_s"]) * cpus + 0.5]
+for r in noisy:
+    print(f"WARNING: N={r['n']} {r['tool']} run {r['run']}: other processes used "
+          f"{float(r['other_cpu_s']):.1f} CPU s during its {float(r['wall_s']):.1f} s; its wall time is inflated")
 print()
 if ratios:
     print(f"{'N':>7}  {'wall rounds/hugo':>17} {'RSS rounds/hugo':>16} {'CPU rounds/hugo':>16}")

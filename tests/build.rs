@@ -114,9 +114,9 @@ fn sections_paginate() {
     let site = blog();
     // Four published posts in blog/ at two per page.
     let first = Html::parse_document(&site.read("blog/index.html"));
-    assert_eq!(select(&first, "article.summary").len(), 2);
+    assert_eq!(select(&first, "article.card").len(), 2);
     let second = Html::parse_document(&site.read("blog/page/2/index.html"));
-    assert_eq!(select(&second, "article.summary").len(), 2);
+    assert_eq!(select(&second, "article.card").len(), 2);
     assert!(!site.exists("blog/page/3/index.html"));
     assert!(
         site.read("blog/page/2/index.html")
@@ -128,7 +128,7 @@ fn sections_paginate() {
         "page 1 redirects"
     );
     // Newest first: bp (March), salt (February) on page one.
-    let titles: Vec<String> = select(&first, "article.summary h2")
+    let titles: Vec<String> = select(&first, "article.card h3")
         .iter()
         .map(|h| h.text().collect())
         .collect();
@@ -140,7 +140,7 @@ fn taxonomies_have_list_pages_term_pages_and_feeds() {
     let site = blog();
     // "Blood Pressure" and "blood pressure" are one term.
     let term = Html::parse_document(&site.read("tags/blood-pressure/index.html"));
-    assert_eq!(select(&term, "article.summary").len(), 2);
+    assert_eq!(select(&term, "article.card").len(), 2);
     assert!(
         site.read("tags/index.html")
             .contains("https://heart.example/tags/prevention/")

@@ -1,6 +1,7 @@
 //! Write: draw every page with its template and write the site, in parallel,
 //! into a staging folder that replaces the output only when all went well.
 
+pub mod jsonld;
 pub mod output;
 pub mod templates;
 pub mod view;
@@ -39,15 +40,28 @@ pub fn write(
     progress: &Progress,
 ) -> Result<Written, Vec<Diagnostic>> {
     let permalinks = Arc::new(crate::render::permalinks(site));
-    let tera = templates::compile(&site.theme, permalinks, site.config.base().to_string())?;
+    let mut tera = templates::compile(&site.theme, permalinks, site.config.base().to_string())?;
     let views = Views::new(site, derived);
     // Each post is serialized once, then shared by its page and every list that shows it.
     let summaries: Vec<Value> = (0..site.posts.len())
         .into_par_iter()
         .map(|i| serde_json::to_value(views.post(i, &bodies.posts[i])).unwrap_or(Value::Null))
         .collect();
+    let newest_first: Vec<Value> = derived
+        .by_date
+        .iter()
+        .map(|&i| summaries[i].clone())
+        .collect();
+    tera.register_function("get_posts", templates::GetPosts::new(newest_first));
+    let tera = tera;
     let base = base_context(site, derived);
+    let clinic_ld = jsonld::clinic(
+        &site.config,
+        site.data.get("services").and_then(Value::as_object),
+    );
     let drawing = Drawing {
+        clinic_ld,
+        doctors: site.data.get("doctors").and_then(Value::as_object),
         site,
         bodies,
         derived,
@@ -111,6 +125,44 @@ struct Drawing<'a> {
     summaries: &'a [Value],
     base: &'a Context,
     tera: &'a Tera,
+    clinic_ld: Value,
+    doctors: Option<&'a serde_json::Map<String, Value>>,
+}
+
+/// A page's title, description, share image, breadcrumb trail and structured data.
+struct Meta {
+    title: String,
+    description: String,
+    image: Option<(String, Option<String>)>,
+    crumbs: Vec<(String, String)>,
+    nodes: Vec<Value>,
+}
+
+impl Meta {
+    /// Adds a section and its parents (below home) to the trail.
+    fn section_crumbs(&mut self, site: &Site, section: usize) {
+        let mut chain = Vec::new();
+        let mut at = Some(section);
+        while let Some(i) = at {
+            let s = &site.sections[i];
+            if !s.is_home() {
+                chain.push((s.title.clone(), site.config.permalink(&s.path)));
+            }
+            at = s.parent;
+        }
+        self.crumbs.extend(chain.into_iter().rev());
+    }
+}
+
+fn collection_ld(name: &str, url: &str) -> Value {
+    json!({"@type": "CollectionPage", "name": name, "url": url})
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 impl Drawing<'_> {
@@ -122,6 +174,17 @@ impl Drawing<'_> {
         context.insert("current_url", &config.permalink(&page.path));
         let mut lang = config.language.as_str();
         let mut feed_path = "/".to_string();
+        let home = (config.title.clone(), config.permalink("/"));
+        let mut meta = Meta {
+            title: config.title.clone(),
+            description: config
+                .description
+                .clone()
+                .unwrap_or_else(|| config.title.clone()),
+            image: self.default_image(),
+            crumbs: vec![home],
+            nodes: vec![self.clinic_ld.clone()],
+        };
         match &page.kind {
             PageKind::Post(i) => {
                 let post = &site.posts[*i];
@@ -143,6 +206,24 @@ impl Drawing<'_> {
                 context.insert("related", &self.related(*i));
                 lang = &post.lang;
                 feed_path = site.sections[post.section].path.clone();
+                meta.title = format!("{} · {}", post.front.title, config.title);
+                if let Some(d) = post.front.description.clone().or_else(|| {
+                    body.summary
+                        .as_deref()
+                        .map(|s| feed::strip_tags(s).trim().to_string())
+                }) {
+                    meta.description = d;
+                }
+                if let Some(image) = &post.front.image {
+                    meta.image = Some((
+                        view::image_url(config, &post.path, image),
+                        post.front.image_alt.clone(),
+                    ));
+                }
+                meta.section_crumbs(site, post.section);
+                meta.crumbs
+                    .push((post.front.title.clone(), config.permalink(&post.path)));
+                meta.nodes.push(self.post_ld(*i, meta.image.clone()));
             }
             PageKind::Section { section, pager } => {
                 let s = &site.sections[*section];
@@ -162,6 +243,15 @@ impl Drawing<'_> {
                 if !s.posts.is_empty() {
                     feed_path = s.path.clone();
                 }
+                if !s.is_home() {
+                    meta.title = format!("{} · {}", s.title, config.title);
+                    if let Some(d) = &s.front.description {
+                        meta.description = d.clone();
+                    }
+                    meta.section_crumbs(site, *section);
+                    meta.nodes
+                        .push(collection_ld(&s.title, &config.permalink(&page.path)));
+                }
             }
             PageKind::Taxonomy(t) => {
                 let taxonomy = &self.derived.taxonomies[*t];
@@ -174,6 +264,16 @@ impl Drawing<'_> {
                         .collect();
                     context.insert("people", &people);
                 }
+                let name = if taxonomy.name == "authors" {
+                    "Our doctors".to_string()
+                } else {
+                    capitalize(&taxonomy.name)
+                };
+                meta.title = format!("{name} · {}", config.title);
+                meta.crumbs
+                    .push((name.clone(), config.permalink(&taxonomy.path)));
+                meta.nodes
+                    .push(collection_ld(&name, &config.permalink(&taxonomy.path)));
             }
             PageKind::Term {
                 taxonomy: t,
@@ -190,17 +290,81 @@ impl Drawing<'_> {
                     "term",
                     &json!({"name": term.name, "slug": term.slug, "permalink": config.permalink(&term.path), "count": term.posts.len()}),
                 );
-                if taxonomy.name == "authors" {
-                    context.insert("person", &self.views.person(&term.slug));
+                let list_name = if taxonomy.name == "authors" {
+                    "Our doctors".to_string()
+                } else {
+                    capitalize(&taxonomy.name)
+                };
+                meta.crumbs
+                    .push((list_name, config.permalink(&taxonomy.path)));
+                meta.crumbs
+                    .push((term.name.clone(), config.permalink(&term.path)));
+                meta.title = format!("{} · {}", term.name, config.title);
+                meta.description =
+                    format!("Articles about {} from {}", term.name, config.clinic_name());
+                let record = self
+                    .doctors
+                    .and_then(|d| d.get(&term.slug))
+                    .and_then(Value::as_object);
+                if let (true, Some(record)) = (taxonomy.name == "authors", record) {
+                    let person = self.views.person(&term.slug);
+                    meta.description = format!(
+                        "{}{}",
+                        person.name,
+                        record
+                            .get("role")
+                            .and_then(Value::as_str)
+                            .map(|r| format!(", {r} at {}", config.clinic_name()))
+                            .unwrap_or_default()
+                    );
+                    if let Some(photo) = record.get("photo").and_then(Value::as_str) {
+                        meta.image = Some((
+                            config.permalink(&format!("/{}", photo.trim_start_matches('/'))),
+                            record
+                                .get("photo_alt")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                        ));
+                    }
+                    meta.nodes.push(jsonld::physician(
+                        config,
+                        &term.slug,
+                        record,
+                        &config.permalink(&term.path),
+                    ));
+                    context.insert("person", &person);
+                } else {
+                    meta.nodes
+                        .push(collection_ld(&term.name, &config.permalink(&term.path)));
                 }
                 context.insert("paginator", &self.paginator(pager, &term.posts));
                 if taxonomy.feeds {
                     feed_path = term.path.clone();
                 }
             }
-            PageKind::NotFound | PageKind::Text => {}
+            PageKind::NotFound => meta.title = format!("Page not found · {}", config.title),
+            PageKind::Text => {}
         }
         context.insert("lang", lang);
+        context.insert("page_title", &meta.title);
+        context.insert("page_description", &meta.description);
+        context.insert(
+            "share_image",
+            &meta
+                .image
+                .as_ref()
+                .map(|(url, alt)| json!({"url": url, "alt": alt})),
+        );
+        let crumbs: Vec<Value> = meta
+            .crumbs
+            .iter()
+            .map(|(name, url)| json!({"name": name, "url": url}))
+            .collect();
+        context.insert("breadcrumbs", &crumbs);
+        if meta.crumbs.len() > 1 {
+            meta.nodes.push(jsonld::breadcrumbs(&meta.crumbs));
+        }
+        context.insert("jsonld", &jsonld::graph(meta.nodes));
         context.insert(
             "feed",
             &json!({"rss": config.permalink(&format!("{feed_path}{}", feed::RSS)), "atom": config.permalink(&format!("{feed_path}{}", feed::ATOM))}),
@@ -208,6 +372,52 @@ impl Drawing<'_> {
         self.tera
             .render(&page.template, &context)
             .map_err(|e| templates::chain(&e))
+    }
+
+    fn default_image(&self) -> Option<(String, Option<String>)> {
+        let config = &self.site.config;
+        let image = config.default_image.as_deref()?;
+        Some((
+            view::image_url(config, "/", image),
+            config.default_image_alt.clone(),
+        ))
+    }
+
+    fn post_ld(&self, index: usize, image: Option<(String, Option<String>)>) -> Value {
+        let site = self.site;
+        let config = &site.config;
+        let post = &site.posts[index];
+        let person = |key: &str| {
+            let person = self.views.person(key);
+            let url = person
+                .permalink
+                .clone()
+                .unwrap_or_else(|| config.permalink("/"));
+            jsonld::physician(config, key, &person.record, &url)
+        };
+        let citations = post
+            .front
+            .sources
+            .iter()
+            .map(|s| {
+                let source = view::source(s);
+                match source.url {
+                    Some(url) => json!({"@type": "CreativeWork", "name": source.text, "url": url}),
+                    None => json!({"@type": "CreativeWork", "name": source.text}),
+                }
+            })
+            .collect();
+        jsonld::post(
+            config,
+            jsonld::PostLd {
+                post,
+                url: config.permalink(&post.path),
+                authors: post.front.authors.iter().map(|k| person(k)).collect(),
+                reviewer: post.front.reviewed_by.as_deref().map(person),
+                citations,
+                image,
+            },
+        )
     }
 
     fn paginator(&self, pager: &Pager, list: &[usize]) -> Value {

@@ -144,3 +144,63 @@ impl tera::Function for GetUrl {
         true
     }
 }
+
+/// `get_posts(kind="award", audience="physicians", tag="Heart", section="/blog/", limit=5)`:
+/// posts newest first, filtered by any of those.
+pub struct GetPosts {
+    posts: Arc<Vec<Value>>,
+}
+
+impl GetPosts {
+    pub fn new(newest_first: Vec<Value>) -> Self {
+        GetPosts {
+            posts: Arc::new(newest_first),
+        }
+    }
+}
+
+impl tera::Function for GetPosts {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let known = ["kind", "audience", "tag", "section", "limit"];
+        if let Some(unknown) = args.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(tera::Error::msg(format!(
+                "get_posts: unknown argument `{unknown}`; use {}",
+                known.join(", ")
+            )));
+        }
+        let text = |key: &str| args.get(key).and_then(Value::as_str);
+        let limit = args
+            .get("limit")
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |n| n as usize);
+        let matches = |post: &&Value| {
+            text("kind").is_none_or(|k| post.get("kind").and_then(Value::as_str) == Some(k))
+                && text("audience")
+                    .is_none_or(|a| post.get("audience").and_then(Value::as_str) == Some(a))
+                && text("section").is_none_or(|s| {
+                    post.pointer("/section/permalink")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.ends_with(s))
+                })
+                && text("tag").is_none_or(|t| {
+                    post.get("tags")
+                        .and_then(Value::as_array)
+                        .is_some_and(|tags| {
+                            tags.iter().any(|tag| {
+                                tag.get("name")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|n| n.eq_ignore_ascii_case(t))
+                            })
+                        })
+                })
+        };
+        Ok(Value::Array(
+            self.posts
+                .iter()
+                .filter(matches)
+                .take(limit)
+                .cloned()
+                .collect(),
+        ))
+    }
+}
