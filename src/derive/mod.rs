@@ -117,6 +117,10 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
                 })
                 .flatten()
         },
+        |taxonomy| match (taxonomy, doctors.and_then(|d| d.as_object())) {
+            ("authors", Some(doctors)) => doctors.keys().cloned().collect(),
+            _ => Vec::new(),
+        },
     );
     let mut post_terms = vec![Vec::new(); posts.len()];
     for (t, taxonomy) in taxonomies.iter().enumerate() {

@@ -59,28 +59,38 @@ pub fn build(
     posts: &[Post],
     by_date: &[usize],
     display_name: impl Fn(&str, &str) -> Option<String>,
+    seeds: impl Fn(&str) -> Vec<String>,
 ) -> Vec<Taxonomy> {
     configs
         .iter()
         .map(|config| {
             let mut index: HashMap<String, usize> = HashMap::new();
             let mut terms: Vec<Term> = Vec::new();
+            let mut term_of = |value: &str, terms: &mut Vec<Term>| -> Option<usize> {
+                let slug = slug::slugify(value);
+                if slug.is_empty() {
+                    return None;
+                }
+                Some(*index.entry(slug.clone()).or_insert_with(|| {
+                    terms.push(Term {
+                        name: display_name(&config.name, value)
+                            .unwrap_or_else(|| value.to_string()),
+                        path: format!("/{}/{slug}/", config.name),
+                        slug,
+                        posts: Vec::new(),
+                    });
+                    terms.len() - 1
+                }))
+            };
+            // Terms that exist before any post uses them: every doctor has a page.
+            for value in seeds(&config.name) {
+                term_of(&value, &mut terms);
+            }
             for &i in by_date {
                 for value in values(&posts[i], &config.name) {
-                    let slug = slug::slugify(value);
-                    if slug.is_empty() {
+                    let Some(at) = term_of(value, &mut terms) else {
                         continue;
-                    }
-                    let at = *index.entry(slug.clone()).or_insert_with(|| {
-                        terms.push(Term {
-                            name: display_name(&config.name, value)
-                                .unwrap_or_else(|| value.to_string()),
-                            path: format!("/{}/{slug}/", config.name),
-                            slug,
-                            posts: Vec::new(),
-                        });
-                        terms.len() - 1
-                    });
+                    };
                     // A post that lists a term twice (or two spellings of it) appears once.
                     if terms[at].posts.last() != Some(&i) {
                         terms[at].posts.push(i);

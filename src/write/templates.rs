@@ -44,6 +44,7 @@ pub fn compile(
         return Err(vec![diagnostic]);
     }
     tera.register_function("get_url", GetUrl { permalinks, base });
+    tera.register_filter("hours", hours_filter);
     Ok(tera)
 }
 
@@ -202,5 +203,80 @@ impl tera::Function for GetPosts {
                 .cloned()
                 .collect(),
         ))
+    }
+}
+
+/// `{{ "Mo-Fr 07:30-17:00" | hours }}` → "Monday to Friday, 7:30 a.m. to 5 p.m.":
+/// config keeps schema.org's opening-hours form, people read this one.
+fn hours_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("hours: expects text such as \"Mo-Fr 08:00-17:00\""))?;
+    Ok(Value::String(
+        readable_hours(text).unwrap_or_else(|| text.to_string()),
+    ))
+}
+
+pub fn readable_hours(text: &str) -> Option<String> {
+    let day = |d: &str| -> Option<&'static str> {
+        Some(match d {
+            "Mo" => "Monday",
+            "Tu" => "Tuesday",
+            "We" => "Wednesday",
+            "Th" => "Thursday",
+            "Fr" => "Friday",
+            "Sa" => "Saturday",
+            "Su" => "Sunday",
+            _ => return None,
+        })
+    };
+    let time = |t: &str| -> Option<String> {
+        let (h, m) = t.split_once(':')?;
+        let h: u32 = h.parse().ok()?;
+        let m: u32 = m.parse().ok()?;
+        let (h12, half) = match h {
+            0 | 24 => (12, "a.m."),
+            12 => (12, "p.m."),
+            13..=23 => (h - 12, "p.m."),
+            _ => (h, "a.m."),
+        };
+        Some(if m == 0 {
+            format!("{h12} {half}")
+        } else {
+            format!("{h12}:{m:02} {half}")
+        })
+    };
+    let (days, times) = text.trim().split_once(' ')?;
+    let days = days
+        .split(',')
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) => Some(format!("{} to {}", day(a)?, day(b)?)),
+            None => day(part).map(str::to_string),
+        })
+        .collect::<Option<Vec<_>>>()?
+        .join(", ");
+    let (open, close) = times.trim().split_once('-')?;
+    Some(format!("{days}, {} to {}", time(open)?, time(close)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_hours_read_as_sentences() {
+        assert_eq!(
+            readable_hours("Mo-Fr 07:30-17:00").as_deref(),
+            Some("Monday to Friday, 7:30 a.m. to 5 p.m.")
+        );
+        assert_eq!(
+            readable_hours("Sa 08:00-12:00").as_deref(),
+            Some("Saturday, 8 a.m. to 12 p.m.")
+        );
+        assert_eq!(
+            readable_hours("Mo,We 09:00-13:15").as_deref(),
+            Some("Monday, Wednesday, 9 a.m. to 1:15 p.m.")
+        );
+        assert_eq!(readable_hours("by appointment"), None);
     }
 }
