@@ -21,6 +21,10 @@
 
 set -uo pipefail
 
+# Everything runs inside main, which bash reads whole before starting: editing
+# this file while a benchmark runs cannot change what the running one does.
+main() {
+
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -39,6 +43,12 @@ for n in "${SIZES[@]}"; do
 done
 
 mkdir -p "$OUT" "$LOGS"
+# One benchmark at a time: two would share target/bench and time each other.
+exec 9>"$OUT/.lock"
+if ! flock -n 9; then
+  echo "run.sh: another bench/run.sh is running (lock $OUT/.lock); wait for it to finish" >&2
+  exit 1
+fi
 RAW=$OUT/raw.tsv
 STATUS=$OUT/status.tsv
 printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\tother_cpu_s\n' >"$RAW"
@@ -360,3 +370,7 @@ with open(json_path, "w") as f:
     json.dump(doc, f, indent=2)
 print(f"\nwrote {json_path}")
 PY
+}
+
+main "$@"
+exit $?

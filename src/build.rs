@@ -22,6 +22,7 @@ pub struct BuildOptions {
 pub struct Report {
     pub posts: usize,
     pub sections: usize,
+    pub outreach_items: usize,
     pub terms: usize,
     pub pages: usize,
     pub files: usize,
@@ -76,8 +77,10 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
     let (bodies, mut problems) = crate::render::render(&site);
     stage("render");
     let (derived, derive_problems) = crate::derive::derive(&site, &bodies);
-    stage("derive");
     problems.extend(derive_problems);
+    let (outreach, outreach_problems) = crate::outreach::derive(&site, &bodies, today());
+    problems.extend(outreach_problems);
+    stage("derive");
     if problems.iter().any(Diagnostic::is_error) {
         return (Err(()), problems);
     }
@@ -97,11 +100,17 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         problems.push(io_problem(&output, &e));
         return (Err(()), problems);
     }
+    let outreach_dir = write::outreach_files::folder(&options.root);
+    if let Err(problem) = write::outreach_files::write(&site, &outreach, &outreach_dir) {
+        problems.push(problem);
+        return (Err(()), problems);
+    }
     stage("swap");
     let report = Report {
         posts: site.posts.len(),
         sections: site.sections.len(),
         terms: derived.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        outreach_items: outreach.items.len(),
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
@@ -118,4 +127,15 @@ fn io_problem(output: &Path, error: &std::io::Error) -> Diagnostic {
         format!("cannot replace {}: {error}", output.display()),
     )
     .with_help("check that the folder is writable and not open in another program")
+}
+
+/// Today, or the day `SOURCE_DATE_EPOCH` names, so builds can be reproduced.
+pub fn today() -> crate::content::Date {
+    let day = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    crate::content::Date::from_day(day)
 }

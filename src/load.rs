@@ -29,6 +29,8 @@ pub struct Site {
     pub theme: Theme,
     /// Files under `content/` that are not posts: (source, output path).
     pub content_files: Vec<(PathBuf, String)>,
+    /// Networks, social and physician settings from config.toml.
+    pub outreach: crate::outreach::Settings,
 }
 
 impl Site {
@@ -56,14 +58,18 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
         || load_content(root, &config, options),
     );
     let mut problems = Vec::new();
+    let outreach = crate::outreach::settings::load(&config, root)
+        .map_err(|mut e| problems.append(&mut e))
+        .ok();
     let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
     let content = content.map_err(|mut e| problems.append(&mut e)).ok();
-    match (theme, data, content) {
-        (Some(theme), Some(data), Some((sections, posts, content_files)))
+    match (theme, data, content, outreach) {
+        (Some(theme), Some(data), Some((sections, posts, content_files)), Some(outreach))
             if problems.is_empty() =>
         {
             Ok(Site {
+                outreach,
                 root: root.to_path_buf(),
                 config,
                 sections,

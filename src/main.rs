@@ -11,6 +11,7 @@ mod derive;
 mod diagnostic;
 mod load;
 mod markdown;
+mod outreach;
 mod progress;
 mod render;
 mod schema;

@@ -56,13 +56,14 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 }
                 if !args.site.quiet {
                     eprintln!(
-                        "Built {} posts, {} sections and {} terms into {} pages ({} files, {:.1} MB) in {} ms{}",
+                        "Built {} posts, {} sections and {} terms into {} pages ({} files, {:.1} MB) and {} outreach items in {} ms{}",
                         report.posts,
                         report.sections,
                         report.terms,
                         report.pages,
                         report.files,
                         report.bytes as f64 / 1e6,
+                        report.outreach_items,
                         report.elapsed.as_millis(),
                         if problems.is_empty() {
                             String::new()

@@ -22,6 +22,8 @@ pub struct Channel<'a> {
 /// One post as a feed entry sees it.
 pub struct Entry<'a> {
     pub post: &'a Post,
+    /// The page the entry links to: the post, or its physician article.
+    pub path: &'a str,
     pub body: &'a Rendered,
     pub author_names: Vec<String>,
 }
@@ -41,7 +43,7 @@ pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
         .iter()
         .map(|entry| {
             let post = entry.post;
-            let link = config.permalink(&post.path);
+            let link = config.permalink(entry.path);
             let categories = post
                 .front
                 .tags
@@ -96,7 +98,7 @@ pub fn atom(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
         .iter()
         .map(|entry| {
             let post = entry.post;
-            let permalink = config.permalink(&post.path);
+            let permalink = config.permalink(entry.path);
             let published = post.date.map(|d| d.instant());
             let updated = post.updated().map(|d| d.instant()).unwrap_or_else(epoch);
             let authors = entry

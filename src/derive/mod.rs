@@ -34,6 +34,8 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum PageKind {
     Post(usize),
+    /// A post's article for referring physicians, under the physicians' section.
+    Physician(usize),
     Section {
         section: usize,
         pager: Pager,
@@ -85,6 +87,8 @@ pub struct Derived {
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     /// For each post, the terms it is filed under: (taxonomy, term).
     pub post_terms: Vec<Vec<(usize, usize)>>,
+    /// For each post, its page for referring physicians, if it has one.
+    pub physician_paths: Vec<Option<String>>,
 }
 
 pub const SYNTAX_CSS: &str = "syntax.css";
@@ -164,6 +168,21 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
             template,
             kind: PageKind::Post(i),
         });
+    }
+    let physician_paths: Vec<Option<String>> = posts
+        .iter()
+        .map(|p| crate::outreach::physician_path(site, p))
+        .collect();
+    for (i, path) in physician_paths.iter().enumerate() {
+        match path {
+            Some(path) if *path != posts[i].path => pages.push(Page {
+                output: redirect::output_file(path),
+                path: path.clone(),
+                template: "physician.html".into(),
+                kind: PageKind::Physician(i),
+            }),
+            _ => {}
+        }
     }
     let mut generated = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
@@ -252,6 +271,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         by_date,
         neighbours,
         post_terms,
+        physician_paths,
     };
     derived.generated.par_extend(feeds(site, bodies, &derived));
     derived.generated.extend(sitemaps(site, &derived));
@@ -377,6 +397,7 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
         },
         derived.by_date.iter().copied().take(limit).collect(),
     ));
+    let physicians_path = format!("/{}/", site.outreach.physicians.section);
     for section in site
         .sections
         .iter()
@@ -394,7 +415,19 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
                 lang: &section.lang,
                 full_content: true,
             },
-            newest_first(section, &site.posts, limit),
+            if section.path == physicians_path {
+                // The physicians' feed carries every physician article, wherever its post lives.
+                let mut list: Vec<usize> = derived
+                    .by_date
+                    .iter()
+                    .copied()
+                    .filter(|&i| derived.physician_paths[i].is_some())
+                    .collect();
+                list.truncate(limit);
+                list
+            } else {
+                newest_first(section, &site.posts, limit)
+            },
         ));
     }
     for taxonomy in derived.taxonomies.iter().filter(|t| t.feeds) {
@@ -433,6 +466,10 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
             let entries: Vec<feed::Entry> = list
                 .iter()
                 .map(|&i| feed::Entry {
+                    path: match &derived.physician_paths[i] {
+                        Some(path) if channel.path == physicians_path => path,
+                        _ => &site.posts[i].path,
+                    },
                     post: &site.posts[i],
                     body: &bodies.posts[i],
                     author_names: author_names(&site.posts[i]),

@@ -3,6 +3,7 @@
 
 pub mod jsonld;
 pub mod output;
+pub mod outreach_files;
 pub mod templates;
 pub mod view;
 
@@ -224,6 +225,38 @@ impl Drawing<'_> {
                 meta.crumbs
                     .push((post.front.title.clone(), config.permalink(&post.path)));
                 meta.nodes.push(self.post_ld(*i, meta.image.clone()));
+            }
+            PageKind::Physician(i) => {
+                let post = &site.posts[*i];
+                context.insert("page", &self.summaries[*i]);
+                context.insert("patient_url", &config.permalink(&post.path));
+                let physicians = post.front.physicians.as_ref();
+                let title = physicians
+                    .and_then(|p| p.title.clone())
+                    .unwrap_or_else(|| post.front.title.clone());
+                context.insert("physician_title", &title);
+                lang = &post.lang;
+                let section = format!("/{}/", site.outreach.physicians.section);
+                feed_path = section.clone();
+                meta.title = format!("{title} · For physicians · {}", config.title);
+                if let Some(summary) = physicians
+                    .and_then(|p| p.summary.clone())
+                    .or_else(|| post.front.description.clone())
+                {
+                    meta.description = summary;
+                }
+                if let Some(s) = site.sections.iter().position(|s| s.path == section) {
+                    meta.section_crumbs(site, s);
+                }
+                meta.crumbs
+                    .push((title.clone(), config.permalink(&page.path)));
+                let mut node = self.post_ld(*i, meta.image.clone());
+                node["@id"] = json!(format!("{}#page", config.permalink(&page.path)));
+                node["url"] = json!(config.permalink(&page.path));
+                node["headline"] = json!(title);
+                node["name"] = json!(title);
+                node["medicalAudience"] = json!([{"@type": "Clinician"}]);
+                meta.nodes.push(node);
             }
             PageKind::Section { section, pager } => {
                 let s = &site.sections[*section];

@@ -1,0 +1,179 @@
+//! Outreach settings from `config.toml`: `[networks.*]`, `[social]`, `[physicians]`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::network::{Network, Reach};
+use crate::config::{Config, line_of};
+use crate::diagnostic::Diagnostic;
+
+/// One configured network. The account and API fields are read by `rounds publish`.
+#[derive(Debug, Clone, Deserialize)]
+#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Who posts there are for; LinkedIn defaults to both, the rest to the public.
+    pub reach: Option<Reach>,
+    /// The clinic's account: `@clinic@instance` on Mastodon, a handle elsewhere.
+    pub account: Option<String>,
+    /// Mastodon instance or Bluesky service URL.
+    pub instance: Option<String>,
+    /// LinkedIn organisation URN, Facebook page id, Threads user id.
+    pub id: Option<String>,
+    /// At most this many hashtags per item.
+    #[serde(default = "three")]
+    pub max_hashtags: usize,
+    /// Visibility on Mastodon (`public`, `unlisted`).
+    pub visibility: Option<String>,
+    /// LinkedIn API version header, `YYYYMM`.
+    pub api_version: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn three() -> usize {
+    3
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SocialSettings {
+    /// Add `utm_source`, `utm_medium` and `utm_campaign` to links back.
+    #[serde(default = "yes")]
+    pub utm: bool,
+    #[serde(default = "social")]
+    pub utm_medium: String,
+    /// Hashtags added to every item, e.g. the clinic's town.
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+    pub recommend: Option<Recommend>,
+}
+
+fn social() -> String {
+    "social".into()
+}
+
+/// The recurring "recommend us to a friend" item.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recommend {
+    pub text: String,
+    /// How often, in days.
+    #[serde(default = "thirty")]
+    pub every_days: u32,
+    /// The page it links to (default: the home page).
+    pub path: Option<String>,
+}
+
+fn thirty() -> u32 {
+    30
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhysicianSettings {
+    /// Where physician articles are published.
+    #[serde(default = "for_physicians")]
+    pub section: String,
+}
+
+impl Default for PhysicianSettings {
+    fn default() -> Self {
+        PhysicianSettings {
+            section: for_physicians(),
+        }
+    }
+}
+
+fn for_physicians() -> String {
+    "for-physicians".into()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub networks: BTreeMap<Network, NetworkSettings>,
+    pub social: SocialSettings,
+    pub physicians: PhysicianSettings,
+}
+
+impl Settings {
+    pub fn reach(&self, network: Network) -> Reach {
+        self.networks
+            .get(&network)
+            .and_then(|n| n.reach)
+            .unwrap_or(network.default_reach())
+    }
+
+    pub fn enabled(&self) -> impl Iterator<Item = (Network, &NetworkSettings)> {
+        self.networks
+            .iter()
+            .filter(|(_, s)| s.enabled)
+            .map(|(n, s)| (*n, s))
+    }
+}
+
+/// Reads the outreach tables, reporting mistakes at their line in config.toml.
+pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut settings = Settings::default();
+    let problem = |table: &str, error: &dyn std::fmt::Display| {
+        Diagnostic::error("config/outreach", format!("[{table}]: {error}"))
+            .in_file(Config::FILE)
+            .at_opt(table_line(&text, table))
+            .with_help("see the outreach settings in README.md")
+    };
+    for (key, value) in &config.networks {
+        let Some(network) = Network::from_key(key) else {
+            let known: Vec<&str> = Network::ALL.iter().map(|n| n.key()).collect();
+            let mut d = problem(
+                &format!("networks.{key}"),
+                &format!("unknown network `{key}`"),
+            );
+            d.help = Some(
+                match crate::diagnostic::suggest(key, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("networks are: {}", known.join(", ")),
+                },
+            );
+            problems.push(d);
+            continue;
+        };
+        match serde_json::from_value::<NetworkSettings>(value.clone()) {
+            Ok(s) => {
+                settings.networks.insert(network, s);
+            }
+            Err(e) => problems.push(problem(&format!("networks.{key}"), &e)),
+        }
+    }
+    match serde_json::from_value::<SocialSettings>(Value::Object(config.social.clone())) {
+        Ok(s) => settings.social = s,
+        Err(e) => problems.push(problem("social", &e)),
+    }
+    match serde_json::from_value::<PhysicianSettings>(Value::Object(config.physicians.clone())) {
+        Ok(s) => settings.physicians = s,
+        Err(e) => problems.push(problem("physicians", &e)),
+    }
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(problems)
+    }
+}
+
+fn table_line(text: &str, table: &str) -> Option<crate::diagnostic::Position> {
+    let header = format!("[{table}]");
+    text.lines()
+        .position(|l| l.trim() == header)
+        .map(|i| crate::diagnostic::Position {
+            line: i + 1,
+            column: 1,
+        })
+        .or_else(|| line_of(text, table.rsplit('.').next().unwrap_or(table)))
+}

@@ -1,0 +1,160 @@
+//! The clinic theme in a real browser and in the Nu HTML Checker: builds
+//! `example-site/` with the real binary, then runs `tests/browser/check.mjs`
+//! (axe-core in light and dark, screenshots, focus, tap targets, no
+//! third-party requests, no-JavaScript rendering) and
+//! `tests/browser/validate.sh` (vnu.jar over every HTML file).
+//!
+//! They need Debian's Chromium, Java, Node and `npm ci` in `tests/browser`,
+//! which `./scripts/test` installs. Without them the tests say "skipped"
+//! and pass, unless `ROUNDS_BROWSER_TESTS=1` (set by `./scripts/test`),
+//! when they fail.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn browser_dir() -> PathBuf {
+    repo().join("tests/browser")
+}
+
+fn on_path(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Returns false (after saying why) when a tool is missing and the tests
+/// may be skipped; panics when they may not.
+fn tools_present(needs: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = needs
+        .iter()
+        .filter(|(_, present)| !present)
+        .map(|(what, _)| *what)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let missing = missing.join(", ");
+    if std::env::var("ROUNDS_BROWSER_TESTS").as_deref() == Ok("1") {
+        panic!(
+            "ROUNDS_BROWSER_TESTS=1 but the browser tests cannot run: missing {missing}. \
+             Run ./scripts/test, which installs them."
+        );
+    }
+    // Straight to stderr, past the test harness's capture, so that the
+    // skip shows in a plain `cargo test`.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: browser tests need {missing}: run ./scripts/test"
+    );
+    false
+}
+
+/// The example site, built for the local test server (root-relative links).
+fn build_example_site() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let built = common::rounds()
+        .arg("build")
+        .arg("--root")
+        .arg(repo().join("example-site"))
+        .arg("--output")
+        .arg(out.path())
+        .args(["--base-url", "/", "--quiet"])
+        .output()
+        .expect("run rounds");
+    assert!(
+        built.status.success(),
+        "building example-site failed:\n{}",
+        common::stderr(&built)
+    );
+    assert!(out.path().join("index.html").is_file());
+    out
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn example_site_passes_axe_and_browser_checks() {
+    let node_modules = browser_dir().join("node_modules");
+    if !tools_present(&[
+        ("node", on_path("node")),
+        (CHROMIUM, Path::new(CHROMIUM).is_file()),
+        (
+            "tests/browser/node_modules (npm ci)",
+            node_modules.join("puppeteer-core").is_dir() && node_modules.join("axe-core").is_dir(),
+        ),
+    ]) {
+        return;
+    }
+    let site = build_example_site();
+    // Next to target/debug, so that the screenshots outlive the test.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("screenshots");
+    // Clear the last run's pictures (not the folder: another run may be
+    // writing to it).
+    if let Ok(entries) = std::fs::read_dir(&shots) {
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "png") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let out = Command::new("node")
+        .arg(browser_dir().join("check.mjs"))
+        .arg(site.path())
+        .arg(&shots)
+        .env("CHROMIUM", CHROMIUM)
+        .output()
+        .expect("run node tests/browser/check.mjs");
+    assert!(
+        out.status.success(),
+        "tests/browser/check.mjs found problems (screenshots and report.json in {}):\n{}",
+        shots.display(),
+        show(&out)
+    );
+}
+
+#[test]
+fn example_site_passes_nu_html_checker() {
+    if !tools_present(&[
+        ("node", on_path("node")),
+        ("java", on_path("java")),
+        (
+            "tests/browser/node_modules/vnu-jar (npm ci)",
+            browser_dir()
+                .join("node_modules/vnu-jar/build/dist/vnu.jar")
+                .is_file(),
+        ),
+    ]) {
+        return;
+    }
+    let site = build_example_site();
+    let out = Command::new("bash")
+        .arg(browser_dir().join("validate.sh"))
+        .arg(site.path())
+        .output()
+        .expect("run tests/browser/validate.sh");
+    assert!(
+        out.status.success(),
+        "the Nu HTML Checker found errors in the example site:\n{}",
+        show(&out)
+    );
+}
