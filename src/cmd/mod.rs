@@ -2,6 +2,7 @@
 
 mod build;
 mod init;
+mod social;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,8 +29,10 @@ pub struct Cli {
 enum Command {
     /// Create a new clinic site that builds at once
     Init(init::InitArgs),
-    /// Build the site into public/
+    /// Build the site into public/ (and its outreach into outreach/)
     Build(build::BuildArgs),
+    /// Show the outreach every post yields: teasers, polls, shout-outs, physician articles
+    Social(social::SocialArgs),
 }
 
 /// Options every command that reads a site shares.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Social(args) => social::run(&args),
     }
 }
 

@@ -398,11 +398,11 @@ fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Generated> {
         derived.by_date.iter().copied().take(limit).collect(),
     ));
     let physicians_path = format!("/{}/", site.outreach.physicians.section);
-    for section in site
-        .sections
-        .iter()
-        .filter(|s| !s.is_home() && !s.posts.is_empty() && s.front.feeds.unwrap_or(true))
-    {
+    for section in site.sections.iter().filter(|s| {
+        let has_posts = !s.posts.is_empty()
+            || (s.path == physicians_path && derived.physician_paths.iter().any(Option::is_some));
+        !s.is_home() && has_posts && s.front.feeds.unwrap_or(true)
+    }) {
         lists.push((
             feed::Channel {
                 title: format!("{} — {}", section.title, config.title),

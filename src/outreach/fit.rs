@@ -323,3 +323,66 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    use super::*;
+
+    /// Words that stress counting: emoji sequences, flags, CJK, combining accents,
+    /// URLs, hashtags and mentions.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z]{1,12}",
+            "[a-z]{1,8}[.!?,]",
+            Just("👨\u{200D}👩\u{200D}👧".to_string()),
+            Just("🇺🇸".to_string()),
+            Just("👋🏽".to_string()),
+            Just("心臓病".to_string()),
+            Just("e\u{301}te\u{301}".to_string()),
+            "https://[a-z]{3,10}\\.example/[a-z0-9/]{0,40}",
+            "#[A-Za-z]{2,20}",
+            "@[a-z]{2,10}@[a-z]{2,8}\\.example",
+        ]
+    }
+
+    fn text(max_words: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(word(), 1..max_words).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn every_item_fits_keeps_its_link_and_cuts_cleanly(
+            body in text(120),
+            tags in prop::collection::vec("[a-z ]{1,20}", 0..6),
+            network in prop::sample::select(Network::ALL.to_vec()),
+        ) {
+            let link = "https://clinic.example/blog/a-post/?utm_source=x&utm_medium=social&utm_campaign=a-post".to_string();
+            let parts = Parts { body: body.clone(), fixed: vec![], link: Some(link.clone()), hashtags: hashtags(tags.iter().map(String::as_str)) };
+            let fitted = fit(network, &parts).expect("a post with a short link always fits");
+            prop_assert!(network.fits(&fitted.text), "{} over the limit: {}", network.name(), fitted.text);
+            prop_assert!(fitted.text.contains(&link));
+
+            let trimmed = body.trim();
+            let kept = fitted.text.split("\n\n").next().unwrap_or_default();
+            if fitted.text.starts_with(&link) {
+                return Ok(()); // the words were dropped entirely
+            }
+            let kept = kept.strip_suffix(ELLIPSIS).unwrap_or(kept);
+            prop_assert!(trimmed.starts_with(kept), "the words are a prefix of the original");
+            let end = kept.len();
+            if end < trimmed.len() {
+                let boundaries: Vec<usize> = trimmed.grapheme_indices(true).map(|(i, _)| i).collect();
+                prop_assert!(boundaries.contains(&end) || trimmed[..end].trim_end().len() < end, "cut inside a grapheme at {end}");
+                for range in protected_ranges(trimmed) {
+                    prop_assert!(range.end <= end || range.start >= end || kept.trim_end().len() <= range.start,
+                        "cut inside {:?}", &trimmed[range]);
+                }
+            }
+        }
+    }
+}

@@ -370,8 +370,9 @@ impl Composer<'_> {
                 };
                 (
                     ItemKind::Award,
-                    words,
-                    vec![format!("Congratulations to {who}!")],
+                    // The congratulations lead, so a shortened text still says who won.
+                    format!("Congratulations to {who}! {words}"),
+                    Vec::new(),
                 )
             }
             Kind::Partner => {

@@ -31,7 +31,7 @@
 
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir, realpath } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -372,7 +372,8 @@ function inPageNoJs() {
     r.bottom > 0 &&
     r.right > 0 &&
     cs.color !== 'rgba(0, 0, 0, 0)';
-  return { ok: visible && text.length > 0, text, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, color: cs.color };
+  const why = !text ? 'the h1 is empty' : visible ? '' : `the h1 "${text}" is not visible (visibility ${cs.visibility}, opacity ${cs.opacity}, display ${cs.display}, box ${Math.round(r.width)}x${Math.round(r.height)} at ${Math.round(r.x)},${Math.round(r.y)})`;
+  return { ok: visible && text.length > 0, why, text, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, color: cs.color };
 }
 
 // ----------------------------------------------------------------- runner --
@@ -632,7 +633,7 @@ async function main() {
       await page.screenshot({ path: shot, fullPage: true });
       nojs.screenshots.push(shot);
       report.noJavaScript = nojs;
-      if (!r.ok) fail({ kind: 'no-javascript', page: '/', name: 'home-nojs', message: `with JavaScript disabled the h1 is not readable: ${JSON.stringify(r)}` });
+      if (!r.ok) fail({ kind: 'no-javascript', page: '/', name: 'home-nojs', message: `with JavaScript disabled, ${r.why}` });
       await page.close();
     }
   } finally {
@@ -683,6 +684,16 @@ function printSummary(report, outDir) {
       ? `${list.length} distinct problems (${report.failures.length} in all: ${counts}).`
       : 'No problems found.',
   );
+  // A site built for its real address asks that address for its own files.
+  const own = new Set();
+  for (const f of report.failures) {
+    if (f.kind !== 'third-party-request') continue;
+    const u = new URL(f.target);
+    if (u.pathname !== '/' && existsSync(path.join(report.site, decodeURIComponent(u.pathname)))) own.add(u.origin);
+  }
+  for (const o of own) {
+    console.log(`Note: ${o} serves files of this site; build it for the test server with \`rounds build --base-url /\`.`);
+  }
   console.log(`Screenshots and report.json in ${outDir}`);
 }
 

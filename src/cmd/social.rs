@@ -1,0 +1,112 @@
+//! `rounds social`: the outreach each post yields, as a table or JSON.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Format, SiteArgs, report, tally};
+use crate::load::{self, LoadOptions};
+use crate::outreach::{self, Network};
+
+#[derive(Debug, Args)]
+pub struct SocialArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Only items for this network (mastodon, bluesky, x, linkedin, facebook, threads)
+    #[arg(long, value_name = "NAME")]
+    pub network: Option<String>,
+    /// Only items from posts whose file or URL contains this text
+    #[arg(long, value_name = "POST")]
+    pub only: Option<String>,
+    /// Print each item's full text under the table
+    #[arg(long)]
+    pub text: bool,
+}
+
+pub fn run(args: &SocialArgs) -> ExitCode {
+    let network = match args
+        .network
+        .as_deref()
+        .map(|n| (n, Network::from_key(&n.to_lowercase())))
+    {
+        Some((name, None)) => {
+            eprintln!(
+                "error: unknown network `{name}`; use one of mastodon, bluesky, x, linkedin, facebook, threads"
+            );
+            return ExitCode::FAILURE;
+        }
+        Some((_, found)) => found,
+        None => None,
+    };
+    let site = match load::load(&args.site.root, &LoadOptions::default()) {
+        Ok(site) => site,
+        Err(problems) => {
+            report(&args.site, &problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let (bodies, mut problems) = crate::render::render(&site);
+    let (all, more) = outreach::derive(&site, &bodies, crate::build::today());
+    problems.extend(more);
+    let failed = report(&args.site, &problems);
+    let items: Vec<_> = all
+        .items
+        .iter()
+        .filter(|i| network.is_none_or(|n| i.network == n))
+        .filter(|i| {
+            args.only.as_deref().is_none_or(|o| {
+                i.post.as_deref().unwrap_or("").contains(o) || i.post_url.contains(o)
+            })
+        })
+        .collect();
+    match args.site.format {
+        Format::Json => print_out(&format!(
+            "{}\n",
+            json!({"items": items, "diagnostics": problems})
+        )),
+        Format::Human => {
+            let mut out = String::new();
+            let width = items.iter().map(|i| i.id.len()).max().unwrap_or(2).min(60);
+            out.push_str(&format!(
+                "{:<width$}  {:<9} {:<17} {:>11}  notes\n",
+                "id", "network", "kind", "length"
+            ));
+            for item in &items {
+                let over = if item.length > item.limit {
+                    " OVER LIMIT"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{:<width$}  {:<9} {:<17} {:>5}/{:<5}  {}{over}\n",
+                    item.id,
+                    item.network.name(),
+                    item.kind.label(),
+                    item.length,
+                    item.limit,
+                    item.warnings.join("; "),
+                ));
+                if args.text {
+                    for line in item.text.lines() {
+                        out.push_str(&format!("    {line}\n"));
+                    }
+                    out.push('\n');
+                }
+            }
+            print_out(&out);
+            eprintln!("{} items; {}", items.len(), tally(&problems));
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes to stdout, quietly stopping if the reader went away (`| head`).
+fn print_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
