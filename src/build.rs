@@ -15,6 +15,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Where outreach goes (default: `outreach/` beside `public/`).
+    pub outreach: Option<PathBuf>,
 }
 
 /// What a successful build did, for the summary line.
@@ -48,6 +50,21 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
     } else {
         options.root.join(&options.output)
     };
+    let outreach_dir = options
+        .outreach
+        .clone()
+        .unwrap_or_else(|| write::outreach_files::folder(&options.root, &output));
+    if !write::output::is_safe_target(&options.root, &outreach_dir) || outreach_dir == output {
+        let problem = Diagnostic::error(
+            "output/unsafe",
+            format!(
+                "refusing to replace {}: choose another outreach folder",
+                outreach_dir.display()
+            ),
+        )
+        .with_help("pass --outreach with a folder of its own");
+        return (Err(()), vec![problem]);
+    }
     if !write::output::is_safe_target(&options.root, &output) {
         let problem = Diagnostic::error(
             "output/unsafe",
@@ -100,7 +117,6 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         problems.push(io_problem(&output, &e));
         return (Err(()), problems);
     }
-    let outreach_dir = write::outreach_files::folder(&options.root);
     if let Err(problem) = write::outreach_files::write(&site, &outreach, &outreach_dir) {
         problems.push(problem);
         return (Err(()), problems);

@@ -128,7 +128,7 @@ fn sections_paginate() {
         "page 1 redirects"
     );
     // Newest first: bp (March), salt (February) on page one.
-    let titles: Vec<String> = select(&first, "article.card h3")
+    let titles: Vec<String> = select(&first, "article.card .p-name")
         .iter()
         .map(|h| h.text().collect())
         .collect();

@@ -23,6 +23,9 @@ pub struct BuildArgs {
     /// Include posts and sections marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Where to write the outreach (default: outreach/ beside public/, or OUTPUT.outreach)
+    #[arg(long, value_name = "DIR")]
+    pub outreach: Option<PathBuf>,
     /// Print how long each stage took
     #[arg(long)]
     pub timings: bool,
@@ -34,6 +37,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         output: args.output.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        outreach: args.outreach.clone(),
     };
     let progress = Progress::new(!args.site.quiet && args.site.format == Format::Human);
     let (result, problems) = build(&options, &progress);

@@ -13,11 +13,18 @@ use crate::outreach::{Outreach, preview};
 /// Version of the `outreach.json` layout, for tools that read it.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// `outreach/` in the site's folder, beside the default `public/`. Always
-/// there (not beside a custom `--output`), so a build never replaces some
-/// other folder that happens to be called `outreach`.
-pub fn folder(root: &Path) -> PathBuf {
-    root.join("outreach")
+/// `outreach/` beside the default `public/`; for any other output folder,
+/// `<output>.outreach` beside it, so a preview build never overwrites the
+/// site's own outreach and never replaces an unrelated folder.
+pub fn folder(root: &Path, output: &Path) -> PathBuf {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let default_output = canonical(&root.join("public"));
+    if canonical(output) == default_output || output == root.join("public") {
+        return root.join("outreach");
+    }
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".outreach");
+    output.with_file_name(name)
 }
 
 pub fn write(site: &Site, outreach: &Outreach, target: &Path) -> Result<(), Diagnostic> {
