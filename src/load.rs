@@ -31,6 +31,8 @@ pub struct Site {
     pub content_files: Vec<(PathBuf, String)>,
     /// Networks, social and physician settings from config.toml.
     pub outreach: crate::outreach::Settings,
+    /// What has been posted where, from `syndication.toml`.
+    pub ledger: crate::ledger::Ledger,
 }
 
 impl Site {
@@ -58,27 +60,33 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
         || load_content(root, &config, options),
     );
     let mut problems = Vec::new();
+    let ledger = crate::ledger::Ledger::load(root)
+        .map_err(|mut e| problems.append(&mut e))
+        .ok();
     let outreach = crate::outreach::settings::load(&config, root)
         .map_err(|mut e| problems.append(&mut e))
         .ok();
     let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
     let content = content.map_err(|mut e| problems.append(&mut e)).ok();
-    match (theme, data, content, outreach) {
-        (Some(theme), Some(data), Some((sections, posts, content_files)), Some(outreach))
-            if problems.is_empty() =>
-        {
-            Ok(Site {
-                outreach,
-                root: root.to_path_buf(),
-                config,
-                sections,
-                posts,
-                data,
-                theme,
-                content_files,
-            })
-        }
+    match (theme, data, content, outreach, ledger) {
+        (
+            Some(theme),
+            Some(data),
+            Some((sections, posts, content_files)),
+            Some(outreach),
+            Some(ledger),
+        ) if problems.is_empty() => Ok(Site {
+            ledger,
+            outreach,
+            root: root.to_path_buf(),
+            config,
+            sections,
+            posts,
+            data,
+            theme,
+            content_files,
+        }),
         _ => Err(problems),
     }
 }

@@ -9,6 +9,7 @@ mod config;
 mod content;
 mod derive;
 mod diagnostic;
+mod ledger;
 mod load;
 mod markdown;
 mod outreach;

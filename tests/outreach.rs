@@ -359,3 +359,32 @@ fn unknown_networks_and_settings_in_config_are_named() {
         ],
     );
 }
+
+#[test]
+fn posts_link_to_their_syndicated_copies() {
+    let fixture = site(
+        "",
+        &[(
+            "content/blog/bp.md",
+            &post("BP", "date = 2026-05-01", "Body."),
+        )],
+    );
+    fixture.write(
+        "syndication.toml",
+        "[[item]]\nid = \"blog/bp/teaser/mastodon\"\nnetwork = \"mastodon\"\nstate = \"posted\"\nremote_id = \"11\"\nurl = \"https://med.example/@clinic/11\"\n\n\
+         [[item]]\nid = \"blog/bp/teaser/bluesky\"\nnetwork = \"bluesky\"\nstate = \"failed\"\nerror = \"rate limited\"\n",
+    );
+    fixture.build_ok();
+    let page = fixture.read("blog/bp/index.html");
+    assert!(page.contains("<a class=\"u-syndication\" rel=\"syndication\" href=\"https://med.example/@clinic/11\">Mastodon</a>"), "{page}");
+    assert!(
+        !page.contains("Bluesky</a>,"),
+        "failed items are not linked"
+    );
+
+    fixture.write(
+        "syndication.toml",
+        "[[item]]\nid = \"blog/bp/teaser/x\"\nnetwork = \"x\"\nstat = \"posted\"\n",
+    );
+    fails(&fixture, &["syndication.toml:4:1", "did you mean `state`?"]);
+}

@@ -178,11 +178,7 @@ impl Composer<'_> {
     }
 
     fn id(&self, kind: &str, network: Network) -> String {
-        let stem = self
-            .post
-            .content_path
-            .trim_end_matches(".md")
-            .trim_end_matches("/index");
+        let stem = crate::ledger::stem_of(&self.post.content_path);
         format!("{stem}/{kind}/{}", network.key())
     }
 

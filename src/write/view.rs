@@ -39,6 +39,8 @@ pub struct PostView<'a> {
     pub section: LinkView<'a>,
     pub physicians: Option<PhysiciansView<'a>>,
     pub social: Option<&'a crate::content::front_matter::Social>,
+    /// Where the post was cross-posted, for "Also on …" links.
+    pub syndication: Vec<crate::ledger::SyndicationLink>,
     pub extra: &'a serde_json::Map<String, Value>,
 }
 
@@ -245,6 +247,9 @@ impl<'a> Views<'a> {
                 tests: p.tests.iter().map(|key| self.service(key)).collect(),
             }),
             social: front.social.as_ref(),
+            syndication: site
+                .ledger
+                .links_for(crate::ledger::stem_of(&post.content_path)),
             extra: &front.extra,
         }
     }

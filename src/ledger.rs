@@ -1,0 +1,151 @@
+//! The syndication ledger, `syndication.toml` at the site root: what has been
+//! posted where. `rounds publish` writes it; the build reads it to give each
+//! post its "Also on …" links. It is meant to be committed.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::outreach::Network;
+use crate::schema::{self, Format, Origin, Schema, fields_of};
+
+pub const FILE: &str = "syndication.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Pending,
+    Posted,
+    Failed,
+}
+
+/// One outreach item's fate on its network.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyndicationRecord {
+    /// The outreach item's id, e.g. `blog/bp/teaser/mastodon`.
+    pub id: String,
+    pub network: Network,
+    pub state: State,
+    pub remote_id: Option<String>,
+    pub url: Option<String>,
+    /// When the state last changed (RFC 3339).
+    pub at: Option<String>,
+    /// The server's message when posting failed.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Ledger {
+    #[serde(default, rename = "item")]
+    pub items: Vec<SyndicationRecord>,
+}
+
+impl Schema for Ledger {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(&["item"]),
+            ["item"] => Some(fields_of::<SyndicationRecord>()),
+            _ => None,
+        }
+    }
+}
+
+/// A link to a post's copy on a network, for `rel="syndication"`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SyndicationLink {
+    pub network: Network,
+    pub network_name: &'static str,
+    pub url: String,
+}
+
+impl Ledger {
+    /// Reads the ledger; a site that has never published has none.
+    pub fn load(root: &Path) -> Result<Ledger, Vec<Diagnostic>> {
+        let file = Path::new(FILE);
+        let text = match std::fs::read_to_string(root.join(file)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
+            Err(e) => return Err(vec![crate::load::unreadable(file, &e)]),
+        };
+        schema::parse::<Ledger>(
+            Format::Toml,
+            &text,
+            Origin {
+                file,
+                first_line: 1,
+            },
+        )
+    }
+
+    /// The networks a post was posted to, one link each, in network order.
+    /// `stem` is the post's item-id prefix, e.g. `blog/bp`.
+    pub fn links_for(&self, stem: &str) -> Vec<SyndicationLink> {
+        let prefix = format!("{stem}/");
+        let mut links: Vec<SyndicationLink> = Vec::new();
+        for record in &self.items {
+            if record.state != State::Posted || !record.id.starts_with(&prefix) {
+                continue;
+            }
+            let Some(url) = &record.url else { continue };
+            if links.iter().any(|l| l.network == record.network) {
+                continue;
+            }
+            links.push(SyndicationLink {
+                network: record.network,
+                network_name: record.network.name(),
+                url: url.clone(),
+            });
+        }
+        links.sort_by_key(|l| l.network);
+        links
+    }
+}
+
+/// The item-id prefix of a post: `content/blog/bp.md` → `blog/bp`.
+pub fn stem_of(content_path: &str) -> &str {
+    content_path
+        .trim_end_matches(".md")
+        .trim_end_matches("/index")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posted_items_become_one_link_per_network() {
+        let ledger: Ledger = toml::from_str(
+            r#"
+[[item]]
+id = "blog/bp/teaser/mastodon"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/1"
+
+[[item]]
+id = "blog/bp/discussion/mastodon"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/2"
+
+[[item]]
+id = "blog/bp/teaser/bluesky"
+network = "bluesky"
+state = "failed"
+error = "rate limited"
+
+[[item]]
+id = "blog/bpx/teaser/x"
+network = "x"
+state = "posted"
+url = "https://x.example/1"
+"#,
+        )
+        .unwrap();
+        let links = ledger.links_for("blog/bp");
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].url, "https://med.example/@clinic/1");
+        assert_eq!(stem_of("blog/cuff/index.md"), "blog/cuff");
+    }
+}
