@@ -44,10 +44,10 @@ pub fn write(site: &Site, outreach: &Outreach, target: &Path) -> Result<(), Diag
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
     std::fs::write(staging.path().join("outreach.json"), text + "\n").map_err(fail)?;
     let page = preview::render(&site.config.title, &outreach.items, |item| {
-        if item.approved {
-            "approved".into()
-        } else {
-            "not yet posted".into()
+        match site.ledger.items.iter().find(|r| r.id == item.id) {
+            Some(record) => format!("{:?}", record.state).to_lowercase(),
+            None if item.approved => "approved".into(),
+            None => "not yet posted".into(),
         }
     });
     std::fs::write(staging.path().join("index.html"), page).map_err(fail)?;
