@@ -78,6 +78,34 @@ impl Ledger {
         )
     }
 
+    pub fn get(&self, id: &str) -> Option<&SyndicationRecord> {
+        self.items.iter().find(|r| r.id == id)
+    }
+
+    /// Records a state change, replacing the item's earlier record.
+    pub fn set(&mut self, record: SyndicationRecord) {
+        match self.items.iter_mut().find(|r| r.id == record.id) {
+            Some(existing) => *existing = record,
+            None => self.items.push(record),
+        }
+    }
+
+    /// Writes the ledger atomically: a temporary file beside it, then a rename,
+    /// so a crash at any moment leaves either the old or the new ledger whole.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut text = String::from(
+            "# Written by `rounds publish` after each post goes out; commit it so the next\n\
+             # build shows each post's \"Also on …\" links and nothing is posted twice.\n\n",
+        );
+        text.push_str(&toml::to_string(self).map_err(std::io::Error::other)?);
+        let mut file = tempfile::NamedTempFile::new_in(root)?;
+        file.write_all(text.as_bytes())?;
+        file.as_file().sync_all()?;
+        file.persist(root.join(FILE)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
     /// The networks a post was posted to, one link each, in network order.
     /// `stem` is the post's item-id prefix, e.g. `blog/bp`.
     pub fn links_for(&self, stem: &str) -> Vec<SyndicationLink> {
@@ -143,6 +171,10 @@ url = "https://x.example/1"
 "#,
         )
         .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        ledger.save(dir.path()).unwrap();
+        let again = Ledger::load(dir.path()).unwrap();
+        assert_eq!(again.items.len(), 4, "a saved ledger reads back");
         let links = ledger.links_for("blog/bp");
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].url, "https://med.example/@clinic/1");

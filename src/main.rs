@@ -14,6 +14,7 @@ mod load;
 mod markdown;
 mod outreach;
 mod progress;
+mod publish;
 mod render;
 mod schema;
 mod theme;

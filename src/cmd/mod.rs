@@ -2,6 +2,7 @@
 
 mod build;
 mod init;
+mod publish;
 mod social;
 
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Show the outreach every post yields: teasers, polls, shout-outs, physician articles
     Social(social::SocialArgs),
+    /// Post the outreach that is due to Mastodon and Bluesky, exactly once
+    Publish(publish::PublishArgs),
 }
 
 /// Options every command that reads a site shares.
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Social(args) => social::run(&args),
+        Command::Publish(args) => publish::run(&args),
     }
 }
 

@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod pds;
+
+pub mod mastodon;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

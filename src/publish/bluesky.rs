@@ -1,0 +1,303 @@
+//! Bluesky: a session that is refreshed rather than re-created, posts with
+//! link, tag and mention facets at UTF-8 byte offsets, a link card with an
+//! uploaded thumbnail, and record keys chosen here so a re-run can look first.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::blocking::Client as Http;
+use serde_json::{Value, json};
+
+use super::mastodon::checked;
+use super::{Client, PostError, Remote};
+use crate::outreach::OutreachItem;
+use crate::outreach::fit::protected_ranges;
+
+pub const HANDLE_VAR: &str = "ROUNDS_BLUESKY_HANDLE";
+pub const PASSWORD_VAR: &str = "ROUNDS_BLUESKY_APP_PASSWORD";
+
+pub struct Bluesky {
+    http: Http,
+    service: String,
+    did: String,
+    access: String,
+    public: PathBuf,
+    base_url: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Session {
+    did: String,
+    #[serde(rename = "accessJwt")]
+    access: String,
+    #[serde(rename = "refreshJwt")]
+    refresh: String,
+}
+
+impl Bluesky {
+    /// Resumes the saved session (refreshing it), or logs in once.
+    pub fn connect(
+        service: &str,
+        handle: &str,
+        password: &str,
+        state_dir: Option<PathBuf>,
+        public: PathBuf,
+        base_url: String,
+    ) -> Result<Self, PostError> {
+        let http = Http::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let service = service.trim_end_matches('/').to_string();
+        let saved = state_dir
+            .as_ref()
+            .map(|d| d.join(format!("bluesky-{}.json", slug::slugify(handle))));
+        let refreshed = saved
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .and_then(|t| serde_json::from_str::<Session>(&t).ok())
+            .and_then(|s| {
+                let response = http
+                    .post(format!("{service}/xrpc/com.atproto.server.refreshSession"))
+                    .bearer_auth(&s.refresh)
+                    .send()
+                    .ok()?;
+                serde_json::from_value::<Session>(checked(response).ok()?).ok()
+            });
+        let session = match refreshed {
+            Some(session) => session,
+            None => {
+                let response = http
+                    .post(format!("{service}/xrpc/com.atproto.server.createSession"))
+                    .json(&json!({"identifier": handle, "password": password}))
+                    .send()
+                    .map_err(|e| {
+                        PostError::transient(format!(
+                            "could not reach {service}: {}",
+                            e.without_url()
+                        ))
+                    })?;
+                let body = checked(response).map_err(|e| PostError {
+                    message: format!("login failed: {}", e.message),
+                    ..e
+                })?;
+                serde_json::from_value::<Session>(body)
+                    .map_err(|e| PostError::permanent(format!("unexpected login reply: {e}")))?
+            }
+        };
+        if let Some(file) = &saved {
+            save_private(file, &serde_json::to_string(&session).unwrap_or_default());
+        }
+        Ok(Bluesky {
+            http,
+            service,
+            did: session.did,
+            access: session.access,
+            public,
+            base_url,
+        })
+    }
+
+    fn xrpc_post(&self, method: &str, body: &Value) -> Result<Value, PostError> {
+        let response = self
+            .http
+            .post(format!("{}/xrpc/{method}", self.service))
+            .bearer_auth(&self.access)
+            .json(body)
+            .send()
+            .map_err(|e| {
+                PostError::transient(format!("could not reach the server: {}", e.without_url()))
+            })?;
+        checked(response)
+    }
+
+    fn thumb(&self, url: &str) -> Option<Value> {
+        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
+        let file = self.public.join(path.trim_start_matches('/'));
+        let bytes = std::fs::read(&file).ok()?;
+        let mime = match file.extension()?.to_str()? {
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            _ => return None,
+        };
+        if bytes.len() > 1_000_000 {
+            return None;
+        }
+        let response = self
+            .http
+            .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.service))
+            .bearer_auth(&self.access)
+            .header("Content-Type", mime)
+            .body(bytes)
+            .send()
+            .ok()?;
+        checked(response).ok().map(|v| v["blob"].clone())
+    }
+
+    fn resolve(&self, handle: &str) -> Option<String> {
+        let response = self
+            .http
+            .get(format!(
+                "{}/xrpc/com.atproto.identity.resolveHandle",
+                self.service
+            ))
+            .query(&[("handle", handle)])
+            .send()
+            .ok()?;
+        checked(response).ok()?["did"].as_str().map(str::to_string)
+    }
+}
+
+impl Client for Bluesky {
+    fn new_key(&self, _item: &OutreachItem) -> String {
+        tid(chrono::Utc::now().timestamp_micros())
+    }
+
+    fn find(&mut self, key: &str) -> Result<Option<Remote>, PostError> {
+        let response = self
+            .http
+            .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.service))
+            .query(&[
+                ("repo", self.did.as_str()),
+                ("collection", "app.bsky.feed.post"),
+                ("rkey", key),
+            ])
+            .send()
+            .map_err(|e| PostError::transient(e.without_url().to_string()))?;
+        if response.status().as_u16() == 400 || response.status().as_u16() == 404 {
+            return Ok(None); // RecordNotFound
+        }
+        let body = checked(response)?;
+        Ok(body["uri"].as_str().map(|uri| Remote {
+            id: uri.to_string(),
+            url: web_url(&self.did, key),
+        }))
+    }
+
+    fn post(&mut self, item: &OutreachItem, key: &str) -> Result<Remote, PostError> {
+        let facets = facets(&item.text, |handle| self.resolve(handle));
+        let mut record = json!({
+            "$type": "app.bsky.feed.post",
+            "text": item.text,
+            "createdAt": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "langs": [item.language],
+            "facets": facets,
+        });
+        let mut external = json!({"uri": item.post_url, "title": item.title, "description": item.description.clone().unwrap_or_default()});
+        if let Some(thumb) = item.image.as_ref().and_then(|i| self.thumb(&i.url)) {
+            external["thumb"] = thumb;
+        }
+        record["embed"] = json!({"$type": "app.bsky.embed.external", "external": external});
+        let body = json!({"repo": self.did, "collection": "app.bsky.feed.post", "rkey": key, "record": record});
+        match self.xrpc_post("com.atproto.repo.createRecord", &body) {
+            Ok(reply) => Ok(Remote {
+                id: reply["uri"].as_str().unwrap_or_default().to_string(),
+                url: web_url(&self.did, key),
+            }),
+            // An existing key answers 500: look before calling it a failure.
+            Err(e) if e.transient => match self.find(key)? {
+                Some(remote) => Ok(remote),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn web_url(did: &str, rkey: &str) -> String {
+    format!("https://bsky.app/profile/{did}/post/{rkey}")
+}
+
+/// Link, tag and mention facets, with UTF-8 byte offsets (end exclusive).
+pub fn facets(text: &str, resolve: impl Fn(&str) -> Option<String>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for range in protected_ranges(text) {
+        let token = &text[range.clone()];
+        let index = json!({"byteStart": range.start, "byteEnd": range.end});
+        let feature = if let Some(tag) = token.strip_prefix('#') {
+            json!({"$type": "app.bsky.richtext.facet#tag", "tag": tag})
+        } else if let Some(handle) = token.strip_prefix('@') {
+            match resolve(handle) {
+                Some(did) => json!({"$type": "app.bsky.richtext.facet#mention", "did": did}),
+                None => continue,
+            }
+        } else {
+            json!({"$type": "app.bsky.richtext.facet#link", "uri": token})
+        };
+        out.push(json!({"index": index, "features": [feature]}));
+    }
+    out.sort_by_key(|f| f["index"]["byteStart"].as_u64());
+    out
+}
+
+/// A record key: a timestamp identifier (53 bits of microseconds, 10 bits of
+/// clock id) in sortable base32, as atproto requires for posts.
+pub fn tid(micros: i64) -> String {
+    const ALPHABET: &[u8] = b"234567abcdefghijklmnopqrstuvwxyz";
+    let clock = u64::from(std::process::id() % 1024);
+    let value = ((micros as u64) << 10 | clock) & 0x7FFF_FFFF_FFFF_FFFF;
+    (0..13)
+        .rev()
+        .map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+/// Writes a session file only its owner can read.
+fn save_private(file: &std::path::Path, text: &str) {
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(file)
+        {
+            let _ = f.write_all(text.as_bytes());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = std::fs::write(file, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_use_utf8_byte_offsets() {
+        let text = "Café ❤️ check: https://clinic.example/a?x=1 #HeartHealth @gym.bsky.social";
+        let facets = facets(text, |h| {
+            (h == "gym.bsky.social").then(|| "did:plc:gym".to_string())
+        });
+        assert_eq!(facets.len(), 3);
+        let slice = |f: &Value| {
+            let start = f["index"]["byteStart"].as_u64().unwrap() as usize;
+            let end = f["index"]["byteEnd"].as_u64().unwrap() as usize;
+            &text.as_bytes()[start..end]
+        };
+        assert_eq!(slice(&facets[0]), b"https://clinic.example/a?x=1");
+        assert_eq!(slice(&facets[1]), b"#HeartHealth");
+        assert_eq!(facets[1]["features"][0]["tag"], "HeartHealth");
+        assert_eq!(facets[2]["features"][0]["did"], "did:plc:gym");
+    }
+
+    #[test]
+    fn tids_are_13_sortable_characters() {
+        let a = tid(1_700_000_000_000_000);
+        let b = tid(1_700_000_000_000_001);
+        assert_eq!(a.len(), 13);
+        assert!(a < b);
+        assert!(
+            a.starts_with(|c: char| "234567abcdefghij".contains(c)),
+            "top bit is zero: {a}"
+        );
+    }
+}

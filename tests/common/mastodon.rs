@@ -1,0 +1,2202 @@
+//! A local Mastodon contract server for the `rounds publish` tests.
+//!
+//! It speaks the slice of the Mastodon 4.7 API that a cross-poster uses
+//! (`/work/shared/specs/mastodon-openapi.json`, the rules in
+//! `/work/shared/PLATFORMS.md`) and answers the way Mastodon does, errors
+//! included, so that a client passing against it has a fair chance against a
+//! real instance. It runs in-process on `127.0.0.1` with a random port, one
+//! thread per connection, and stops when dropped.
+//!
+//! ```ignore
+//! let server = MastodonServer::start();
+//! // point the client at server.url() with the token server.token()
+//! server.push_fault("POST /api/v1/statuses", Fault::FailAfterCommit(500));
+//! // ... run `rounds publish` ...
+//! assert_eq!(server.statuses().len(), 1);
+//! assert!(server.contract_violations().is_empty(), "{:#?}", server.contract_violations());
+//! ```
+//!
+//! Endpoints:
+//! - `GET /api/v2/instance`: the instance with `configuration` limits from [`Config`].
+//! - `POST /api/v2/media`: multipart `file` (+ `description`, `focus`). Images are
+//!   processed synchronously and answer **200** with a `url`, as Mastodon does since
+//!   4.0; video, audio and anything else answer **202** with `url: null` and stay
+//!   "processing" until fetched once through `GET /api/v1/media/:id` (a status
+//!   naming them before that gets Mastodon's 422 "not finished processing").
+//! - `GET /api/v1/media/:id`, `POST /api/v1/statuses` (JSON, form-encoded or
+//!   multipart bodies, query parameters merged like Rails does),
+//!   `GET /api/v1/statuses/:id`, `GET /api/v1/accounts/verify_credentials`.
+//! - `GET /system/media_attachments/files/:id/original/:name`: the uploaded bytes.
+//!
+//! Every `/api` answer the server itself makes carries `X-RateLimit-Limit`,
+//! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (an ISO 8601 time, as the spec
+//! and Mastodon have it, not a Unix timestamp); injected `Fault::Status` answers
+//! do not (they stand for a proxy or a crash). Going over [`Config::rate_limit`]
+//! (300 per 5 minutes) or [`Config::media_rate_limit`] (30 uploads per 30 minutes)
+//! answers 429 and is a contract violation.
+//!
+//! Idempotency follows `PostStatusService`: the key is looked up per token before
+//! anything is validated, bodies are not compared, only successes are remembered,
+//! for [`Config::idempotency_ttl`] (one hour).
+//!
+//! Deliberate differences from a real instance (all stricter, all recorded in
+//! [`MastodonServer::contract_violations`]):
+//! - an invalid `language` (anything but 2–3 lowercase letters or Mastodon's
+//!   `zh-CN`, `zh-HK`, `zh-TW`, `zh-YUE`) answers 422; real Mastodon silently
+//!   replaces it with the account's default language.
+//! - `media_ids` or `poll[options]` sent as a scalar (no `[]`) are dropped exactly as
+//!   Rails' strong parameters drop them, and the drop is recorded.
+//! - `scheduled_at` is not supported: 422.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use chrono::{SecondsFormat, TimeZone, Utc};
+use regex::Regex;
+use serde_json::{Map, Value, json};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The token a server from [`MastodonServer::start`] accepts.
+pub const DEFAULT_TOKEN: &str = "rounds-test-token";
+
+/// The account every status is posted as.
+pub const USERNAME: &str = "clinic";
+
+/// The 401 body, word for word as Mastodon (Doorkeeper) sends it.
+pub const INVALID_TOKEN: &str = "The access token is invalid";
+
+/// Limits and identity of the instance. `Default` is mastodon.social's.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The only bearer token accepted.
+    pub token: String,
+    pub max_characters: usize,
+    pub characters_reserved_per_url: usize,
+    pub max_media_attachments: usize,
+    pub poll_max_options: usize,
+    pub poll_max_characters_per_option: usize,
+    pub poll_min_expiration: u64,
+    pub poll_max_expiration: u64,
+    /// Bytes.
+    pub image_size_limit: usize,
+    /// Characters of a media description.
+    pub description_limit: usize,
+    /// Requests per account per 5 minutes, over all endpoints.
+    pub rate_limit: u32,
+    /// Media uploads per account per 30 minutes.
+    pub media_rate_limit: u32,
+    /// How long an `Idempotency-Key` is remembered.
+    pub idempotency_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            token: DEFAULT_TOKEN.to_string(),
+            max_characters: 500,
+            characters_reserved_per_url: 23,
+            max_media_attachments: 4,
+            poll_max_options: 4,
+            poll_max_characters_per_option: 50,
+            poll_min_expiration: 300,
+            poll_max_expiration: 2_629_746,
+            image_size_limit: 16_777_216,
+            description_limit: 1_500,
+            rate_limit: 300,
+            media_rate_limit: 30,
+            idempotency_ttl: Duration::from_secs(3_600),
+        }
+    }
+}
+
+/// A failure to inject into the next request that matches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Answer this status at once, with `{"error": ...}`, without handling the request.
+    Status(u16),
+    /// 429 with `Retry-After: <secs>` (and `X-RateLimit-Remaining: 0`,
+    /// `X-RateLimit-Reset` that many seconds ahead), without handling the request.
+    TooMany { retry_after_secs: u64 },
+    /// 429 exactly as Mastodon's rack-attack sends it: NO `Retry-After`, only
+    /// `X-RateLimit-Remaining: 0` and an ISO 8601 `X-RateLimit-Reset` this far ahead.
+    RateLimited { reset_after_secs: u64 },
+    /// Read the whole request, then close the connection without a byte of answer.
+    Reset,
+    /// Handle the request (a status is stored at once), then wait this long
+    /// before answering: a client timeout shorter than this is a commit it never learns of.
+    Slow(Duration),
+    /// Handle the request; if it succeeded (the status or media is stored), answer
+    /// this status instead of the success.
+    FailAfterCommit(u16),
+}
+
+/// One request as the server read it.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Without the query string.
+    pub path: String,
+    /// Without the `?`; empty when there was none.
+    pub query: String,
+    /// As sent, in order.
+    pub headers: Vec<(String, String)>,
+    /// Decoded from chunked transfer encoding when it was chunked.
+    pub body: Vec<u8>,
+    /// The status answered; `None` when the connection was reset.
+    pub response_status: Option<u16>,
+}
+
+impl RecordedRequest {
+    /// The first header with this name, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// An uploaded media file.
+#[derive(Clone, Debug)]
+pub struct StoredMedia {
+    pub id: String,
+    pub file_name: Option<String>,
+    /// As declared in the multipart part.
+    pub content_type: String,
+    pub description: Option<String>,
+    pub bytes: Vec<u8>,
+    /// The id of the status it is attached to.
+    pub status_id: Option<String>,
+    /// The MediaAttachment JSON as it is served now.
+    pub attachment: Value,
+}
+
+/// The server. Stops when dropped.
+pub struct MastodonServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl MastodonServer {
+    /// A server with mastodon.social's limits that accepts [`DEFAULT_TOKEN`].
+    pub fn start() -> MastodonServer {
+        MastodonServer::start_with(Config::default())
+    }
+
+    /// A server with mastodon.social's limits that accepts only `token`.
+    pub fn with_token(token: &str) -> MastodonServer {
+        MastodonServer::start_with(Config {
+            token: token.to_string(),
+            ..Config::default()
+        })
+    }
+
+    pub fn start_with(config: Config) -> MastodonServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the Mastodon server");
+        let addr = listener.local_addr().expect("local address");
+        let shared = Arc::new(Shared {
+            config,
+            base: format!("http://{addr}"),
+            state: Mutex::new(State::default()),
+            connections: Mutex::new(Connections::default()),
+        });
+        let acceptor = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("mastodon-accept".into())
+                .spawn(move || accept_loop(listener, shared))
+                .expect("spawn the Mastodon server")
+        };
+        MastodonServer {
+            addr,
+            shared,
+            acceptor: Some(acceptor),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.shared.base.clone()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn token(&self) -> &str {
+        &self.shared.config.token
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// Every stored status as `GET /api/v1/statuses/:id` serves it, oldest first.
+    pub fn statuses(&self) -> Vec<Value> {
+        let state = self.shared.state();
+        state
+            .statuses
+            .iter()
+            .map(|s| status_json(&self.shared, &state, s))
+            .collect()
+    }
+
+    /// The plain `status` text each stored status was posted with, oldest first.
+    pub fn posted_texts(&self) -> Vec<String> {
+        self.shared
+            .state()
+            .statuses
+            .iter()
+            .map(|s| s.text.clone())
+            .collect()
+    }
+
+    /// Every request read, in order, including rejected and reset ones.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.state().requests.clone()
+    }
+
+    /// The requests with this method and exact path (no query).
+    pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
+            .collect()
+    }
+
+    /// Every uploaded media file, oldest first.
+    pub fn media(&self) -> Vec<StoredMedia> {
+        let state = self.shared.state();
+        state
+            .media
+            .iter()
+            .map(|m| {
+                let mut m = m.clone();
+                m.attachment = media_json(&self.shared, &m, !state.processing.contains(&m.id));
+                m
+            })
+            .collect()
+    }
+
+    /// One line per request that broke the contract: `"POST /api/v1/statuses: 422 ..."`.
+    pub fn contract_violations(&self) -> Vec<String> {
+        self.shared.state().violations.clone()
+    }
+
+    /// Queues a fault for the next request that matches `path_prefix`, which is a
+    /// path prefix (`"/api/v1/statuses"`, any method) or a method, a space and a
+    /// path prefix (`"POST /api/v1/statuses"`). Faults are used once each, first
+    /// queued first.
+    pub fn push_fault(&self, path_prefix: &str, fault: Fault) {
+        let (method, prefix) = match path_prefix.split_once(' ') {
+            Some((method, prefix)) if !method.starts_with('/') => {
+                (Some(method.to_ascii_uppercase()), prefix.trim().to_string())
+            }
+            _ => (None, path_prefix.trim().to_string()),
+        };
+        self.shared.state().faults.push_back(QueuedFault {
+            method,
+            prefix,
+            fault,
+        });
+    }
+
+    /// Faults queued and not yet used.
+    pub fn pending_faults(&self) -> usize {
+        self.shared.state().faults.len()
+    }
+}
+
+impl Drop for MastodonServer {
+    fn drop(&mut self) {
+        {
+            let mut connections = self.shared.connections();
+            connections.closed = true;
+            for (_, stream) in connections.open.drain() {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+        // Wake the acceptor, which sees `closed` and returns, dropping the listener.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// State
+
+struct Shared {
+    config: Config,
+    base: String,
+    state: Mutex<State>,
+    connections: Mutex<Connections>,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn connections(&self) -> MutexGuard<'_, Connections> {
+        self.connections.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[derive(Default)]
+struct Connections {
+    closed: bool,
+    next: u64,
+    open: HashMap<u64, TcpStream>,
+}
+
+#[derive(Default)]
+struct State {
+    statuses: Vec<StoredStatus>,
+    media: Vec<StoredMedia>,
+    /// Media still "processing" (202 answers) until fetched once.
+    processing: Vec<String>,
+    requests: Vec<RecordedRequest>,
+    violations: Vec<String>,
+    faults: VecDeque<QueuedFault>,
+    /// (token, key) -> (status id, when)
+    idempotency: HashMap<(String, String), (String, Instant)>,
+    /// (bucket, principal) -> (window, count)
+    buckets: HashMap<(&'static str, String), (u64, u32)>,
+    sequence: u64,
+    polls: u64,
+}
+
+impl State {
+    /// A Mastodon-style snowflake: milliseconds since the epoch, shifted, plus a sequence.
+    fn snowflake(&mut self) -> String {
+        self.sequence += 1;
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        ((ms << 16) | (self.sequence & 0xffff)).to_string()
+    }
+}
+
+struct QueuedFault {
+    method: Option<String>,
+    prefix: String,
+    fault: Fault,
+}
+
+struct StoredStatus {
+    id: String,
+    created_at: String,
+    text: String,
+    spoiler_text: String,
+    sensitive: bool,
+    visibility: String,
+    language: String,
+    in_reply_to_id: Option<String>,
+    media_ids: Vec<String>,
+    poll: Option<StoredPoll>,
+    idempotency_key: Option<String>,
+}
+
+struct StoredPoll {
+    id: String,
+    options: Vec<String>,
+    expires_at: String,
+    multiple: bool,
+    hide_totals: bool,
+}
+
+// ---------------------------------------------------------------------------
+// HTTP
+
+struct Request {
+    method: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    close: bool,
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn json(status: u16, body: &Value) -> Response {
+        Response {
+            status,
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body: serde_json::to_vec(body).expect("JSON"),
+        }
+    }
+
+    fn error(status: u16, message: &str) -> Response {
+        Response::json(status, &json!({ "error": message }))
+    }
+
+    fn header(mut self, name: &str, value: impl Into<String>) -> Response {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+}
+
+enum Outcome {
+    Answer(Response, Option<Duration>),
+    Reset,
+}
+
+const MAX_BODY: usize = 64 * 1024 * 1024;
+const MAX_LINE: usize = 16 * 1024;
+const MAX_HEADERS: usize = 200;
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let id = {
+            let mut connections = shared.connections();
+            if connections.closed {
+                return;
+            }
+            let Ok(clone) = stream.try_clone() else {
+                continue;
+            };
+            connections.next += 1;
+            let id = connections.next;
+            connections.open.insert(id, clone);
+            id
+        };
+        let shared = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("mastodon-conn".into())
+            .spawn(move || {
+                serve_connection(&shared, stream);
+                shared.connections().open.remove(&id);
+            });
+        if spawned.is_err() {
+            // Out of threads: the stream was moved into the closure and dropped.
+            continue;
+        }
+    }
+}
+
+fn serve_connection(shared: &Shared, stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut writer = stream;
+    loop {
+        let request = match read_request(&mut reader, &mut writer) {
+            Ok(Some(request)) => request,
+            Ok(None) => return,
+            Err(problem) => {
+                let message = format!("malformed HTTP request: {problem}");
+                shared.state().violations.push(message.clone());
+                let _ = write_response(&mut writer, &Response::error(400, &message), true);
+                return;
+            }
+        };
+        match handle(shared, &request) {
+            Outcome::Reset => {
+                let _ = writer.shutdown(Shutdown::Both);
+                return;
+            }
+            Outcome::Answer(response, delay) => {
+                if let Some(delay) = delay {
+                    std::thread::sleep(delay);
+                }
+                if write_response(&mut writer, &response, request.close).is_err() || request.close {
+                    let _ = writer.shutdown(Shutdown::Both);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn read_line(reader: &mut impl BufRead) -> Result<Option<String>, String> {
+    let mut line = Vec::new();
+    let n = reader
+        .by_ref()
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.len() > MAX_LINE {
+        return Err("a request line or header is too long".into());
+    }
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+}
+
+/// `Ok(None)` when the client closed the connection between requests.
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+) -> Result<Option<Request>, String> {
+    let request_line = loop {
+        match read_line(reader)? {
+            None => return Ok(None),
+            Some(line) if line.is_empty() => continue,
+            Some(line) => break line,
+        }
+    };
+    let mut parts = request_line.split_whitespace();
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(format!("bad request line {request_line:?}"));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Err(format!("unsupported protocol {version:?}"));
+    }
+    let mut headers = Vec::new();
+    loop {
+        let line = read_line(reader)?.ok_or("the connection closed inside the headers")?;
+        if line.is_empty() {
+            break;
+        }
+        if headers.len() == MAX_HEADERS {
+            return Err("too many headers".into());
+        }
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("bad header line {line:?}"))?;
+        headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+
+    let connection = header(&headers, "connection")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let close = if version == "HTTP/1.0" {
+        !connection.contains("keep-alive")
+    } else {
+        connection.contains("close")
+    };
+
+    let chunked = header(&headers, "transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let length = match header(&headers, "content-length") {
+        Some(v) if !chunked => Some(
+            v.parse::<usize>()
+                .map_err(|_| format!("bad Content-Length {v:?}"))?,
+        ),
+        _ => None,
+    };
+    if length.is_some_and(|n| n > MAX_BODY) {
+        return Err("the body is larger than 64 MiB".into());
+    }
+    let has_body = chunked || length.is_some_and(|n| n > 0);
+    if has_body
+        && header(&headers, "expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+    {
+        writer
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .map_err(|e| e.to_string())?;
+    }
+
+    let mut body = Vec::new();
+    if chunked {
+        loop {
+            let size_line = read_line(reader)?.ok_or("the connection closed inside a chunk")?;
+            let size_hex = size_line.split(';').next().unwrap_or_default().trim();
+            let size = usize::from_str_radix(size_hex, 16)
+                .map_err(|_| format!("bad chunk size {size_line:?}"))?;
+            if size == 0 {
+                // Trailers, then the empty line.
+                while let Some(line) = read_line(reader)? {
+                    if line.is_empty() {
+                        break;
+                    }
+                }
+                break;
+            }
+            if body.len() + size > MAX_BODY {
+                return Err("the body is larger than 64 MiB".into());
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            reader
+                .read_exact(&mut body[start..])
+                .map_err(|e| format!("the body ended early: {e}"))?;
+            let mut crlf = [0u8; 2];
+            reader
+                .read_exact(&mut crlf)
+                .map_err(|e| format!("the body ended early: {e}"))?;
+        }
+    } else if let Some(length) = length {
+        body.resize(length, 0);
+        reader
+            .read_exact(&mut body)
+            .map_err(|e| format!("the body ended before Content-Length: {e}"))?;
+    }
+
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path.to_string(), query.to_string()),
+        None => (target.to_string(), String::new()),
+    };
+    Ok(Some(Request {
+        method: method.to_ascii_uppercase(),
+        path,
+        query,
+        headers,
+        body,
+        close,
+    }))
+}
+
+fn write_response(stream: &mut TcpStream, response: &Response, close: bool) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
+    for (name, value) in &response.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
+    head.push_str(if close {
+        "Connection: close\r\n\r\n"
+    } else {
+        "Connection: keep-alive\r\n\r\n"
+    });
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&response.body);
+    stream.write_all(&bytes)?;
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        202 => "Accepted",
+        206 => "Partial Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+// ---------------------------------------------------------------------------
+// Dispatch
+
+fn handle(shared: &Shared, request: &Request) -> Outcome {
+    let fault = take_fault(shared, request);
+    let outcome = match fault {
+        Some(Fault::Reset) => Outcome::Reset,
+        Some(Fault::Status(code)) => Outcome::Answer(fault_response(code), None),
+        Some(Fault::TooMany { retry_after_secs }) => Outcome::Answer(
+            too_many(shared, retry_after_secs).header("Retry-After", retry_after_secs.to_string()),
+            None,
+        ),
+        Some(Fault::RateLimited { reset_after_secs }) => {
+            Outcome::Answer(too_many(shared, reset_after_secs), None)
+        }
+        Some(Fault::Slow(delay)) => Outcome::Answer(route(shared, request), Some(delay)),
+        Some(Fault::FailAfterCommit(code)) => {
+            let response = route(shared, request);
+            if response.status < 300 {
+                Outcome::Answer(fault_response(code), None)
+            } else {
+                Outcome::Answer(response, None)
+            }
+        }
+        None => Outcome::Answer(route(shared, request), None),
+    };
+    let response_status = match &outcome {
+        Outcome::Answer(response, _) => Some(response.status),
+        Outcome::Reset => None,
+    };
+    shared.state().requests.push(RecordedRequest {
+        method: request.method.clone(),
+        path: request.path.clone(),
+        query: request.query.clone(),
+        headers: request.headers.clone(),
+        body: request.body.clone(),
+        response_status,
+    });
+    outcome
+}
+
+fn take_fault(shared: &Shared, request: &Request) -> Option<Fault> {
+    let mut state = shared.state();
+    let index = state.faults.iter().position(|f| {
+        f.method.as_deref().is_none_or(|m| m == request.method)
+            && request.path.starts_with(&f.prefix)
+    })?;
+    state.faults.remove(index).map(|f| f.fault)
+}
+
+fn fault_response(code: u16) -> Response {
+    match code {
+        // What a reverse proxy in front of Mastodon sends: HTML, not JSON.
+        502..=504 => Response {
+            status: code,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: format!(
+                "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                reason = reason(code)
+            )
+            .into_bytes(),
+        },
+        500 => Response::error(500, "We're sorry, but something went wrong on our end."),
+        _ => Response::error(code, reason(code)),
+    }
+}
+
+fn too_many(shared: &Shared, reset_after_secs: u64) -> Response {
+    let reset = Utc::now() + chrono::Duration::seconds(reset_after_secs as i64);
+    Response::error(429, "Too many requests")
+        .header("X-RateLimit-Limit", shared.config.rate_limit.to_string())
+        .header("X-RateLimit-Remaining", "0")
+        .header(
+            "X-RateLimit-Reset",
+            reset.to_rfc3339_opts(SecondsFormat::Micros, true),
+        )
+}
+
+fn route(shared: &Shared, request: &Request) -> Response {
+    let path = request.path.trim_end_matches('/');
+    let method = request.method.as_str();
+    let mut state = shared.state();
+
+    if let Some(rest) = path.strip_prefix("/system/media_attachments/files/") {
+        return serve_media_file(&state, rest);
+    }
+    if !path.starts_with("/api/") {
+        return Response::error(404, "Record not found");
+    }
+
+    let principal = bearer(request).unwrap_or("anonymous").to_string();
+    let media_upload = method == "POST" && path == "/api/v2/media";
+    let limits = match rate_limit(shared, &mut state, &principal, media_upload) {
+        Ok(limits) => limits,
+        Err(response) => {
+            violation(&mut state, request, &response, "rate limit exceeded".into());
+            return response;
+        }
+    };
+
+    let response = match (method, path) {
+        ("GET", "/api/v2/instance") => Response::json(200, &instance_json(shared)),
+        ("POST", "/api/v2/media") => with_auth(shared, &mut state, request, upload_media),
+        ("POST", "/api/v1/statuses") => with_auth(shared, &mut state, request, create_status),
+        ("GET", "/api/v1/accounts/verify_credentials") => {
+            with_auth(shared, &mut state, request, |shared, state, _| {
+                Response::json(200, &credential_account_json(shared, state))
+            })
+        }
+        ("GET", _) if path.starts_with("/api/v1/media/") => {
+            let id = path["/api/v1/media/".len()..].to_string();
+            with_auth(shared, &mut state, request, move |shared, state, _| {
+                get_media(shared, state, &id)
+            })
+        }
+        ("GET", _) if path.starts_with("/api/v1/statuses/") => {
+            let id = path["/api/v1/statuses/".len()..].to_string();
+            get_status(shared, &mut state, request, &id)
+        }
+        _ => {
+            let response = Response::error(404, "Record not found");
+            violation(
+                &mut state,
+                request,
+                &response,
+                "no such endpoint in the contract".into(),
+            );
+            response
+        }
+    };
+    let (limit, remaining, reset) = limits;
+    response
+        .header("X-RateLimit-Limit", limit.to_string())
+        .header("X-RateLimit-Remaining", remaining.to_string())
+        .header("X-RateLimit-Reset", reset)
+}
+
+/// Counts the request; `(limit, remaining, reset)` for the headers, or the 429.
+fn rate_limit(
+    shared: &Shared,
+    state: &mut State,
+    principal: &str,
+    media_upload: bool,
+) -> Result<(u32, u32, String), Response> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut count = |bucket: &'static str, limit: u32, period: u64| {
+        let window = now / period;
+        let entry = state
+            .buckets
+            .entry((bucket, principal.to_string()))
+            .or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        entry.1 += 1;
+        let reset = Utc
+            .timestamp_opt(((window + 1) * period) as i64, 0)
+            .single()
+            .unwrap_or_else(Utc::now)
+            .to_rfc3339_opts(SecondsFormat::Micros, true);
+        (limit, limit.saturating_sub(entry.1), reset, entry.1 > limit)
+    };
+    let general = count("api", shared.config.rate_limit, 300);
+    let general_over = general.3;
+    let shown = if media_upload {
+        let media = count("media", shared.config.media_rate_limit, 1_800);
+        if media.3 || !general_over {
+            media
+        } else {
+            general
+        }
+    } else {
+        general
+    };
+    let (limit, remaining, reset, over) = shown;
+    if over || general_over {
+        return Err(Response::error(429, "Too many requests")
+            .header("X-RateLimit-Limit", limit.to_string())
+            .header("X-RateLimit-Remaining", "0")
+            .header("X-RateLimit-Reset", reset));
+    }
+    Ok((limit, remaining, reset))
+}
+
+fn violation(state: &mut State, request: &Request, response: &Response, why: String) {
+    state.violations.push(format!(
+        "{} {}: {} {}",
+        request.method, request.path, response.status, why
+    ));
+}
+
+fn bearer(request: &Request) -> Option<&str> {
+    let value = header(&request.headers, "authorization")?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn with_auth(
+    shared: &Shared,
+    state: &mut State,
+    request: &Request,
+    handler: impl FnOnce(&Shared, &mut State, &Request) -> Response,
+) -> Response {
+    match check_auth(shared, request) {
+        Ok(()) => handler(shared, state, request),
+        Err(why) => {
+            let response = unauthorized();
+            violation(state, request, &response, why);
+            response
+        }
+    }
+}
+
+fn check_auth(shared: &Shared, request: &Request) -> Result<(), String> {
+    let Some(value) = header(&request.headers, "authorization") else {
+        return Err("no Authorization header".into());
+    };
+    match bearer(request) {
+        None => Err(format!(
+            "Authorization is not `Bearer <token>`: {:?}",
+            value.split(' ').next().unwrap_or_default()
+        )),
+        Some(token) if token == shared.config.token => Ok(()),
+        Some(_) => Err("wrong access token".into()),
+    }
+}
+
+fn unauthorized() -> Response {
+    Response::error(401, INVALID_TOKEN).header(
+        "WWW-Authenticate",
+        format!(
+            "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"{INVALID_TOKEN}\""
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Entities
+
+fn instance_json(shared: &Shared) -> Value {
+    let c = &shared.config;
+    let base = &shared.base;
+    let domain = base.trim_start_matches("http://");
+    json!({
+        "domain": domain,
+        "title": "Rounds test instance",
+        "version": "4.7.0",
+        "source_url": "https://github.com/mastodon/mastodon",
+        "description": "A local Mastodon contract server for the Rounds tests",
+        "usage": { "users": { "active_month": 1 } },
+        "thumbnail": {
+            "url": format!("{base}/packs/media/images/preview.png"),
+            "blurhash": null,
+            "versions": {}
+        },
+        "icon": [],
+        "languages": ["en"],
+        "configuration": {
+            "urls": {
+                "streaming": format!("ws://{domain}"),
+                "status": null,
+                "about": format!("{base}/about"),
+                "privacy_policy": format!("{base}/privacy-policy"),
+                "terms_of_service": null
+            },
+            "vapid": { "public_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=" },
+            "accounts": {
+                "max_featured_tags": 10,
+                "max_pinned_statuses": 5,
+                "max_profile_fields": 4,
+                "profile_field_name_limit": 255,
+                "profile_field_value_limit": 255
+            },
+            "statuses": {
+                "max_characters": c.max_characters,
+                "max_media_attachments": c.max_media_attachments,
+                "characters_reserved_per_url": c.characters_reserved_per_url
+            },
+            "media_attachments": {
+                "description_limit": c.description_limit,
+                "image_matrix_limit": 33_177_600,
+                "image_size_limit": c.image_size_limit,
+                "supported_mime_types": SUPPORTED_MIME_TYPES,
+                "video_frame_rate_limit": 120,
+                "video_matrix_limit": 8_294_400,
+                "video_size_limit": 103_809_024
+            },
+            "polls": {
+                "max_options": c.poll_max_options,
+                "max_characters_per_option": c.poll_max_characters_per_option,
+                "min_expiration": c.poll_min_expiration,
+                "max_expiration": c.poll_max_expiration
+            },
+            "translation": { "enabled": false },
+            "limited_federation": false
+        },
+        "registrations": {
+            "enabled": false,
+            "approval_required": false,
+            "reason_required": false,
+            "message": null,
+            "min_age": null,
+            "url": null
+        },
+        "api_versions": { "mastodon": 11 },
+        "contact": { "email": "staff@riverside-heart.example", "account": account_json(shared, 0) },
+        "rules": []
+    })
+}
+
+const SUPPORTED_MIME_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/heic",
+    "image/heif",
+    "image/webp",
+    "image/avif",
+    "video/webm",
+    "video/mp4",
+    "video/quicktime",
+    "video/ogg",
+    "audio/wave",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/x-pn-wave",
+    "audio/vnd.wave",
+    "audio/ogg",
+    "audio/vorbis",
+    "audio/mpeg",
+    "audio/mp3",
+    "audio/webm",
+    "audio/flac",
+    "audio/aac",
+    "audio/m4a",
+    "audio/x-m4a",
+    "audio/mp4",
+    "audio/3gpp",
+    "video/x-ms-asf",
+];
+
+const ACCOUNT_ID: &str = "109348324212870001";
+
+fn account_json(shared: &Shared, statuses_count: usize) -> Value {
+    let base = &shared.base;
+    json!({
+        "id": ACCOUNT_ID,
+        "username": USERNAME,
+        "acct": USERNAME,
+        "display_name": "Riverside Heart",
+        "locked": false,
+        "bot": true,
+        "discoverable": true,
+        "indexable": true,
+        "group": false,
+        "created_at": "2024-01-15T00:00:00.000Z",
+        "note": "<p>Heart care for Springfield</p>",
+        "url": format!("{base}/@{USERNAME}"),
+        "uri": format!("{base}/users/{USERNAME}"),
+        "avatar": format!("{base}/avatars/original/missing.png"),
+        "avatar_static": format!("{base}/avatars/original/missing.png"),
+        "header": format!("{base}/headers/original/missing.png"),
+        "header_static": format!("{base}/headers/original/missing.png"),
+        "followers_count": 0,
+        "following_count": 0,
+        "statuses_count": statuses_count,
+        "last_status_at": null,
+        "hide_collections": false,
+        "noindex": false,
+        "emojis": [],
+        "roles": [],
+        "fields": []
+    })
+}
+
+fn credential_account_json(shared: &Shared, state: &State) -> Value {
+    let mut account = account_json(shared, state.statuses.len());
+    let object = account.as_object_mut().expect("object");
+    object.insert(
+        "source".into(),
+        json!({
+            "privacy": "public",
+            "sensitive": false,
+            "language": "en",
+            "note": "Heart care for Springfield",
+            "fields": [],
+            "follow_requests_count": 0,
+            "hide_collections": false,
+            "discoverable": true,
+            "indexable": true,
+            "attribution_domains": []
+        }),
+    );
+    object.insert(
+        "role".into(),
+        json!({ "id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": false }),
+    );
+    account
+}
+
+fn status_json(shared: &Shared, state: &State, status: &StoredStatus) -> Value {
+    let base = &shared.base;
+    let media: Vec<Value> = status
+        .media_ids
+        .iter()
+        .filter_map(|id| state.media.iter().find(|m| &m.id == id))
+        .map(|m| media_json(shared, m, true))
+        .collect();
+    let in_reply_to_account_id = status.in_reply_to_id.as_ref().map(|_| ACCOUNT_ID);
+    let poll = status.poll.as_ref().map(|poll| {
+        json!({
+            "id": poll.id,
+            "expires_at": poll.expires_at,
+            "expired": false,
+            "multiple": poll.multiple,
+            "votes_count": 0,
+            "voters_count": if poll.multiple { json!(0) } else { Value::Null },
+            "voted": true,
+            "own_votes": [],
+            "options": poll.options.iter().map(|title| json!({
+                "title": title,
+                "votes_count": if poll.hide_totals { Value::Null } else { json!(0) },
+            })).collect::<Vec<_>>(),
+            "emojis": []
+        })
+    });
+    let tags: Vec<Value> = hashtags(&status.text)
+        .into_iter()
+        .map(|tag| json!({ "name": tag.to_lowercase(), "url": format!("{base}/tags/{}", tag.to_lowercase()) }))
+        .collect();
+    json!({
+        "id": status.id,
+        "created_at": status.created_at,
+        "in_reply_to_id": status.in_reply_to_id,
+        "in_reply_to_account_id": in_reply_to_account_id,
+        "sensitive": status.sensitive,
+        "spoiler_text": status.spoiler_text,
+        "visibility": status.visibility,
+        "language": status.language,
+        "uri": format!("{base}/users/{USERNAME}/statuses/{}", status.id),
+        "url": format!("{base}/@{USERNAME}/{}", status.id),
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "quotes_count": 0,
+        "edited_at": null,
+        "favourited": false,
+        "reblogged": false,
+        "muted": false,
+        "bookmarked": false,
+        "pinned": false,
+        "content": format_content(base, &status.text),
+        "filtered": [],
+        "reblog": null,
+        "quote": null,
+        "application": { "name": "Rounds", "website": null },
+        "account": account_json(shared, state.statuses.len()),
+        "media_attachments": media,
+        "mentions": [],
+        "tags": tags,
+        "emojis": [],
+        "card": null,
+        "poll": poll
+    })
+}
+
+fn media_json(shared: &Shared, media: &StoredMedia, processed: bool) -> Value {
+    let base = &shared.base;
+    let name = media.file_name.as_deref().unwrap_or("file");
+    let kind = media_kind(&media.content_type);
+    let mut meta = Map::new();
+    if let Ok(size) = imagesize::blob_size(&media.bytes) {
+        let (w, h) = (size.width, size.height);
+        meta.insert(
+            "original".into(),
+            json!({ "width": w, "height": h, "size": format!("{w}x{h}"), "aspect": w as f64 / h.max(1) as f64 }),
+        );
+    }
+    if let Some(focus) = media.attachment.get("meta").and_then(|m| m.get("focus")) {
+        meta.insert("focus".into(), focus.clone());
+    }
+    let url = format!(
+        "{base}/system/media_attachments/files/{}/original/{name}",
+        media.id
+    );
+    json!({
+        "id": media.id,
+        "type": kind,
+        "url": if processed { json!(url) } else { Value::Null },
+        "preview_url": if kind == "image" { json!(url) } else { Value::Null },
+        "remote_url": null,
+        "text_url": null,
+        "meta": meta,
+        "description": media.description,
+        "blurhash": null
+    })
+}
+
+fn media_kind(content_type: &str) -> &'static str {
+    match content_type.split('/').next().unwrap_or_default() {
+        "image" => "image",
+        "video" => "video",
+        "audio" => "audio",
+        _ => "unknown",
+    }
+}
+
+fn serve_media_file(state: &State, rest: &str) -> Response {
+    let id = rest.split('/').next().unwrap_or_default();
+    match state.media.iter().find(|m| m.id == id) {
+        Some(media) => Response {
+            status: 200,
+            headers: vec![("Content-Type".into(), media.content_type.clone())],
+            body: media.bytes.clone(),
+        },
+        None => Response::error(404, "Record not found"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+
+fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -> Response {
+    // Public statuses can be read without a token; a token that is sent must be valid.
+    let authorized = if header(&request.headers, "authorization").is_some() {
+        if let Err(why) = check_auth(shared, request) {
+            let response = unauthorized();
+            violation(state, request, &response, why);
+            return response;
+        }
+        true
+    } else {
+        false
+    };
+    match state.statuses.iter().find(|s| s.id == id) {
+        Some(status)
+            if authorized || matches!(status.visibility.as_str(), "public" | "unlisted") =>
+        {
+            Response::json(200, &status_json(shared, state, status))
+        }
+        // Not a contract violation: looking a status up to see if it exists is fair.
+        _ => Response::error(404, "Record not found"),
+    }
+}
+
+fn get_media(shared: &Shared, state: &mut State, id: &str) -> Response {
+    let Some(media) = state.media.iter().find(|m| m.id == id).cloned() else {
+        return Response::error(404, "Record not found");
+    };
+    // Processing finishes the first time the client looks.
+    state.processing.retain(|p| p != id);
+    Response::json(200, &media_json(shared, &media, true))
+}
+
+fn upload_media(shared: &Shared, state: &mut State, request: &Request) -> Response {
+    let c = &shared.config;
+    let reject = |state: &mut State, status: u16, message: &str, why: &str| {
+        let response = Response::error(status, message);
+        violation(state, request, &response, format!("{message} ({why})"));
+        response
+    };
+    let content_type = header(&request.headers, "content-type").unwrap_or_default();
+    let Some(boundary) = multipart_boundary(content_type) else {
+        return reject(
+            state,
+            422,
+            "Validation failed: File can't be blank",
+            &format!("the body must be multipart/form-data with a boundary, not {content_type:?}"),
+        );
+    };
+    let parts = match parse_multipart(&request.body, &boundary) {
+        Ok(parts) => parts,
+        Err(problem) => {
+            return reject(
+                state,
+                422,
+                "Validation failed: File can't be blank",
+                &format!("malformed multipart body: {problem}"),
+            );
+        }
+    };
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+    };
+    let Some(file) = parts.iter().find(|p| p.name == "file") else {
+        return reject(
+            state,
+            422,
+            "Validation failed: File can't be blank",
+            "no `file` part",
+        );
+    };
+    if file.filename.is_none() {
+        return reject(
+            state,
+            422,
+            "Validation failed: File can't be blank",
+            "the `file` part has no filename, so Rails does not see an upload",
+        );
+    }
+    let declared = file
+        .content_type
+        .as_deref()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !SUPPORTED_MIME_TYPES.contains(&declared.as_str()) {
+        return reject(
+            state,
+            422,
+            "Validation failed: File content type is invalid",
+            &format!("the `file` part's Content-Type {declared:?} is not a supported MIME type"),
+        );
+    }
+    if matches!(
+        declared.as_str(),
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    ) && sniff_image(&file.data).is_none()
+    {
+        return reject(
+            state,
+            422,
+            "Validation failed: File has contents that are not what they are reported to be",
+            &format!("declared {declared} but the bytes are not an image"),
+        );
+    }
+    if declared.starts_with("image/") && file.data.len() > c.image_size_limit {
+        return reject(
+            state,
+            422,
+            &format!(
+                "Validation failed: File file size must be less than {} MB",
+                c.image_size_limit / (1024 * 1024)
+            ),
+            "image too large",
+        );
+    }
+    let description = text("description").filter(|d| !d.is_empty());
+    if let Some(d) = &description {
+        if d.chars().count() > c.description_limit {
+            return reject(
+                state,
+                422,
+                &format!(
+                    "Validation failed: Description is too long (maximum is {} characters)",
+                    c.description_limit
+                ),
+                "description too long",
+            );
+        }
+    }
+    let focus = text("focus").and_then(|f| {
+        let (x, y) = f.split_once(',')?;
+        let (x, y) = (x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?);
+        Some(json!({ "x": x.clamp(-1.0, 1.0), "y": y.clamp(-1.0, 1.0) }))
+    });
+
+    let id = state.snowflake();
+    let mut stored = StoredMedia {
+        id: id.clone(),
+        file_name: file.filename.clone(),
+        content_type: declared.clone(),
+        description,
+        bytes: file.data.clone(),
+        status_id: None,
+        attachment: focus
+            .map(|f| json!({ "meta": { "focus": f } }))
+            .unwrap_or(Value::Null),
+    };
+    let synchronous = declared.starts_with("image/");
+    let body = media_json(shared, &stored, synchronous);
+    stored.attachment = body.clone();
+    state.media.push(stored);
+    if synchronous {
+        Response::json(200, &body)
+    } else {
+        state.processing.push(id);
+        Response::json(202, &body)
+    }
+}
+
+#[derive(Default, Debug)]
+struct StatusParams {
+    status: Option<String>,
+    media_ids: Option<Vec<String>>,
+    poll: Option<PollParams>,
+    in_reply_to_id: Option<String>,
+    sensitive: Option<bool>,
+    spoiler_text: Option<String>,
+    visibility: Option<String>,
+    language: Option<String>,
+    scheduled_at: Option<String>,
+    /// Parameters Mastodon would silently drop.
+    dropped: Vec<String>,
+}
+
+#[derive(Default, Debug)]
+struct PollParams {
+    options: Option<Vec<String>>,
+    expires_in: Option<i64>,
+    multiple: Option<bool>,
+    hide_totals: Option<bool>,
+}
+
+fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Response {
+    let c = &shared.config;
+    let token = bearer(request).unwrap_or_default().to_string();
+
+    let params = match status_params(request) {
+        Ok(params) => params,
+        Err(message) => {
+            let response = Response::error(400, "Error occurred while parsing request parameters.");
+            violation(state, request, &response, message);
+            return response;
+        }
+    };
+    for dropped in &params.dropped {
+        state.violations.push(format!(
+            "{} {}: {dropped} (Mastodon silently ignores it)",
+            request.method, request.path
+        ));
+    }
+
+    // Mastodon answers a repeat before validating anything.
+    let key = header(&request.headers, "idempotency-key")
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    if let Some(key) = &key {
+        let remembered = state
+            .idempotency
+            .get(&(token.clone(), key.clone()))
+            .filter(|(_, at)| at.elapsed() < c.idempotency_ttl)
+            .map(|(id, _)| id.clone());
+        if let Some(id) = remembered {
+            if let Some(status) = state.statuses.iter().find(|s| s.id == id) {
+                return Response::json(200, &status_json(shared, state, status));
+            }
+        }
+    }
+
+    let unprocessable = |state: &mut State, message: String| {
+        let response = Response::error(422, &message);
+        violation(state, request, &response, message);
+        response
+    };
+
+    // PostStatusService#validate_media!
+    let media_ids: Vec<String> = params.media_ids.clone().unwrap_or_default();
+    if !media_ids.is_empty() {
+        if media_ids.len() > c.max_media_attachments || params.poll.is_some() {
+            return unprocessable(
+                state,
+                format!("Cannot attach more than {} files", c.max_media_attachments),
+            );
+        }
+        let missing: Vec<&String> = media_ids
+            .iter()
+            .filter(|id| {
+                !state
+                    .media
+                    .iter()
+                    .any(|m| &&m.id == id && m.status_id.is_none())
+            })
+            .collect();
+        if !missing.is_empty() {
+            let ids: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            return unprocessable(
+                state,
+                format!(
+                    "Media {} not found or already attached to another post",
+                    ids.join(", ")
+                ),
+            );
+        }
+        if media_ids.iter().any(|id| state.processing.contains(id)) {
+            return unprocessable(
+                state,
+                "Cannot attach files that have not finished processing. Try again in a moment!"
+                    .into(),
+            );
+        }
+    }
+
+    if let Some(reply) = &params.in_reply_to_id {
+        if !reply.is_empty() && !state.statuses.iter().any(|s| &s.id == reply) {
+            let response = Response::error(
+                404,
+                "The post you are trying to reply to does not appear to exist.",
+            );
+            violation(
+                state,
+                request,
+                &response,
+                format!("in_reply_to_id {reply} is unknown"),
+            );
+            return response;
+        }
+    }
+
+    if params.scheduled_at.is_some() {
+        return unprocessable(
+            state,
+            "scheduled_at is not supported by the Rounds contract server".into(),
+        );
+    }
+
+    // Status validations, collected like ActiveRecord does.
+    let text = params.status.clone().unwrap_or_default();
+    let spoiler_text = params.spoiler_text.clone().unwrap_or_default();
+    let mut errors: Vec<String> = Vec::new();
+    if text.trim().is_empty() && media_ids.is_empty() {
+        errors.push("Text can't be blank".into());
+    }
+    let length = status_length(&text, &spoiler_text, c.characters_reserved_per_url);
+    if length > c.max_characters {
+        errors.push(format!(
+            "Text character limit of {} exceeded",
+            c.max_characters
+        ));
+    }
+    let mut poll_options = Vec::new();
+    if let Some(poll) = &params.poll {
+        poll_options = poll
+            .options
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
+            .collect();
+        if poll_options.len() < 2 {
+            errors.push("Poll options must have more than one item".into());
+        }
+        if poll_options.len() > c.poll_max_options {
+            errors.push(format!(
+                "Poll options can't contain more than {} items",
+                c.poll_max_options
+            ));
+        }
+        if poll_options
+            .iter()
+            .any(|o| o.graphemes(true).count() > c.poll_max_characters_per_option)
+        {
+            errors.push(format!(
+                "Poll options cannot be longer than {} characters each",
+                c.poll_max_characters_per_option
+            ));
+        }
+        let mut unique = poll_options.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != poll_options.len() {
+            errors.push("Poll options contain duplicate items".into());
+        }
+        match poll.expires_in {
+            None => errors.push("Poll expires at can't be blank".into()),
+            Some(s) if s > c.poll_max_expiration as i64 => {
+                errors.push("Poll expires at is too far out into the future".into())
+            }
+            Some(s) if s < c.poll_min_expiration as i64 => {
+                errors.push("Poll expires at is too soon".into())
+            }
+            Some(_) => {}
+        }
+    }
+    let visibility = params
+        .visibility
+        .clone()
+        .unwrap_or_else(|| "public".to_string());
+    if !matches!(
+        visibility.as_str(),
+        "public" | "unlisted" | "private" | "direct"
+    ) {
+        errors.push("Visibility is not included in the list".into());
+    }
+    let language = params
+        .language
+        .clone()
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "en".to_string());
+    if !valid_language(&language) {
+        errors.push("Language is invalid".into());
+    }
+    if !errors.is_empty() {
+        return unprocessable(state, format!("Validation failed: {}", errors.join(", ")));
+    }
+
+    // Commit.
+    let id = state.snowflake();
+    let now = Utc::now();
+    let poll = params.poll.as_ref().map(|poll| {
+        state.polls += 1;
+        StoredPoll {
+            id: state.polls.to_string(),
+            options: poll_options.clone(),
+            expires_at: (now + chrono::Duration::seconds(poll.expires_in.unwrap_or(0)))
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+            multiple: poll.multiple.unwrap_or(false),
+            hide_totals: poll.hide_totals.unwrap_or(false),
+        }
+    });
+    for media in state.media.iter_mut() {
+        if media_ids.contains(&media.id) {
+            media.status_id = Some(id.clone());
+        }
+    }
+    state.statuses.push(StoredStatus {
+        id: id.clone(),
+        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        text,
+        spoiler_text,
+        sensitive: params.sensitive.unwrap_or(false),
+        visibility,
+        language,
+        in_reply_to_id: params.in_reply_to_id.clone().filter(|r| !r.is_empty()),
+        media_ids,
+        poll,
+        idempotency_key: key.clone(),
+    });
+    if let Some(key) = key {
+        state
+            .idempotency
+            .insert((token, key), (id.clone(), Instant::now()));
+    }
+    let status = state.statuses.last().expect("just pushed");
+    Response::json(200, &status_json(shared, state, status))
+}
+
+fn valid_language(language: &str) -> bool {
+    let plain =
+        (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+    plain || matches!(language, "zh-CN" | "zh-HK" | "zh-TW" | "zh-YUE")
+}
+
+// ---------------------------------------------------------------------------
+// Parameters
+
+fn status_params(request: &Request) -> Result<StatusParams, String> {
+    let mut params = StatusParams::default();
+    // Rails merges the query string into the parameters.
+    apply_form(&mut params, &parse_urlencoded(request.query.as_bytes()));
+    let content_type = header(&request.headers, "content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mime = content_type.split(';').next().unwrap_or_default().trim();
+    match mime {
+        "application/json" => {
+            let value: Value = serde_json::from_slice(&request.body)
+                .map_err(|e| format!("the JSON body does not parse: {e}"))?;
+            apply_json(&mut params, &value);
+        }
+        "application/x-www-form-urlencoded" => {
+            apply_form(&mut params, &parse_urlencoded(&request.body));
+        }
+        "multipart/form-data" => {
+            let boundary = multipart_boundary(&content_type)
+                .ok_or("multipart/form-data without a boundary")?;
+            let parts = parse_multipart(&request.body, &boundary)?;
+            let pairs: Vec<(String, String)> = parts
+                .into_iter()
+                .map(|p| (p.name, String::from_utf8_lossy(&p.data).into_owned()))
+                .collect();
+            apply_form(&mut params, &pairs);
+        }
+        _ if request.body.is_empty() => {}
+        other => params.dropped.push(format!(
+            "the body was not read: Content-Type {other:?} is neither JSON nor a form"
+        )),
+    }
+    Ok(params)
+}
+
+fn apply_form(params: &mut StatusParams, pairs: &[(String, String)]) {
+    for (key, value) in pairs {
+        let value = value.clone();
+        match key.as_str() {
+            "status" => params.status = Some(value),
+            "spoiler_text" => params.spoiler_text = Some(value),
+            "visibility" => params.visibility = Some(value),
+            "language" => params.language = Some(value),
+            "in_reply_to_id" => params.in_reply_to_id = Some(value),
+            "scheduled_at" => params.scheduled_at = Some(value).filter(|v| !v.is_empty()),
+            "sensitive" => params.sensitive = rails_bool(&value),
+            "media_ids[]" => params.media_ids.get_or_insert_with(Vec::new).push(value),
+            "poll[options][]" => poll(params)
+                .options
+                .get_or_insert_with(Vec::new)
+                .push(value),
+            "poll[expires_in]" => poll(params).expires_in = Some(ruby_to_i(&value)),
+            "poll[multiple]" => poll(params).multiple = rails_bool(&value),
+            "poll[hide_totals]" => poll(params).hide_totals = rails_bool(&value),
+            k if k == "media_ids" || k.starts_with("media_ids[") => params
+                .dropped
+                .push(format!("`{k}` is not an array; send `media_ids[]`")),
+            k if k == "poll[options]" || k.starts_with("poll[options][") => {
+                poll(params);
+                params
+                    .dropped
+                    .push(format!("`{k}` is not an array; send `poll[options][]`"));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn poll(params: &mut StatusParams) -> &mut PollParams {
+    params.poll.get_or_insert_with(PollParams::default)
+}
+
+fn apply_json(params: &mut StatusParams, value: &Value) {
+    let Some(object) = value.as_object() else {
+        params
+            .dropped
+            .push("the JSON body is not an object".to_string());
+        return;
+    };
+    for (key, value) in object {
+        match key.as_str() {
+            "status" => params.status = scalar(value),
+            "spoiler_text" => params.spoiler_text = scalar(value),
+            "visibility" => params.visibility = scalar(value),
+            "language" => params.language = scalar(value),
+            "in_reply_to_id" => params.in_reply_to_id = scalar(value),
+            "scheduled_at" => params.scheduled_at = scalar(value).filter(|v| !v.is_empty()),
+            "sensitive" => params.sensitive = json_bool(value),
+            "media_ids" => match value {
+                Value::Array(items) => {
+                    params.media_ids = Some(items.iter().filter_map(scalar).collect())
+                }
+                Value::Null => {}
+                _ => params
+                    .dropped
+                    .push("`media_ids` is not an array".to_string()),
+            },
+            "poll" => match value {
+                Value::Object(poll_object) => {
+                    let poll = poll(params);
+                    if let Some(options) = poll_object.get("options") {
+                        match options {
+                            Value::Array(items) => {
+                                poll.options = Some(items.iter().filter_map(scalar).collect())
+                            }
+                            Value::Null => {}
+                            _ => params
+                                .dropped
+                                .push("`poll.options` is not an array".to_string()),
+                        }
+                    }
+                    let poll = params.poll.as_mut().expect("just made");
+                    poll.expires_in = poll_object.get("expires_in").and_then(|v| match v {
+                        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+                        Value::String(s) => Some(ruby_to_i(s)),
+                        _ => None,
+                    });
+                    poll.multiple = poll_object.get("multiple").and_then(json_bool);
+                    poll.hide_totals = poll_object.get("hide_totals").and_then(json_bool);
+                }
+                Value::Null => {}
+                _ => params.dropped.push("`poll` is not an object".to_string()),
+            },
+            _ => {}
+        }
+    }
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// ActiveModel::Type::Boolean.
+fn rails_bool(value: &str) -> Option<bool> {
+    if value.is_empty() {
+        return None;
+    }
+    Some(!matches!(
+        value,
+        "0" | "f" | "F" | "false" | "FALSE" | "off" | "OFF"
+    ))
+}
+
+fn json_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => rails_bool(s),
+        Value::Number(n) => Some(n.as_f64() != Some(0.0)),
+        _ => None,
+    }
+}
+
+/// Ruby's `String#to_i`: leading digits, 0 when there are none.
+fn ruby_to_i(value: &str) -> i64 {
+    let value = value.trim_start();
+    let (sign, digits) = match value.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, value.strip_prefix('+').unwrap_or(value)),
+    };
+    let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse::<i64>().map(|n| sign * n).unwrap_or(0)
+}
+
+fn parse_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
+    bytes
+        .split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut halves = pair.splitn(2, |b| *b == b'=');
+            let key = percent_decode(halves.next().unwrap_or_default());
+            let value = percent_decode(halves.next().unwrap_or_default());
+            (key, value)
+        })
+        .collect()
+}
+
+fn percent_decode(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let mut pieces = content_type.split(';');
+    let mime = pieces.next()?.trim();
+    if !mime.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    pieces.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+            .filter(|b| !b.is_empty())
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from > haystack.len() {
+        return None;
+    }
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let next_delimiter = format!("\r\n--{boundary}").into_bytes();
+    let mut at = find(body, &delimiter, 0).ok_or("the boundary never appears")? + delimiter.len();
+    let mut parts = Vec::new();
+    loop {
+        if body[at..].starts_with(b"--") {
+            return Ok(parts);
+        }
+        if !body[at..].starts_with(b"\r\n") {
+            return Err("a boundary is not followed by CRLF".into());
+        }
+        at += 2;
+        let head_end =
+            find(body, b"\r\n\r\n", at).ok_or("a part has no blank line after its headers")?;
+        let head = String::from_utf8_lossy(&body[at..head_end]).into_owned();
+        let data_start = head_end + 4;
+        let data_end = find(body, &next_delimiter, data_start)
+            .ok_or("a part is not closed by the boundary")?;
+        let mut part = Part {
+            name: String::new(),
+            filename: None,
+            content_type: None,
+            data: body[data_start..data_end].to_vec(),
+        };
+        let mut disposition = false;
+        for line in head.split("\r\n") {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            if name.trim().eq_ignore_ascii_case("content-disposition") {
+                disposition = true;
+                for (k, v) in disposition_params(value) {
+                    match k.as_str() {
+                        "name" => part.name = v,
+                        "filename" => part.filename = Some(v),
+                        _ => {}
+                    }
+                }
+            } else if name.trim().eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(value.trim().to_string());
+            }
+        }
+        if !disposition {
+            return Err("a part has no Content-Disposition".into());
+        }
+        parts.push(part);
+        at = data_end + next_delimiter.len();
+    }
+}
+
+/// `form-data; name="file"; filename="a.png"` -> [(name, file), (filename, a.png)].
+fn disposition_params(value: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(semi) = rest.find(';') {
+        rest = &rest[semi + 1..];
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest[..eq].trim().to_ascii_lowercase();
+        rest = &rest[eq + 1..];
+        let value;
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut v = String::new();
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((i, ch)) = chars.next() {
+                match ch {
+                    '\\' => {
+                        if let Some((_, escaped)) = chars.next() {
+                            v.push(escaped);
+                        }
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => v.push(c),
+                }
+            }
+            value = v;
+            rest = &quoted[end.min(quoted.len())..];
+        } else {
+            let end = rest.find(';').unwrap_or(rest.len());
+            value = rest[..end].trim().to_string();
+            rest = &rest[end..];
+        }
+        out.push((key, value));
+    }
+    out
+}
+
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"avif" | b"avis" | b"heic" | b"heix" | b"mif1" | b"msf1"
+        )
+    {
+        // Still an image: Paperclip's spoof check only compares image with image.
+        Some("image/avif")
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text: counting and formatting the way Mastodon does
+
+/// URLs with a scheme, as twitter-text extracts them for Mastodon
+/// (`extract_url_without_protocol: false`): a host with a letter TLD.
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)https?://(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}(?::\d{1,5})?(?:[/?#][^\s<>]*)?",
+    )
+    .expect("URL regex")
+});
+
+/// Mastodon's mention: `@user` or `@user@domain`, not after a word character or `/`.
+static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[^/\w=])(@([a-z0-9_]+(?:[a-z0-9_.-]*[a-z0-9_])?)(?:@[\w]+(?:[.-][\w]+)*)?)",
+    )
+    .expect("mention regex")
+});
+
+static HASHTAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^/)\w=])#([\w]*\p{L}[\w]*)").expect("hashtag regex"));
+
+/// Byte ranges of the URLs in `text`, trailing punctuation trimmed.
+fn urls(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for m in URL.find_iter(text) {
+        if let Some(before) = text[..m.start()].chars().next_back() {
+            if before.is_ascii_alphanumeric() || matches!(before, '@' | '$' | '#' | '＠' | '＃') {
+                continue;
+            }
+        }
+        let mut end = m.end();
+        loop {
+            let url = &text[m.start()..end];
+            let Some(last) = url.chars().next_back() else {
+                break;
+            };
+            let trim = match last {
+                ')' => url.matches('(').count() < url.matches(')').count(),
+                c if c.is_alphanumeric() => false,
+                '/' | '=' | '_' | '#' | '+' | '-' => false,
+                _ => true,
+            };
+            if !trim {
+                break;
+            }
+            end -= last.len_utf8();
+        }
+        found.push((m.start(), end));
+    }
+    found
+}
+
+fn overlaps(a: (usize, usize), ranges: &[(usize, usize)]) -> bool {
+    ranges.iter().any(|r| a.0 < r.1 && r.0 < a.1)
+}
+
+/// Mastodon's StatusLengthValidator: grapheme clusters of `spoiler_text` joined
+/// with the text, where every URL counts `reserved` characters and a remote
+/// mention counts only as `@username`.
+pub fn status_length(text: &str, spoiler_text: &str, reserved: usize) -> usize {
+    let mut countable = String::new();
+    if !text.trim().is_empty() {
+        let url_ranges = urls(text);
+        let mut entities: Vec<(usize, usize, String)> = url_ranges
+            .iter()
+            .map(|&(s, e)| (s, e, "x".repeat(reserved)))
+            .collect();
+        for caps in MENTION.captures_iter(text) {
+            let whole = caps.get(1).expect("group 1");
+            let range = (whole.start(), whole.end());
+            if !overlaps(range, &url_ranges) {
+                entities.push((range.0, range.1, format!("@{}", &caps[2])));
+            }
+        }
+        entities.sort_by_key(|e| e.0);
+        let mut at = 0;
+        for (start, end, replacement) in entities {
+            countable.push_str(&text[at..start]);
+            countable.push_str(&replacement);
+            at = end;
+        }
+        countable.push_str(&text[at..]);
+    }
+    format!("{spoiler_text}{countable}").graphemes(true).count()
+}
+
+fn hashtags(text: &str) -> Vec<String> {
+    let url_ranges = urls(text);
+    let mut tags: Vec<String> = Vec::new();
+    for caps in HASHTAG.captures_iter(text) {
+        let tag = caps.get(1).expect("group 1");
+        if overlaps((tag.start() - 1, tag.end()), &url_ranges) {
+            continue;
+        }
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag.as_str())) {
+            tags.push(tag.as_str().to_string());
+        }
+    }
+    tags
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Mastodon's TextFormatter, closely enough: escaped text, links with the
+/// `invisible`/`ellipsis` spans, hashtag links, `<p>` per paragraph, `<br />`.
+fn format_content(base: &str, text: &str) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let text = text.replace("\r\n", "\n");
+    let url_ranges = urls(&text);
+    let mut entities: Vec<(usize, usize, String)> = url_ranges
+        .iter()
+        .map(|&(s, e)| (s, e, link(&text[s..e])))
+        .collect();
+    for caps in HASHTAG.captures_iter(&text) {
+        let tag = caps.get(1).expect("group 1");
+        let range = (tag.start() - 1, tag.end());
+        if !overlaps(range, &url_ranges) {
+            let name = tag.as_str();
+            entities.push((
+                range.0,
+                range.1,
+                format!(
+                    "<a href=\"{base}/tags/{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
+                    escape(&name.to_lowercase()),
+                    escape(name)
+                ),
+            ));
+        }
+    }
+    entities.sort_by_key(|e| e.0);
+    let mut html = String::new();
+    let mut at = 0;
+    for (start, end, replacement) in entities {
+        html.push_str(&escape(&text[at..start]));
+        html.push_str(&replacement);
+        at = end;
+    }
+    html.push_str(&escape(&text[at..]));
+    static PARAGRAPHS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\n\n+").expect("paragraph regex"));
+    PARAGRAPHS
+        .split(&html)
+        .map(|p| format!("<p>{}</p>", p.replace('\n', "<br />")))
+        .collect()
+}
+
+fn link(url: &str) -> String {
+    static PREFIX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^https?://(?:www\.)?").expect("prefix regex"));
+    let prefix_len = PREFIX.find(url).map(|m| m.end()).unwrap_or(0);
+    let (prefix, rest) = url.split_at(prefix_len);
+    let shown: String = rest.chars().take(30).collect();
+    let hidden: String = rest.chars().skip(30).collect();
+    let class = if rest.chars().count() > 30 {
+        "ellipsis"
+    } else {
+        ""
+    };
+    format!(
+        "<a href=\"{}\" target=\"_blank\" rel=\"nofollow noopener\" translate=\"no\"><span class=\"invisible\">{}</span><span class=\"{class}\">{}</span><span class=\"invisible\">{}</span></a>",
+        escape(url),
+        escape(prefix),
+        escape(&shown),
+        escape(&hidden)
+    )
+}
