@@ -20,9 +20,15 @@ fn clinic(mastodon: &str, bluesky: Option<&str>) -> Fixture {
                 "Body.",
             ),
         ),
-        ("content/blog/later.md", &post("Not yet", "date = 2099-01-01", "Body.")),
+        (
+            "content/blog/later.md",
+            &post("Not yet", "date = 2099-01-01", "Body."),
+        ),
     ]);
-    let mut config = format!("{}\n[networks.mastodon]\ninstance = \"{mastodon}\"\n", common::CONFIG);
+    let mut config = format!(
+        "{}\n[networks.mastodon]\ninstance = \"{mastodon}\"\n",
+        common::CONFIG
+    );
     if let Some(service) = bluesky {
         config.push_str(&format!("\n[networks.bluesky]\ninstance = \"{service}\"\n"));
     }
@@ -46,13 +52,18 @@ fn mastodon_var() -> &'static str {
 }
 
 fn ledger(fixture: &Fixture) -> toml::Table {
-    let text = std::fs::read_to_string(fixture.root().join("syndication.toml")).expect("ledger written");
+    let text =
+        std::fs::read_to_string(fixture.root().join("syndication.toml")).expect("ledger written");
     toml::from_str(&text).expect("the ledger is always valid TOML")
 }
 
 fn posted_ids(fixture: &Fixture) -> Vec<String> {
     let ledger = ledger(fixture);
-    let items = ledger.get("item").and_then(|i| i.as_array()).cloned().unwrap_or_default();
+    let items = ledger
+        .get("item")
+        .and_then(|i| i.as_array())
+        .cloned()
+        .unwrap_or_default();
     items
         .iter()
         .filter(|i| i["state"].as_str() == Some("posted"))
@@ -67,23 +78,42 @@ fn due_items_are_posted_once_and_recorded() {
     let out = publish(&fixture, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let texts = server.posted_texts();
-    assert_eq!(texts.len(), 2, "teaser and discussion, not the post dated 2099: {texts:?}");
+    assert_eq!(
+        texts.len(),
+        2,
+        "teaser and discussion, not the post dated 2099: {texts:?}"
+    );
     assert!(texts[0].contains("utm_source=mastodon"));
     let statuses = server.requests_to("POST", "/api/v1/statuses");
-    assert!(statuses.iter().all(|r| r.header("idempotency-key").is_some_and(|k| k.starts_with("blog/bp/"))));
-    assert!(server.contract_violations().is_empty(), "{:?}", server.contract_violations());
+    assert!(statuses.iter().all(|r| {
+        r.header("idempotency-key")
+            .is_some_and(|k| k.starts_with("blog/bp/"))
+    }));
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:?}",
+        server.contract_violations()
+    );
     assert_eq!(posted_ids(&fixture).len(), 2);
 
     // A second run posts nothing and says why.
     let again = publish(&fixture, &[]);
     assert!(again.status.success());
     assert_eq!(server.posted_texts().len(), 2);
-    assert!(stderr(&again).contains("2 already posted"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("2 already posted"),
+        "{}",
+        stderr(&again)
+    );
     assert!(stderr(&again).contains("not yet due"));
 
     // The build now links to the copies.
     fixture.build_ok();
-    assert!(fixture.read("blog/bp/index.html").contains("rel=\"syndication\""));
+    assert!(
+        fixture
+            .read("blog/bp/index.html")
+            .contains("rel=\"syndication\"")
+    );
 }
 
 #[test]
@@ -93,7 +123,10 @@ fn a_dry_run_sends_nothing_and_writes_nothing() {
     let out = publish(&fixture, &["--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let printed = String::from_utf8_lossy(&out.stdout);
-    assert!(printed.contains("blog/bp/teaser/mastodon") && printed.contains("Café-style tips 💓"), "{printed}");
+    assert!(
+        printed.contains("blog/bp/teaser/mastodon") && printed.contains("Café-style tips 💓"),
+        "{printed}"
+    );
     assert!(server.requests().is_empty(), "a dry run made requests");
     assert!(!fixture.root().join("syndication.toml").exists());
 }
@@ -105,12 +138,27 @@ fn transient_faults_are_retried_without_double_posting() {
     // an item up to four times. The first item meets a 429 (Retry-After), a 502
     // after the server stored the status, and a reset connection; its fourth try
     // must get the stored status back through the Idempotency-Key, not post again.
-    server.push_fault("POST /api/v1/statuses", Fault::TooMany { retry_after_secs: 1 });
+    server.push_fault(
+        "POST /api/v1/statuses",
+        Fault::TooMany {
+            retry_after_secs: 1,
+        },
+    );
     server.push_fault("POST /api/v1/statuses", Fault::FailAfterCommit(502));
     server.push_fault("POST /api/v1/statuses", Fault::Reset);
     let fixture = clinic(&server.url(), None);
     let out = publish(&fixture, &[]);
-    let log: Vec<_> = server.requests().iter().map(|r| (r.path.clone(), r.header("idempotency-key").map(str::to_string), r.response_status)).collect();
+    let log: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.path.clone(),
+                r.header("idempotency-key").map(str::to_string),
+                r.response_status,
+            )
+        })
+        .collect();
     assert!(out.status.success(), "{}\n{log:#?}", stderr(&out));
     let mut texts = server.posted_texts();
     assert_eq!(texts.len(), 2, "{texts:?}");
@@ -125,8 +173,16 @@ fn a_rejection_is_reported_with_the_servers_message() {
     let fixture = clinic(&server.url(), None);
     let out = publish(&fixture, &[]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("The access token is invalid"), "{}", stderr(&out));
-    assert_eq!(server.requests_to("POST", "/api/v1/statuses").len(), 2, "a 401 is not retried");
+    assert!(
+        stderr(&out).contains("The access token is invalid"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        server.requests_to("POST", "/api/v1/statuses").len(),
+        2,
+        "a 401 is not retried"
+    );
 }
 
 #[test]
@@ -139,7 +195,10 @@ fn secrets_never_appear_in_output_or_files() {
     assert!(!everything.contains(secret));
     fixture.build_ok();
     for (path, bytes) in common::tree(fixture.root()) {
-        assert!(!String::from_utf8_lossy(&bytes).contains(secret), "token written to {path}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(secret),
+            "token written to {path}"
+        );
     }
 }
 
@@ -147,9 +206,18 @@ fn secrets_never_appear_in_output_or_files() {
 fn missing_credentials_name_the_variable() {
     let server = MastodonServer::start();
     let fixture = clinic(&server.url(), None);
-    let out = rounds().env_remove(mastodon_var()).args(["publish", "--yes", "--root"]).arg(fixture.root()).output().unwrap();
+    let out = rounds()
+        .env_remove(mastodon_var())
+        .args(["publish", "--yes", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("ROUNDS_MASTODON_TOKEN"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ROUNDS_MASTODON_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
     assert!(server.requests().is_empty());
 }
 
@@ -158,7 +226,10 @@ fn a_killed_publish_resumes_and_posts_each_item_exactly_once() {
     let server = MastodonServer::start();
     // The second status is stored at once, then its reply hangs: kill the process there.
     server.push_fault("POST /api/v1/statuses", Fault::Slow(Duration::ZERO));
-    server.push_fault("POST /api/v1/statuses", Fault::Slow(Duration::from_secs(30)));
+    server.push_fault(
+        "POST /api/v1/statuses",
+        Fault::Slow(Duration::from_secs(30)),
+    );
     let fixture = clinic(&server.url(), None);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rounds"))
         .env(mastodon_var(), DEFAULT_TOKEN)
@@ -173,21 +244,37 @@ fn a_killed_publish_resumes_and_posts_each_item_exactly_once() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(server.posted_texts().len(), 2, "both stored before the kill");
+    assert_eq!(
+        server.posted_texts().len(),
+        2,
+        "both stored before the kill"
+    );
     // The ledger is whole, and the second item is pending with its key.
     let table = ledger(&fixture);
-    let pending = table["item"].as_array().unwrap().iter().filter(|i| i["state"].as_str() == Some("pending")).count();
+    let pending = table["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["state"].as_str() == Some("pending"))
+        .count();
     assert_eq!(pending, 1, "{table:#?}");
 
     let out = publish(&fixture, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(server.posted_texts().len(), 2, "the re-run did not post again: {:?}", server.posted_texts());
+    assert_eq!(
+        server.posted_texts().len(),
+        2,
+        "the re-run did not post again: {:?}",
+        server.posted_texts()
+    );
     assert_eq!(posted_ids(&fixture).len(), 2);
 }
 
 #[test]
 fn bluesky_posts_have_facets_a_card_and_land_once() {
-    let Some(url) = common::pds::pds_url_or_skip() else { return };
+    let Some(url) = common::pds::pds_url_or_skip() else {
+        return;
+    };
     let account = common::pds::create_account(&url);
     let server = MastodonServer::start();
     let fixture = clinic(&server.url(), Some(&url));
@@ -217,20 +304,74 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
             let end = f["index"]["byteEnd"].as_u64().unwrap() as usize;
             String::from_utf8(bytes[start..end].to_vec()).unwrap()
         };
-        let link = facets.iter().find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#link").expect("link facet");
+        let link = facets
+            .iter()
+            .find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#link")
+            .expect("link facet");
         assert!(slice(link).starts_with("https://heart.example/blog/bp/?utm_source=bluesky"));
         assert_eq!(slice(link), link["features"][0]["uri"].as_str().unwrap());
-        let tag = facets.iter().find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#tag").expect("tag facet");
+        let tag = facets
+            .iter()
+            .find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#tag")
+            .expect("tag facet");
         assert_eq!(slice(tag), "#HeartHealth");
         assert_eq!(record["embed"]["$type"], "app.bsky.embed.external");
-        assert_eq!(record["embed"]["external"]["uri"], "https://heart.example/blog/bp/");
+        assert_eq!(
+            record["embed"]["external"]["uri"],
+            "https://heart.example/blog/bp/"
+        );
         assert_eq!(record["langs"][0], "en");
     }
-    assert!(posts.iter().any(|p| p["value"]["text"].as_str().unwrap().contains("Café-style tips 💓")));
+    assert!(posts.iter().any(|p| {
+        p["value"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Café-style tips 💓")
+    }));
     // Again: nothing new, and the session was resumed rather than re-created.
     let again = run();
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(common::pds::list_posts(&url, &account.did).len(), 2);
-    let state = std::fs::read_dir(fixture.root().join(".state")).unwrap().count();
+    let state = std::fs::read_dir(fixture.root().join(".state"))
+        .unwrap()
+        .count();
     assert_eq!(state, 1, "one saved session");
+}
+
+#[test]
+fn mastodon_polls_go_out_natively_within_the_instance_limits() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), None);
+    fixture.write(
+        "content/blog/poll.md",
+        &post(
+            "Salt poll",
+            "date = 2026-01-11\n[[social.poll]]\nquestion = \"How often do you check labels?\"\noptions = [\"Always\", \"Sometimes\", \"Never\"]\nduration = \"3d\"",
+            "Body.",
+        ),
+    );
+    let out = publish(&fixture, &["--only", "poll"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let polls: Vec<_> = server
+        .statuses()
+        .into_iter()
+        .filter(|s| !s["poll"].is_null())
+        .collect();
+    assert_eq!(polls.len(), 1, "{:#?}", server.statuses());
+    let request = server
+        .requests_to("POST", "/api/v1/statuses")
+        .into_iter()
+        .find(|r| r.json().is_some_and(|b| !b["poll"].is_null()))
+        .unwrap();
+    let body = request.json().unwrap();
+    assert_eq!(
+        body["poll"]["options"],
+        serde_json::json!(["Always", "Sometimes", "Never"])
+    );
+    assert_eq!(body["poll"]["expires_in"], 259_200);
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:?}",
+        server.contract_violations()
+    );
 }
