@@ -86,12 +86,19 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
+    let mut pre_problems = Vec::new();
     let site = match load::load(&options.root, &load_options) {
         Ok(site) => site,
         Err(problems) => return (Err(()), problems),
     };
+    match crate::check::Settings::from_config(&site.config, &site.root) {
+        // Checks run before rendering so their problems lead the report.
+        Ok(settings) => pre_problems.extend(crate::check::check(&site, &settings, today())),
+        Err(found) => pre_problems.extend(found),
+    }
     stage("load");
     let (bodies, mut problems) = crate::render::render(&site);
+    problems.splice(0..0, pre_problems);
     stage("render");
     let (derived, derive_problems) = crate::derive::derive(&site, &bodies);
     problems.extend(derive_problems);

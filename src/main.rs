@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 mod build;
+mod check;
 mod cmd;
 mod config;
 mod content;

@@ -122,7 +122,7 @@ fn bad_config() {
                 &format!("{}\npaginate_by = \"ten\"\n", common::CONFIG),
             )
         },
-        &["config.toml:10:", "paginate_by"],
+        &["config.toml:14:", "paginate_by"],
     );
 }
 

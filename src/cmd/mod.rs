@@ -1,6 +1,7 @@
 //! The command line: one module per command.
 
 mod build;
+mod check;
 mod init;
 mod publish;
 mod social;
@@ -34,6 +35,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Show the outreach every post yields: teasers, polls, shout-outs, physician articles
     Social(social::SocialArgs),
+    /// Check medical review, sources, consent and accessibility in every post
+    Check(check::CheckArgs),
     /// Post the outreach that is due to Mastodon and Bluesky, exactly once
     Publish(publish::PublishArgs),
 }
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Social(args) => social::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Publish(args) => publish::run(&args),
     }
 }

@@ -176,7 +176,10 @@ fn cut_points(body: &str) -> Cuts {
 }
 
 static TOKEN: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"[#@][\p{L}\p{N}_]+(?:@[\p{L}\p{N}.\-]+)?").expect("valid regex")
+    regex::Regex::new(
+        // `#tag`; `@user`, `@user@instance.example`, `@handle.bsky.social` (no trailing dot).
+        r"#[\p{L}\p{N}_]+|@[\p{L}\p{N}_]+(?:[.\-][\p{L}\p{N}_]+)*(?:@[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*)?",
+    ).expect("valid regex")
 });
 
 /// URLs, hashtags and mentions: never cut inside these.

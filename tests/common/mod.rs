@@ -21,6 +21,10 @@ description = "Heart care for Springfield"
 base_url = "https://heart.example"
 paginate_by = 2
 
+# Build tests are about output; `tests/check.rs` covers review rules at their defaults.
+[check]
+"review/missing" = "warning"
+
 [clinic]
 name = "Riverside Heart"
 phone = "+1-555-0100"

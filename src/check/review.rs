@@ -1,0 +1,149 @@
+//! Medical review: patient-facing posts name a known reviewing doctor and a
+//! review date that is not stale; prevention and testing posts cite sources,
+//! and DOI and PMID citations are well-formed; patient stories carry consent.
+
+use std::sync::LazyLock;
+
+use super::{Settings, at_key};
+use crate::content::{Date, Kind, Post};
+use crate::diagnostic::Diagnostic;
+use crate::load::Site;
+
+pub const MISSING: &str = "review/missing";
+pub const UNKNOWN_DOCTOR: &str = "review/unknown-doctor";
+pub const STALE: &str = "review/stale";
+pub const SOURCES_MISSING: &str = "sources/missing";
+pub const SOURCE_MALFORMED: &str = "sources/malformed";
+pub const CONSENT: &str = "privacy/consent";
+
+static DOI: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
+
+pub fn check(site: &Site, post: &Post, settings: &Settings, today: Date) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let front = &post.front;
+    let doctors = site.data.get("doctors").and_then(|d| d.as_object());
+    let medical = matches!(front.kind, Kind::Article | Kind::Prevention | Kind::Testing);
+    if front.audience.reaches_patients() && medical {
+        match &front.reviewed_by {
+            None => found.push(
+                at_key(post, MISSING, "title", "this patient-facing post names no reviewing doctor".into())
+                    .with_help("add `reviewed_by = \"<doctor key>\"` and `last_reviewed = YYYY-MM-DD` after a doctor has reviewed it"),
+            ),
+            Some(key) if !doctors.is_some_and(|d| d.contains_key(key)) => {
+                let known = doctors.map(|d| d.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+                let help = match crate::diagnostic::suggest(key, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "reviewers are keys of data/doctors.toml".into(),
+                };
+                found.push(at_key(post, UNKNOWN_DOCTOR, "reviewed_by", format!("`{key}` is not a doctor in data/doctors.toml")).with_help(help));
+            }
+            Some(_) => {}
+        }
+        match front.last_reviewed {
+            None if front.reviewed_by.is_some() => found.push(
+                at_key(
+                    post,
+                    MISSING,
+                    "reviewed_by",
+                    "the review has no date".into(),
+                )
+                .with_help("add `last_reviewed = YYYY-MM-DD`"),
+            ),
+            Some(date) => {
+                let months = months_between(date, today);
+                if months >= i64::from(settings.review_months) {
+                    found.push(
+                        at_key(post, STALE, "last_reviewed", format!("last reviewed {months} months ago, on {date}"))
+                            .with_help(format!("have a doctor review it again (reviews older than {} months are stale)", settings.review_months)),
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+    for author in &front.authors {
+        if !doctors.is_some_and(|d| d.contains_key(author)) {
+            found.push(
+                at_key(
+                    post,
+                    UNKNOWN_DOCTOR,
+                    "authors",
+                    format!("author `{author}` is not in data/doctors.toml"),
+                )
+                .with_help("authors are keys of data/doctors.toml"),
+            );
+        }
+    }
+    if matches!(front.kind, Kind::Prevention | Kind::Testing) && front.sources.is_empty() {
+        found.push(
+            at_key(
+                post,
+                SOURCES_MISSING,
+                "kind",
+                format!("a {} post should cite its sources", kind_name(front.kind)),
+            )
+            .with_help("add `sources = [\"doi:10.…\", \"pmid:…\", \"https://…\"]`"),
+        );
+    }
+    for source in &front.sources {
+        let trimmed = source.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        let malformed = if let Some(doi) = lower.strip_prefix("doi:") {
+            (!DOI.is_match(doi.trim())).then(|| {
+                format!(
+                    "`{trimmed}` is not a DOI (they look like doi:10.1161/CIR.0000000000000678)"
+                )
+            })
+        } else if let Some(pmid) = lower.strip_prefix("pmid:") {
+            let digits = pmid.trim();
+            (digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()))
+                .then(|| {
+                    format!(
+                        "`{trimmed}` is not a PubMed id (one to nine digits, e.g. pmid:30879355)"
+                    )
+                })
+        } else {
+            None
+        };
+        if let Some(message) = malformed {
+            found.push(
+                at_key(post, SOURCE_MALFORMED, "sources", message)
+                    .with_help("fix the citation so readers can follow it"),
+            );
+        }
+    }
+    if matches!(front.kind, Kind::Story | Kind::Testimonial) {
+        match &front.consent {
+            None => found.push(
+                at_key(post, CONSENT, "kind", "a patient story needs the patient's written consent on record".into())
+                    .with_help("add `consent = { reference = \"AUTH-…\", expires = YYYY-MM-DD }` (45 CFR 164.508)"),
+            ),
+            Some(consent) if consent.expires < today => found.push(
+                at_key(post, CONSENT, "consent", format!("the patient's consent expired on {}", consent.expires))
+                    .with_help("renew the authorization, or unpublish the story"),
+            ),
+            Some(_) => {}
+        }
+    }
+    found
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Prevention => "prevention",
+        Kind::Testing => "testing",
+        _ => "medical",
+    }
+}
+
+fn months_between(from: Date, to: Date) -> i64 {
+    use chrono::Datelike;
+    let (a, b) = (from.day(), to.day());
+    let months = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    if b.day() < a.day() {
+        months - 1
+    } else {
+        months
+    }
+}

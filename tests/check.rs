@@ -1,0 +1,225 @@
+//! `rounds check`: each rule reports file, line and rule id, levels come from
+//! `[check]`, and `rounds build` stops on errors.
+
+mod common;
+
+use common::{Fixture, post, rounds, stderr};
+use serde_json::Value;
+
+/// A site whose config keeps every rule at its default level.
+fn site(files: &[(&str, &str)]) -> Fixture {
+    let fixture = Fixture::new(files);
+    let config = common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
+    fixture.write("config.toml", &config);
+    fixture
+}
+
+fn check(fixture: &Fixture) -> (bool, Value, String) {
+    let out = rounds()
+        .env("SOURCE_DATE_EPOCH", "1793491200")
+        .args(["check", "--format", "json", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.success(), json, stderr(&out))
+}
+
+fn find<'a>(json: &'a Value, rule: &str) -> Vec<&'a Value> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .collect()
+}
+
+const REVIEWED: &str = "reviewed_by = \"patel\"\nlast_reviewed = 2026-10-01";
+
+#[test]
+fn a_patient_post_needs_a_known_reviewer_and_a_fresh_review() {
+    let fixture = site(&[
+        (
+            "content/blog/none.md",
+            &post("No review", "date = 2026-01-01", "Body."),
+        ),
+        (
+            "content/blog/typo.md",
+            &post(
+                "Typo",
+                "reviewed_by = \"patle\"\nlast_reviewed = 2026-10-01",
+                "Body.",
+            ),
+        ),
+        (
+            "content/blog/old.md",
+            &post(
+                "Old",
+                "reviewed_by = \"patel\"\nlast_reviewed = 2024-05-01",
+                "Body.",
+            ),
+        ),
+        (
+            "content/blog/news.md",
+            &post("News", "kind = \"news\"", "Not medical, no review needed."),
+        ),
+    ]);
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let missing = find(&json, "review/missing");
+    assert_eq!(missing.len(), 1, "{json:#}");
+    assert_eq!(missing[0]["file"], "content/blog/none.md");
+    let unknown = find(&json, "review/unknown-doctor");
+    assert_eq!(unknown[0]["line"], 3);
+    assert_eq!(unknown[0]["help"], "did you mean `patel`?");
+    let stale = find(&json, "review/stale");
+    assert_eq!(stale[0]["severity"], "warning");
+    assert!(
+        stale[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("30 months ago"),
+        "{stale:?}"
+    );
+    assert_eq!(json["errors"], 2);
+}
+
+#[test]
+fn sources_and_consent_are_checked() {
+    let fixture = site(&[
+        (
+            "content/blog/prev.md",
+            &post(
+                "Prevention",
+                &format!("kind = \"prevention\"\n{REVIEWED}"),
+                "Body.",
+            ),
+        ),
+        (
+            "content/blog/cite.md",
+            &post(
+                "Cited",
+                &format!(
+                    "{REVIEWED}\nsources = [\"doi:11.1/x\", \"pmid:12ab\", \"doi:10.1161/CIR.0000000000000678\"]"
+                ),
+                "Body.",
+            ),
+        ),
+        (
+            "content/blog/story.md",
+            &post("A story", "kind = \"story\"", "Body."),
+        ),
+        (
+            "content/blog/expired.md",
+            &post(
+                "Old story",
+                "kind = \"testimonial\"\nconsent = { reference = \"AUTH-1\", expires = 2025-01-01 }",
+                "Body.",
+            ),
+        ),
+    ]);
+    let (_, json, _) = check(&fixture);
+    assert_eq!(find(&json, "sources/missing").len(), 1);
+    let malformed = find(&json, "sources/malformed");
+    assert_eq!(malformed.len(), 2, "{malformed:?}");
+    let consent = find(&json, "privacy/consent");
+    assert_eq!(consent.len(), 2);
+    assert!(consent.iter().any(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2025-01-01")
+    }));
+}
+
+#[test]
+fn accessibility_problems_point_at_their_line_and_column() {
+    let body = "Intro.\n\n#### Too deep\n\n![](chart.png)\n\nSee [click here](https://x.example/). [![Logo of the gym](logo.png)](https://gym.example/)\n";
+    let fixture = site(&[(
+        "content/blog/a11y.md",
+        &post("A11y", &format!("{REVIEWED}\nimage = \"hero.png\""), body),
+    )]);
+    let (_, json, text) = check(&fixture);
+    let heading = find(&json, "a11y/heading-order");
+    assert_eq!(
+        (heading[0]["line"].as_u64(), heading[0]["column"].as_u64()),
+        (Some(10), Some(1)),
+        "{json:#}"
+    );
+    let alt = find(&json, "a11y/alt-text");
+    assert_eq!(
+        (alt[0]["line"].as_u64(), alt[0]["column"].as_u64()),
+        (Some(12), Some(1))
+    );
+    let link = find(&json, "a11y/link-text");
+    assert_eq!(
+        link.len(),
+        1,
+        "an image with alt text is a fine link: {link:?}"
+    );
+    assert_eq!(link[0]["column"], 5);
+    assert_eq!(find(&json, "a11y/image-alt").len(), 1);
+    assert!(text.contains("Checked:") || text.is_empty());
+}
+
+#[test]
+fn levels_come_from_config_and_build_stops_on_errors() {
+    let fixture = site(&[(
+        "content/blog/none.md",
+        &post("No review", "date = 2026-01-01", "Body."),
+    )]);
+    let out = fixture.build(&[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("error[review/missing]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("content/blog/none.md:2:1"),
+        "{}",
+        stderr(&out)
+    );
+
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[check]\n\"review/missing\" = \"off\"\n",
+            common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
+        ),
+    );
+    let (ok, json, _) = check(&fixture);
+    assert!(ok, "{json:#}");
+    fixture.build_ok();
+
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[check]\n\"review/mising\" = \"off\"\n",
+            common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
+        ),
+    );
+    let out = fixture.build(&[]);
+    assert!(
+        stderr(&out).contains("did you mean `review/missing`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_example_site_passes_its_checks() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+    let out = rounds()
+        .env("SOURCE_DATE_EPOCH", "1793491200")
+        .args(["check", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Checked: no problems"),
+        "{}",
+        stderr(&out)
+    );
+}
