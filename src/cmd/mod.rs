@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod init;
 mod publish;
+mod serve;
 mod social;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Create a new clinic site that builds at once
     Init(init::InitArgs),
+    /// Build the site and preview it at http://127.0.0.1:1111/
+    Serve(serve::ServeArgs),
     /// Build the site into public/ (and its outreach into outreach/)
     Build(build::BuildArgs),
     /// Show the outreach every post yields: teasers, polls, shout-outs, physician articles
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Social(args) => social::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Publish(args) => publish::run(&args),
