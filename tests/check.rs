@@ -223,3 +223,46 @@ fn the_example_site_passes_its_checks() {
         stderr(&out)
     );
 }
+
+#[test]
+fn patient_identifiers_are_caught_and_the_clinics_own_details_are_not() {
+    let body = "Mrs. K, a 93-year-old patient (DOB: 03/14/1931, MRN: 00482913), lives at 42 Elm Street, IL 62704.\n\n\
+Reach her daughter at (217) 555-0188 or jane.k@mail.example. SSN 123-45-6789.\n\n\
+Our clinic: call +1-555-0100.\n\n\
+<!-- rounds:allow privacy: the poison-control line, not a patient's -->\n\
+Poison control: 1-800-222-1222.\n";
+    let fixture = site(&[(
+        "content/blog/case.md",
+        &post("A case", &format!("kind = \"news\"\n{REVIEWED}"), body),
+    )]);
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "privacy/age",
+        "privacy/date",
+        "privacy/record-number",
+        "privacy/address",
+        "privacy/phone",
+        "privacy/email",
+        "privacy/ssn",
+    ] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+    let phones: Vec<_> = find(&json, "privacy/phone");
+    assert_eq!(
+        phones.len(),
+        1,
+        "the clinic's number and the allowed line pass: {phones:?}"
+    );
+    assert_eq!(
+        (phones[0]["line"].as_u64(), phones[0]["column"].as_u64()),
+        (Some(10), Some(23))
+    );
+    assert_eq!(find(&json, "privacy/address").len(), 2, "street and ZIP");
+}

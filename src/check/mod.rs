@@ -3,6 +3,7 @@
 //! `[check]` in config.toml; `rounds build` stops on errors.
 
 mod accessibility;
+mod privacy;
 mod review;
 
 use std::collections::HashMap;
@@ -24,6 +25,16 @@ pub const RULES: &[(&str, Level)] = &[
     (accessibility::HEADING_ORDER, Level::Warning),
     (accessibility::LINK_TEXT, Level::Warning),
     (accessibility::IMAGE_ALT, Level::Error),
+    (privacy::PHONE, Level::Error),
+    (privacy::EMAIL, Level::Error),
+    (privacy::SSN, Level::Error),
+    (privacy::DATE, Level::Error),
+    (privacy::AGE, Level::Error),
+    (privacy::ADDRESS, Level::Error),
+    (privacy::RECORD, Level::Error),
+    (privacy::NPI, Level::Error),
+    (privacy::MEDICARE, Level::Error),
+    (privacy::IP, Level::Error),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,12 +132,14 @@ fn bad(text: &str, key: &str, message: &str) -> Diagnostic {
 /// Runs every rule over every post.
 pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
     use rayon::prelude::*;
+    let allowed = privacy::Allowed::new(site);
     let found: Vec<Diagnostic> = site
         .posts
         .par_iter()
         .flat_map_iter(|post| {
             let mut found = review::check(site, post, settings, today);
             found.extend(accessibility::check(post));
+            found.extend(privacy::check(post, &allowed));
             found
         })
         .collect();

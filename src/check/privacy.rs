@@ -1,0 +1,332 @@
+//! Patient privacy: the HIPAA Safe Harbor identifiers a pattern can catch
+//! (45 CFR 164.514(b)(2)), anywhere in a post, front matter (and so every
+//! teaser) included. The clinic's own contact details and anything listed in
+//! `data/` are public and allowed. A reviewed false positive is allowed with a
+//! marker on the line or the line before: `<!-- rounds:allow privacy: why -->`.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::content::Post;
+use crate::diagnostic::{Diagnostic, Position};
+use crate::load::Site;
+
+pub const PHONE: &str = "privacy/phone";
+pub const EMAIL: &str = "privacy/email";
+pub const SSN: &str = "privacy/ssn";
+pub const DATE: &str = "privacy/date";
+pub const AGE: &str = "privacy/age";
+pub const ADDRESS: &str = "privacy/address";
+pub const RECORD: &str = "privacy/record-number";
+pub const NPI: &str = "privacy/npi";
+pub const MEDICARE: &str = "privacy/medicare";
+pub const IP: &str = "privacy/ip";
+
+const MARKER: &str = "rounds:allow privacy";
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid regex")
+}
+
+static PHONE_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:\+?1[-.\s]?)?\(?\b\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}\b"));
+static EMAIL_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^@\w.])([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})"));
+static SSN_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{3})-(\d{2})-(\d{4})\b"));
+static DOB_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:born(?: on)?|DOB|date of birth|birthday)\b[:\s]{0,3}(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})",
+    )
+});
+static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:aged?\s+)?(9\d|1[0-2]\d)[- ](?:years?|yrs?)[- ]old\b|\baged?\s+(9\d|1[0-2]\d)\b")
+});
+static STREET_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Place|Pl|Way|Terrace)\b\.?",
+    )
+});
+static ZIP_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z]{2}\s+(\d{5})(?:-\d{4})?\b"));
+static RECORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:MRN|medical record(?: number| no\.?)?|account(?: number| no\.?| #)|acct\.?|patient id)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,})",
+    )
+});
+static NPI_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bNPI\b\s*(?:number|no\.?)?\s*[:#]?\s*(\d{10})\b"));
+static MBI_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b",
+    )
+});
+static IP_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b"));
+
+/// Public details that may appear anywhere: the clinic's contact details and
+/// every value in `data/` (doctors, partners, services).
+pub struct Allowed {
+    digits: HashSet<String>,
+    texts: HashSet<String>,
+}
+
+impl Allowed {
+    pub fn new(site: &Site) -> Allowed {
+        let mut allowed = Allowed {
+            digits: HashSet::new(),
+            texts: HashSet::new(),
+        };
+        let clinic = &site.config.clinic;
+        let mut values: Vec<String> = [&clinic.phone, &clinic.fax, &clinic.email]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if let Some(l) = &clinic.liaison {
+            values.extend([&l.phone, &l.fax, &l.email].into_iter().flatten().cloned());
+        }
+        if let Some(a) = &clinic.address {
+            values.extend([&a.street, &a.postal_code].into_iter().flatten().cloned());
+        }
+        values.extend(clinic.npi.iter().cloned());
+        let mut stack: Vec<&Value> = site.data.values().collect();
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::String(s) => values.push(s.clone()),
+                Value::Array(items) => stack.extend(items),
+                Value::Object(map) => stack.extend(map.values()),
+                _ => {}
+            }
+        }
+        for value in values {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 5 {
+                allowed
+                    .digits
+                    .insert(digits.trim_start_matches('1').to_string());
+                allowed.digits.insert(digits);
+            }
+            allowed.texts.insert(value.to_lowercase());
+        }
+        allowed
+    }
+
+    fn has(&self, found: &str) -> bool {
+        let digits: String = found.chars().filter(char::is_ascii_digit).collect();
+        let lower = found.to_lowercase();
+        (digits.len() >= 5
+            && (self.digits.contains(&digits)
+                || self.digits.contains(digits.trim_start_matches('1'))))
+            || self.texts.contains(&lower)
+            || self
+                .texts
+                .iter()
+                .any(|t| t.len() > 8 && t.contains(lower.trim()))
+    }
+}
+
+pub fn check(post: &Post, allowed: &Allowed) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let lines: Vec<&str> = post.source.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains(MARKER) || (i > 0 && lines[i - 1].contains(MARKER)) {
+            continue;
+        }
+        let mut report = |rule: &'static str,
+                          start: usize,
+                          text: &str,
+                          message: String,
+                          help: &str| {
+            if allowed.has(text) {
+                return;
+            }
+            let column = line[..start].chars().count() + 1;
+            found.push(
+                Diagnostic::error(rule, message)
+                    .in_file(&post.file)
+                    .at(Position { line: i + 1, column })
+                    .spanning(text.chars().count().max(1))
+                    .with_help(format!("{help}; if it is not a patient's, add `<!-- {MARKER}: <reason> -->` on the line before")),
+            );
+        };
+        for m in PHONE_RE.find_iter(line) {
+            report(
+                PHONE,
+                m.start(),
+                m.as_str(),
+                format!("a phone or fax number: {}", m.as_str()),
+                "remove a patient's number; the clinic's own numbers from config.toml are allowed",
+            );
+        }
+        for c in EMAIL_RE.captures_iter(line) {
+            let m = c.get(1).expect("group");
+            report(
+                EMAIL,
+                m.start(),
+                m.as_str(),
+                format!("an e-mail address: {}", m.as_str()),
+                "remove a patient's address; the clinic's own from config.toml is allowed",
+            );
+        }
+        for c in SSN_RE.captures_iter(line) {
+            let (area, group, serial) = (&c[1], &c[2], &c[3]);
+            let valid = area != "000"
+                && area != "666"
+                && !area.starts_with('9')
+                && group != "00"
+                && serial != "0000";
+            if valid {
+                let m = c.get(0).expect("match");
+                report(
+                    SSN,
+                    m.start(),
+                    m.as_str(),
+                    "what looks like a Social Security number".into(),
+                    "never publish an SSN",
+                );
+            }
+        }
+        for m in DOB_RE.find_iter(line) {
+            report(
+                DATE,
+                m.start(),
+                m.as_str(),
+                format!("a date of birth: \"{}\"", m.as_str()),
+                "give the year or an age range instead of a full date tied to a person",
+            );
+        }
+        for c in AGE_RE.captures_iter(line) {
+            let m = c.get(0).expect("match");
+            report(
+                AGE,
+                m.start(),
+                m.as_str(),
+                format!("an age over 89: \"{}\"", m.as_str()),
+                "Safe Harbor groups ages over 89 as \"90 or older\"",
+            );
+        }
+        for m in STREET_RE.find_iter(line) {
+            report(
+                ADDRESS,
+                m.start(),
+                m.as_str(),
+                format!("a street address: \"{}\"", m.as_str()),
+                "remove a patient's address; the clinic's own is allowed",
+            );
+        }
+        for c in ZIP_RE.captures_iter(line) {
+            let m = c.get(1).expect("group");
+            report(
+                ADDRESS,
+                m.start(),
+                m.as_str(),
+                format!("a ZIP code: {}", m.as_str()),
+                "Safe Harbor allows only the first three digits of a patient's ZIP code",
+            );
+        }
+        for c in RECORD_RE.captures_iter(line) {
+            let m = c.get(0).expect("match");
+            report(
+                RECORD,
+                m.start(),
+                m.as_str(),
+                format!("a record or account number: \"{}\"", m.as_str()),
+                "remove medical-record, account and patient numbers",
+            );
+        }
+        for c in NPI_RE.captures_iter(line) {
+            let m = c.get(1).expect("group");
+            if npi_is_valid(m.as_str()) {
+                report(
+                    NPI,
+                    m.start(),
+                    m.as_str(),
+                    format!(
+                        "an NPI that is not one of the clinic's doctors: {}",
+                        m.as_str()
+                    ),
+                    "add the doctor to data/doctors.toml, or remove the number",
+                );
+            }
+        }
+        for m in MBI_RE.find_iter(line) {
+            report(
+                MEDICARE,
+                m.start(),
+                m.as_str(),
+                "what looks like a Medicare number".into(),
+                "never publish a beneficiary's Medicare number",
+            );
+        }
+        for c in IP_RE.captures_iter(line) {
+            let octets_ok = (1..=4).all(|k| c[k].parse::<u16>().is_ok_and(|n| n <= 255));
+            if octets_ok {
+                let m = c.get(0).expect("match");
+                report(
+                    IP,
+                    m.start(),
+                    m.as_str(),
+                    format!("an IP address: {}", m.as_str()),
+                    "remove IP addresses from posts",
+                );
+            }
+        }
+    }
+    found
+}
+
+/// The NPI check digit: Luhn over the number prefixed with 80840.
+pub fn npi_is_valid(npi: &str) -> bool {
+    if npi.len() != 10 || !npi.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let digits: Vec<u32> = format!("80840{npi}")
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npi_luhn() {
+        assert!(npi_is_valid("1234567893"));
+        assert!(!npi_is_valid("1234567890"));
+    }
+
+    #[test]
+    fn patterns_find_identifiers_and_skip_lookalikes() {
+        assert!(PHONE_RE.is_match("call (217) 555-0188 today"));
+        assert!(!PHONE_RE.is_match("CPT 80061 and 93306"));
+        assert!(EMAIL_RE.is_match("write to jane.doe@mail.example"));
+        assert!(
+            !EMAIL_RE.is_match("follow @clinic@med.example"),
+            "a Mastodon handle is not an e-mail"
+        );
+        assert!(DOB_RE.is_match("DOB: 03/14/1950"));
+        assert!(DOB_RE.is_match("born on March 3, 1941"));
+        assert!(AGE_RE.is_match("a 93-year-old man"));
+        assert!(!AGE_RE.is_match("a 73-year-old man"));
+        assert!(RECORD_RE.is_match("MRN: 00482913"));
+        assert!(MBI_RE.is_match("1EG4-TE5-MK73"));
+        assert!(IP_RE.is_match("from 192.168.10.4"));
+    }
+}
