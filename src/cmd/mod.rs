@@ -97,6 +97,39 @@ pub fn report(site: &SiteArgs, problems: &[Diagnostic]) -> bool {
     problems.iter().any(Diagnostic::is_error)
 }
 
+/// The site and its outreach, for commands that work on outreach items;
+/// problems are reported here, and `None` means an error stopped it.
+pub fn load_outreach(
+    site_args: &SiteArgs,
+) -> Option<(
+    crate::load::Site,
+    crate::outreach::Outreach,
+    Vec<Diagnostic>,
+)> {
+    let site = match crate::load::load(&site_args.root, &crate::load::LoadOptions::default()) {
+        Ok(site) => site,
+        Err(problems) => {
+            report(site_args, &problems);
+            return None;
+        }
+    };
+    let (bodies, mut problems) = crate::render::render(&site);
+    let (outreach, more) = crate::outreach::derive(&site, &bodies, crate::build::today());
+    problems.extend(more);
+    Some((site, outreach, problems))
+}
+
+/// `--network NAME` values, or the message naming the unknown one.
+pub fn networks(names: &[String]) -> Result<Vec<crate::outreach::Network>, String> {
+    names
+        .iter()
+        .map(|name| {
+            crate::outreach::Network::from_key(&name.to_lowercase())
+                .ok_or_else(|| format!("unknown network `{name}`; use mastodon, bluesky, x, linkedin, facebook or threads"))
+        })
+        .collect()
+}
+
 /// "1 error, 2 warnings"
 pub fn tally(problems: &[Diagnostic]) -> String {
     let (errors, warnings) = diagnostic::counts(problems);

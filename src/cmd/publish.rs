@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::{Format, SiteArgs, report};
 use crate::ledger::Ledger;
-use crate::load::{self, LoadOptions, Site};
-use crate::outreach::{self, Network, OutreachItem};
+use crate::load::Site;
+use crate::outreach::{Network, OutreachItem};
 use crate::publish::{self, Client, Outcome, bluesky, mastodon, retry};
 
 #[derive(Debug, Args)]
@@ -36,28 +36,16 @@ pub struct PublishArgs {
 }
 
 pub fn run(args: &PublishArgs) -> ExitCode {
-    let mut wanted = Vec::new();
-    for name in &args.networks {
-        match Network::from_key(&name.to_lowercase()) {
-            Some(n) => wanted.push(n),
-            None => {
-                eprintln!(
-                    "error: unknown network `{name}`; use mastodon, bluesky, x, linkedin, facebook or threads"
-                );
-                return ExitCode::FAILURE;
-            }
-        }
-    }
-    let site = match load::load(&args.site.root, &LoadOptions::default()) {
-        Ok(site) => site,
-        Err(problems) => {
-            report(&args.site, &problems);
+    let wanted = match super::networks(&args.networks) {
+        Ok(wanted) => wanted,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let (bodies, mut problems) = crate::render::render(&site);
-    let (derived, more) = outreach::derive(&site, &bodies, crate::build::today());
-    problems.extend(more);
+    let Some((site, derived, problems)) = super::load_outreach(&args.site) else {
+        return ExitCode::FAILURE;
+    };
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }

@@ -6,8 +6,6 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, SiteArgs, report, tally};
-use crate::load::{self, LoadOptions};
-use crate::outreach::{self, Network};
 
 #[derive(Debug, Args)]
 pub struct SocialArgs {
@@ -25,30 +23,16 @@ pub struct SocialArgs {
 }
 
 pub fn run(args: &SocialArgs) -> ExitCode {
-    let network = match args
-        .network
-        .as_deref()
-        .map(|n| (n, Network::from_key(&n.to_lowercase())))
-    {
-        Some((name, None)) => {
-            eprintln!(
-                "error: unknown network `{name}`; use one of mastodon, bluesky, x, linkedin, facebook, threads"
-            );
-            return ExitCode::FAILURE;
-        }
-        Some((_, found)) => found,
-        None => None,
-    };
-    let site = match load::load(&args.site.root, &LoadOptions::default()) {
-        Ok(site) => site,
-        Err(problems) => {
-            report(&args.site, &problems);
+    let network = match super::networks(args.network.as_slice()) {
+        Ok(found) => found.first().copied(),
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let (bodies, mut problems) = crate::render::render(&site);
-    let (all, more) = outreach::derive(&site, &bodies, crate::build::today());
-    problems.extend(more);
+    let Some((_, all, problems)) = super::load_outreach(&args.site) else {
+        return ExitCode::FAILURE;
+    };
     let failed = report(&args.site, &problems);
     let items: Vec<_> = all
         .items

@@ -3,7 +3,6 @@
 //! uploaded thumbnail, and record keys chosen here so a re-run can look first.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
@@ -44,11 +43,7 @@ impl Bluesky {
         public: PathBuf,
         base_url: String,
     ) -> Result<Self, PostError> {
-        let http = Http::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let http = super::http_client()?;
         let service = service.trim_end_matches('/').to_string();
         let saved = state_dir
             .as_ref()

@@ -32,11 +32,7 @@ impl Mastodon {
         public: PathBuf,
         base_url: String,
     ) -> Result<Self, PostError> {
-        let http = Http::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))?;
+        let http = super::http_client()?;
         Ok(Mastodon {
             http,
             instance: instance.trim_end_matches('/').to_string(),

@@ -13,6 +13,15 @@ use chrono::{DateTime, Utc};
 use crate::ledger::{Ledger, State, SyndicationRecord};
 use crate::outreach::OutreachItem;
 
+/// The HTTP client every network's client uses: a timeout, and our name.
+pub fn http_client() -> Result<reqwest::blocking::Client, PostError> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))
+}
+
 /// A post made on a network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remote {
