@@ -28,19 +28,20 @@ pub fn render(site: &Site) -> (Bodies, Vec<Diagnostic>) {
     let options = markdown::options(site.config.markdown.smart_punctuation);
     let root = site.root.as_path();
 
+    let render_file = |file: &Path, text: &str, body_offset: usize| {
+        let source = Source {
+            file,
+            text,
+            body_offset,
+            dir: folder_of(file),
+            root,
+        };
+        markdown::render(&source, &links, options)
+    };
     let posts: Vec<_> = site
         .posts
         .par_iter()
-        .map(|post| {
-            let source = Source {
-                file: &post.file,
-                text: &post.source,
-                body_offset: post.body_offset,
-                dir: folder_of(&post.file),
-                root,
-            };
-            markdown::render(&source, &links, options)
-        })
+        .map(|post| render_file(&post.file, &post.source, post.body_offset))
         .collect();
     let sections: Vec<_> = site
         .sections
@@ -49,14 +50,7 @@ pub fn render(site: &Site) -> (Bodies, Vec<Diagnostic>) {
             if section.body().trim().is_empty() {
                 return (Rendered::default(), Vec::new());
             }
-            let source = Source {
-                file: &section.file,
-                text: &section.source,
-                body_offset: section.body_offset,
-                dir: folder_of(&section.file),
-                root,
-            };
-            markdown::render(&source, &links, options)
+            render_file(&section.file, &section.source, section.body_offset)
         })
         .collect();
 

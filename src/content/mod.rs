@@ -32,6 +32,24 @@ pub struct Post {
 }
 
 impl Post {
+    /// The title referring physicians see: `[physicians] title`, else the post's.
+    pub fn physician_title(&self) -> &str {
+        self.front
+            .physicians
+            .as_ref()
+            .and_then(|p| p.title.as_deref())
+            .unwrap_or(&self.front.title)
+    }
+
+    /// The clinical summary: `[physicians] summary`, else the description.
+    pub fn physician_summary(&self) -> Option<&str> {
+        self.front
+            .physicians
+            .as_ref()
+            .and_then(|p| p.summary.as_deref())
+            .or(self.front.description.as_deref())
+    }
+
     /// The date shown as "last updated": `updated`, else `date`.
     pub fn updated(&self) -> Option<Date> {
         self.front.updated.or(self.date)

@@ -489,12 +489,10 @@ impl Composer<'_> {
         let site = self.site;
         let physicians = post.front.physicians.as_ref();
         let link = self.link(network, path);
-        let title = physicians
-            .and_then(|p| p.title.clone())
-            .unwrap_or_else(|| post.front.title.clone());
-        let summary = physicians
-            .and_then(|p| p.summary.clone())
-            .or_else(|| post.front.description.clone())
+        let title = post.physician_title().to_string();
+        let summary = post
+            .physician_summary()
+            .map(str::to_string)
             .unwrap_or_else(|| self.words(network, social));
         let mut fixed = Vec::new();
         let tests: Vec<String> = physicians

@@ -24,13 +24,8 @@ pub fn render(site: &Site, post: &Post, page_url: &str) -> String {
     let config = &site.config;
     let clinic = &config.clinic;
     let physicians = post.front.physicians.as_ref();
-    let title = physicians
-        .and_then(|p| p.title.clone())
-        .unwrap_or_else(|| post.front.title.clone());
-    let summary = physicians
-        .and_then(|p| p.summary.clone())
-        .or_else(|| post.front.description.clone())
-        .unwrap_or_default();
+    let title = post.physician_title();
+    let summary = post.physician_summary().unwrap_or_default();
     let cell =
         "padding:6px 8px;border:1px solid #c9d1d9;font:14px/1.4 Arial,sans-serif;color:#1c2126;";
     let mut rows = String::new();
@@ -104,9 +99,9 @@ pub fn render(site: &Site, post: &Post, page_url: &str) -> String {
 <p style=\"margin:12px 0 0;font:14px Arial,sans-serif;color:#4b5661\">Share with your patients: <a href=\"{patient_url}\" style=\"color:#0b57a4\">{patient_url_text}</a></p></td></tr>\n\
 </table>\n</td></tr></table>\n</body>\n</html>\n",
         lang = text(&post.lang),
-        title = text(&title),
+        title = text(title),
         clinic_name = text(config.clinic_name()),
-        summary = text(&summary),
+        summary = text(summary),
         refer = refer.join("<br>"),
         url = href(page_url),
         patient_url = href(&config.permalink(&post.path)),

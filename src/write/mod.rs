@@ -230,20 +230,14 @@ impl Drawing<'_> {
                 let post = &site.posts[*i];
                 context.insert("page", &self.summaries[*i]);
                 context.insert("patient_url", &config.permalink(&post.path));
-                let physicians = post.front.physicians.as_ref();
-                let title = physicians
-                    .and_then(|p| p.title.clone())
-                    .unwrap_or_else(|| post.front.title.clone());
+                let title = post.physician_title().to_string();
                 context.insert("physician_title", &title);
                 lang = &post.lang;
                 let section = format!("/{}/", site.outreach.physicians.section);
                 feed_path = section.clone();
                 meta.title = format!("{title} · For physicians · {}", config.title);
-                if let Some(summary) = physicians
-                    .and_then(|p| p.summary.clone())
-                    .or_else(|| post.front.description.clone())
-                {
-                    meta.description = summary;
+                if let Some(summary) = post.physician_summary() {
+                    meta.description = summary.to_string();
                 }
                 if let Some(s) = site.sections.iter().position(|s| s.path == section) {
                     meta.section_crumbs(site, s);
