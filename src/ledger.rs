@@ -15,6 +15,8 @@ pub const FILE: &str = "syndication.toml";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
+    /// Approved by `rounds social approve`, not yet sent.
+    Approved,
     Pending,
     Posted,
     Failed,
@@ -90,6 +92,32 @@ impl Ledger {
         }
     }
 
+    /// Approves an item nothing has happened to yet; false when it already
+    /// has a record (approved, sent or posted).
+    pub fn approve(&mut self, id: &str, network: Network, at: String) -> bool {
+        if self.get(id).is_some() {
+            return false;
+        }
+        self.items.push(SyndicationRecord {
+            id: id.to_string(),
+            network,
+            state: State::Approved,
+            remote_id: None,
+            url: None,
+            at: Some(at),
+            error: None,
+        });
+        true
+    }
+
+    /// Withdraws an approval that has not been acted on; false otherwise.
+    pub fn unapprove(&mut self, id: &str) -> bool {
+        let before = self.items.len();
+        self.items
+            .retain(|r| !(r.id == id && r.state == State::Approved));
+        self.items.len() != before
+    }
+
     /// Writes the ledger atomically: a temporary file beside it, then a rename,
     /// so a crash at any moment leaves either the old or the new ledger whole.
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
@@ -99,9 +127,13 @@ impl Ledger {
              # build shows each post's \"Also on …\" links and nothing is posted twice.\n\n",
         );
         text.push_str(&toml::to_string(self).map_err(std::io::Error::other)?);
-        let mut file = tempfile::NamedTempFile::new_in(root)?;
+        remove_stale_temporaries(root);
+        let mut file = tempfile::Builder::new()
+            .prefix(TEMPORARY_PREFIX)
+            .tempfile_in(root)?;
         file.write_all(text.as_bytes())?;
         file.as_file().sync_all()?;
+        crash_point!("ledger::before-rename");
         file.persist(root.join(FILE)).map_err(|e| e.error)?;
         Ok(())
     }
@@ -127,6 +159,26 @@ impl Ledger {
         }
         links.sort_by_key(|l| l.network);
         links
+    }
+}
+
+/// Temporary ledgers are named so that one a crash left behind can be found.
+const TEMPORARY_PREFIX: &str = ".syndication.toml.";
+
+/// Removes temporary ledgers left by a process killed while saving; the real
+/// ledger is whole either way, these are only litter.
+fn remove_stale_temporaries(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(TEMPORARY_PREFIX))
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -3,6 +3,16 @@
 // Diagnostics are large, but they sit on the cold path of a failed build.
 #![allow(clippy::result_large_err)]
 
+/// A point where the exactly-once tests stop the process dead, as a kill or a
+/// power cut would (`FAILPOINTS="ledger::before-rename=return"`); it compiles to
+/// nothing unless built with the `failpoints` feature.
+macro_rules! crash_point {
+    ($name:expr) => {
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!($name, |_| std::process::abort());
+    };
+}
+
 mod build;
 mod check;
 mod cmd;
@@ -26,6 +36,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    #[cfg(feature = "failpoints")]
+    let _crash_points = fail::FailScenario::setup();
     let cli = cmd::Cli::parse();
     cmd::run(cli)
 }

@@ -96,16 +96,27 @@ fn due_items_are_posted_once_and_recorded() {
     );
     assert_eq!(posted_ids(&fixture).len(), 2);
 
-    // A second run posts nothing and says why.
+    // A second run posts nothing and says why, in a table per network.
     let again = publish(&fixture, &[]);
     assert!(again.status.success());
     assert_eq!(server.posted_texts().len(), 2);
-    assert!(
-        stderr(&again).contains("2 already posted"),
-        "{}",
-        stderr(&again)
+    let table = stderr(&again);
+    let header = table
+        .lines()
+        .find(|l| l.contains("already posted"))
+        .expect(&table);
+    assert!(header.contains("not yet due"), "{table}");
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("Mastodon"))
+        .expect(&table)
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        row[1..],
+        ["2", "1"],
+        "2 already posted, 1 not yet due: {table}"
     );
-    assert!(stderr(&again).contains("not yet due"));
 
     // The build now links to the copies.
     fixture.build_ok();
@@ -374,4 +385,281 @@ fn mastodon_polls_go_out_natively_within_the_instance_limits() {
         "{:?}",
         server.contract_violations()
     );
+}
+
+fn outcomes(out: &Output) -> Vec<(String, String)> {
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn with_approval_required_only_approved_items_go_out() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), None);
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &format!("{config}\n[publish]\nrequire_approval = true\n"),
+    );
+    let out = publish(&fixture, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        server.requests().is_empty(),
+        "nothing approved, nothing sent"
+    );
+    assert!(
+        outcomes(&out)
+            .iter()
+            .filter(|(id, _)| id.starts_with("blog/bp/"))
+            .all(|(_, o)| o == "awaiting approval"),
+        "{:?}",
+        outcomes(&out)
+    );
+
+    // A typo is refused with a suggestion, and nothing is written.
+    let typo = rounds()
+        .args(["social", "approve", "blog/bp/teaser/mastodn", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    assert!(!typo.status.success());
+    assert!(
+        stderr(&typo).contains("did you mean `blog/bp/teaser/mastodon`"),
+        "{}",
+        stderr(&typo)
+    );
+    assert!(!fixture.root().join("syndication.toml").exists());
+
+    let approve = rounds()
+        .args(["social", "approve", "blog/bp/teaser/mastodon", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    assert!(approve.status.success(), "{}", stderr(&approve));
+    let table = ledger(&fixture);
+    let states: Vec<(&str, &str)> = table["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), i["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [("blog/bp/teaser/mastodon", "approved")]);
+
+    // The preview shows the state before anything is sent.
+    fixture.build_ok();
+    let preview =
+        std::fs::read_to_string(fixture.root().join("outreach/index.html")).expect("preview");
+    assert!(preview.contains("approved"), "preview shows the approval");
+
+    let out = publish(&fixture, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.posted_texts().len(), 1, "only the approved teaser");
+    assert!(
+        outcomes(&out).contains(&("blog/bp/teaser/mastodon".into(), "posted".into())),
+        "{:?}",
+        outcomes(&out)
+    );
+    assert_eq!(posted_ids(&fixture), ["blog/bp/teaser/mastodon"]);
+
+    // A whole post can be approved at once; withdrawing leaves posted items alone.
+    let post_wide = rounds()
+        .args([
+            "social",
+            "approve",
+            "blog/bp",
+            "--network",
+            "mastodon",
+            "--root",
+        ])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    assert!(post_wide.status.success(), "{}", stderr(&post_wide));
+    let withdraw = rounds()
+        .args([
+            "social",
+            "unapprove",
+            "blog/bp",
+            "--format",
+            "json",
+            "--root",
+        ])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    let changed: Value = serde_json::from_slice(&withdraw.stdout).unwrap();
+    let changed: Vec<&str> = changed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["changed"] == true)
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["blog/bp/discussion/mastodon"]);
+    assert_eq!(posted_ids(&fixture), ["blog/bp/teaser/mastodon"]);
+}
+
+#[test]
+fn a_reply_slower_than_the_timeout_is_retried_and_lands_once() {
+    let server = MastodonServer::start();
+    // Stored at once, answered after 4 s; the client gives up after 1 s.
+    server.push_fault("POST /api/v1/statuses", Fault::Slow(Duration::from_secs(4)));
+    let fixture = clinic(&server.url(), None);
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &format!("{config}\n[publish]\ntimeout = \"1s\"\n"),
+    );
+    let started = Instant::now();
+    let out = publish(&fixture, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "did not wait for the slow reply"
+    );
+    let statuses = server.requests_to("POST", "/api/v1/statuses");
+    assert_eq!(
+        statuses.len(),
+        3,
+        "a timed-out try, its retry, the second item"
+    );
+    assert_eq!(
+        statuses[0].header("idempotency-key"),
+        statuses[1].header("idempotency-key"),
+        "the retry carries the same key"
+    );
+    assert_eq!(
+        server.posted_texts().len(),
+        2,
+        "{:?}",
+        server.posted_texts()
+    );
+    assert_eq!(posted_ids(&fixture).len(), 2);
+}
+
+#[test]
+fn a_bad_publish_setting_names_its_line() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), None);
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &format!("{config}\n[publish]\ntimeout = \"soon\"\n"),
+    );
+    let out = publish(&fixture, &[]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("`soon` is not a duration"), "{message}");
+    assert!(message.contains("config.toml:"), "{message}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_posts_image_is_uploaded_with_its_alt_text_before_the_status() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), None);
+    fixture.write_bytes(
+        "static/images/pulse.png",
+        include_bytes!("fixtures/images/pulse.png"),
+    );
+    fixture.write(
+        "content/blog/bp.md",
+        &post(
+            "Blood pressure basics",
+            "date = 2026-01-10\nimage = \"/images/pulse.png\"\nimage_alt = \"A nurse takes a man's blood pressure\"\n[social]\nteaser = \"Know your numbers.\"",
+            "Body.",
+        ),
+    );
+    fixture.build_ok();
+    let out = publish(&fixture, &["--only", "bp"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let order: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(order[0], "/api/v2/media", "{order:?}");
+    let media = server.media();
+    assert_eq!(media.len(), 1, "one upload for the teaser");
+    assert_eq!(
+        media[0].attachment["description"],
+        "A nurse takes a man's blood pressure"
+    );
+    let teaser = server
+        .statuses()
+        .into_iter()
+        .find(|s| !s["media_attachments"].as_array().unwrap().is_empty())
+        .expect("a status with the image");
+    assert_eq!(
+        teaser["media_attachments"][0]["id"],
+        media[0].attachment["id"]
+    );
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:?}",
+        server.contract_violations()
+    );
+}
+
+#[test]
+fn a_pending_item_older_than_the_idempotency_window_is_found_not_reposted() {
+    // The server forgets keys at once, as a real one does after an hour.
+    let server = MastodonServer::start_with(common::mastodon::Config {
+        idempotency_ttl: Duration::ZERO,
+        ..Default::default()
+    });
+    let fixture = clinic(&server.url(), None);
+    let out = publish(&fixture, &["--only", "bp"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.posted_texts().len(), 2);
+    // Rewind the ledger to a crash two hours ago, after the post landed but
+    // before it was recorded.
+    let mut table = ledger(&fixture);
+    let urls: Vec<String> = table["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["url"].as_str().unwrap().to_string())
+        .collect();
+    let two_hours_ago = (chrono::Utc::now() - chrono::Duration::hours(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for item in table["item"].as_array_mut().unwrap() {
+        let item = item.as_table_mut().unwrap();
+        item.insert("state".into(), "pending".into());
+        item.insert("at".into(), two_hours_ago.clone().into());
+        item.remove("url");
+        let key = item["id"].as_str().unwrap().to_string();
+        item.insert("remote_id".into(), key.into());
+    }
+    fixture.write("syndication.toml", &toml::to_string(&table).unwrap());
+
+    let out = publish(&fixture, &["--only", "bp"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        server.posted_texts().len(),
+        2,
+        "found among the account's statuses, not posted again"
+    );
+    let found: Vec<String> = ledger(&fixture)["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["url"].as_str().unwrap().to_string())
+        .collect();
+    let (mut found, mut urls) = (found, urls);
+    found.sort();
+    urls.sort();
+    assert_eq!(found, urls);
+    assert_eq!(posted_ids(&fixture).len(), 2);
 }

@@ -49,19 +49,13 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }
-    let require_approval = site
-        .config
-        .publish
-        .get("require_approval")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let require_approval = site.outreach.publish.require_approval;
     let now = chrono::Utc::now();
-    let mut ledger = site.ledger.clone();
     let items: Vec<&OutreachItem> = derived
         .items
         .iter()
         .filter(|i| wanted.is_empty() || wanted.contains(&i.network))
-        .filter(|i| matches!(i.network, Network::Mastodon | Network::Bluesky))
+        .filter(|i| i.network.can_publish())
         .filter(|i| {
             args.only.as_deref().is_none_or(|o| {
                 i.post.as_deref().unwrap_or("").contains(o) || i.post_url.contains(o)
@@ -71,7 +65,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     let mut outcomes: Vec<(&OutreachItem, Outcome)> = Vec::new();
     let mut due: Vec<&OutreachItem> = Vec::new();
     for item in &items {
-        match publish::decide(item, &ledger, now, require_approval) {
+        match publish::decide(item, &site.ledger, now, require_approval) {
             Some(outcome) => outcomes.push((item, outcome)),
             None => due.push(item),
         }
@@ -87,51 +81,84 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     if due.is_empty() {
         return finish(args, &outcomes);
     }
-    let public = if args.output.is_absolute() {
-        args.output.clone()
-    } else {
-        args.site.root.join(&args.output)
+    let built = publish::BuiltSite {
+        public: if args.output.is_absolute() {
+            args.output.clone()
+        } else {
+            args.site.root.join(&args.output)
+        },
+        base_url: site.config.base().to_string(),
     };
-    let mut clients: BTreeMap<Network, Box<dyn Client>> = BTreeMap::new();
-    for network in due
-        .iter()
-        .map(|i| i.network)
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        match connect(&site, network, public.clone()) {
-            Ok(client) => {
-                clients.insert(network, client);
-            }
+    let mut queues: BTreeMap<Network, Vec<&OutreachItem>> = BTreeMap::new();
+    for item in due {
+        queues.entry(item.network).or_default().push(item);
+    }
+    let mut workers: Vec<(Box<dyn Client>, Vec<&OutreachItem>)> = Vec::new();
+    for (network, queue) in queues {
+        match connect(&site, network, built.clone()) {
+            Ok(client) => workers.push((client, queue)),
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::FAILURE;
             }
         }
     }
-    if !args.yes && !confirm(due.len()) {
+    let count: usize = workers.iter().map(|(_, queue)| queue.len()).sum();
+    if !args.yes && !confirm(count) {
         eprintln!("Nothing was posted.");
         return ExitCode::FAILURE;
     }
     let root = args.site.root.clone();
-    let mut save = |l: &Ledger| l.save(&root);
+    let journal = publish::Journal::new(site.ledger.clone(), move |l: &Ledger| l.save(&root));
     let policy = retry::Policy::default();
     let progress =
         crate::progress::Progress::new(args.site.format == Format::Human && !args.site.quiet);
-    progress.start("Posting", due.len() as u64);
-    for item in due {
-        let client = clients.get_mut(&item.network).expect("connected above");
-        let outcome = publish::post_one(client.as_mut(), item, &mut ledger, &mut save, &policy);
-        progress.inc();
-        outcomes.push((item, outcome));
-    }
+    progress.start("Posting", count as u64);
+    // One worker per network, each posting its items in order, one at a time:
+    // the networks run side by side, while each timeline gets its posts in the
+    // order written and one client never races its own rate limit.
+    let posted: Vec<Vec<(&OutreachItem, Outcome)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = workers
+            .into_iter()
+            .map(|(mut client, queue)| {
+                let (journal, policy, progress) = (&journal, &policy, &progress);
+                scope.spawn(move || {
+                    queue
+                        .into_iter()
+                        .map(|item| {
+                            let outcome = publish::post_one(client.as_mut(), item, journal, policy);
+                            progress.inc();
+                            (item, outcome)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    eprintln!(
+                        "error: a publishing worker stopped; syndication.toml holds what it did"
+                    );
+                    Vec::new()
+                })
+            })
+            .collect()
+    });
     progress.finish();
+    outcomes.extend(posted.into_iter().flatten());
     finish(args, &outcomes)
 }
 
-fn connect(site: &Site, network: Network, public: PathBuf) -> Result<Box<dyn Client>, String> {
+fn connect(
+    site: &Site,
+    network: Network,
+    built: publish::BuiltSite,
+) -> Result<Box<dyn Client>, String> {
     let settings = site.outreach.networks.get(&network);
+    let timeout = site.outreach.publish.timeout;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let base = site.config.base().to_string();
     match network {
         Network::Mastodon => {
             let token = env(mastodon::TOKEN_VAR)
@@ -143,8 +170,8 @@ fn connect(site: &Site, network: Network, public: PathBuf) -> Result<Box<dyn Cli
                 &instance,
                 token,
                 settings.and_then(|s| s.visibility.clone()),
-                public,
-                base,
+                built,
+                timeout,
             )
             .map_err(|e| e.message)?;
             Ok(Box::new(client))
@@ -165,7 +192,7 @@ fn connect(site: &Site, network: Network, public: PathBuf) -> Result<Box<dyn Cli
                     .map(|d| d.join("rounds"))
             });
             let client =
-                bluesky::Bluesky::connect(&service, &handle, &password, state, public, base)
+                bluesky::Bluesky::connect(&service, &handle, &password, state, built, timeout)
                     .map_err(|e| publish::scrub(&e.message, &[&password]))?;
             Ok(Box::new(client))
         }
@@ -205,6 +232,41 @@ fn print_item(item: &OutreachItem) {
         .write_all(format!("{out}\n").as_bytes());
 }
 
+/// One row per network, one column per outcome that happened.
+fn summary_table(outcomes: &[(&OutreachItem, Outcome)]) -> String {
+    if outcomes.is_empty() {
+        return "Nothing to publish.\n".into();
+    }
+    let mut counts: BTreeMap<Network, [usize; Outcome::LABELS.len()]> = BTreeMap::new();
+    for (item, outcome) in outcomes {
+        let column = Outcome::LABELS
+            .iter()
+            .position(|l| *l == outcome.label())
+            .unwrap_or(0);
+        counts.entry(item.network).or_default()[column] += 1;
+    }
+    let columns: Vec<usize> = (0..Outcome::LABELS.len())
+        .filter(|c| counts.values().any(|row| row[*c] > 0))
+        .collect();
+    let mut out = format!("{:<10}", "");
+    for c in &columns {
+        out.push_str(&format!(
+            "  {:>w$}",
+            Outcome::LABELS[*c],
+            w = Outcome::LABELS[*c].len()
+        ));
+    }
+    out.push('\n');
+    for (network, row) in &counts {
+        out.push_str(&format!("{:<10}", network.name()));
+        for c in &columns {
+            out.push_str(&format!("  {:>w$}", row[*c], w = Outcome::LABELS[*c].len()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn confirm(count: usize) -> bool {
     eprint!(
         "Post {count} item{} now? [y/N] ",
@@ -239,25 +301,14 @@ fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode
                 .write_all(format!("{}\n", json!({"items": rows})).as_bytes());
         }
         Format::Human => {
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for (item, outcome) in outcomes {
-                *counts.entry(outcome.label()).or_default() += 1;
-                if let Outcome::Failed(why) = outcome {
-                    eprintln!("failed  {}  {why}", item.id);
-                }
-                if let Outcome::Posted(url) = outcome {
-                    eprintln!("posted  {}  {url}", item.id);
+                match outcome {
+                    Outcome::Posted(url) => eprintln!("posted  {}  {url}", item.id),
+                    Outcome::Failed(why) => eprintln!("failed  {}  {why}", item.id),
+                    _ => {}
                 }
             }
-            let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-            eprintln!(
-                "{}",
-                if summary.is_empty() {
-                    "Nothing to publish.".into()
-                } else {
-                    summary.join(", ")
-                }
-            );
+            eprint!("{}", summary_table(outcomes));
         }
     }
     if failed {

@@ -60,6 +60,11 @@ impl Network {
         }
     }
 
+    /// Whether `rounds publish` can post to this network yet.
+    pub fn can_publish(self) -> bool {
+        matches!(self, Network::Mastodon | Network::Bluesky)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Network::Mastodon => "Mastodon",

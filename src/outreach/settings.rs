@@ -1,4 +1,5 @@
-//! Outreach settings from `config.toml`: `[networks.*]`, `[social]`, `[physicians]`.
+//! Outreach settings from `config.toml`: `[networks.*]`, `[social]`,
+//! `[physicians]` and `[publish]`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,8 +96,46 @@ fn for_physicians() -> String {
     "for-physicians".into()
 }
 
+/// `[publish]`: how `rounds publish` sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishSettings {
+    /// Only items approved with `rounds social approve` (or `approved = true`
+    /// in a post's `[social]`) go out.
+    #[serde(default)]
+    pub require_approval: bool,
+    /// How long to wait for a network's answer before trying again, e.g. "30s".
+    #[serde(default = "thirty_seconds", deserialize_with = "duration")]
+    pub timeout: std::time::Duration,
+}
+
+impl Default for PublishSettings {
+    fn default() -> Self {
+        PublishSettings {
+            require_approval: false,
+            timeout: thirty_seconds(),
+        }
+    }
+}
+
+fn thirty_seconds() -> std::time::Duration {
+    std::time::Duration::from_secs(30)
+}
+
+fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    let text = String::deserialize(d)?;
+    super::parse_duration(&text)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\""
+            ))
+        })
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
+    pub publish: PublishSettings,
     pub networks: BTreeMap<Network, NetworkSettings>,
     pub social: SocialSettings,
     pub physicians: PhysicianSettings,
@@ -159,6 +198,10 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
     match serde_json::from_value::<PhysicianSettings>(Value::Object(config.physicians.clone())) {
         Ok(s) => settings.physicians = s,
         Err(e) => problems.push(problem("physicians", &e)),
+    }
+    match serde_json::from_value::<PublishSettings>(Value::Object(config.publish.clone())) {
+        Ok(s) => settings.publish = s,
+        Err(e) => problems.push(problem("publish", &e)),
     }
     if problems.is_empty() {
         Ok(settings)

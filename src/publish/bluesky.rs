@@ -8,7 +8,7 @@ use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
 use super::mastodon::checked;
-use super::{Client, PostError, Remote};
+use super::{BuiltSite, Client, PostError, Remote};
 use crate::outreach::OutreachItem;
 use crate::outreach::fit::protected_ranges;
 
@@ -20,8 +20,7 @@ pub struct Bluesky {
     service: String,
     did: String,
     access: String,
-    public: PathBuf,
-    base_url: String,
+    site: BuiltSite,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -40,10 +39,10 @@ impl Bluesky {
         handle: &str,
         password: &str,
         state_dir: Option<PathBuf>,
-        public: PathBuf,
-        base_url: String,
+        site: BuiltSite,
+        timeout: std::time::Duration,
     ) -> Result<Self, PostError> {
-        let http = super::http_client()?;
+        let http = super::http_client(timeout)?;
         let service = service.trim_end_matches('/').to_string();
         let saved = state_dir
             .as_ref()
@@ -89,8 +88,7 @@ impl Bluesky {
             service,
             did: session.did,
             access: session.access,
-            public,
-            base_url,
+            site,
         })
     }
 
@@ -108,24 +106,17 @@ impl Bluesky {
     }
 
     fn thumb(&self, url: &str) -> Option<Value> {
-        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
-        let file = self.public.join(path.trim_start_matches('/'));
-        let bytes = std::fs::read(&file).ok()?;
-        let mime = match file.extension()?.to_str()? {
-            "png" => "image/png",
-            "jpg" | "jpeg" => "image/jpeg",
-            "webp" => "image/webp",
-            _ => return None,
-        };
-        if bytes.len() > 1_000_000 {
+        let image = self.site.image(url)?;
+        // Bluesky's blob limit for a card thumbnail; post the card without it.
+        if image.bytes.len() > 1_000_000 || image.mime == "image/gif" {
             return None;
         }
         let response = self
             .http
             .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.service))
             .bearer_auth(&self.access)
-            .header("Content-Type", mime)
-            .body(bytes)
+            .header("Content-Type", image.mime)
+            .body(image.bytes)
             .send()
             .ok()?;
         checked(response).ok().map(|v| v["blob"].clone())
@@ -150,7 +141,12 @@ impl Client for Bluesky {
         tid(chrono::Utc::now().timestamp_micros())
     }
 
-    fn find(&mut self, key: &str) -> Result<Option<Remote>, PostError> {
+    fn find(
+        &mut self,
+        _item: &OutreachItem,
+        key: &str,
+        _since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Option<Remote>, PostError> {
         let response = self
             .http
             .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.service))
@@ -192,7 +188,7 @@ impl Client for Bluesky {
                 url: web_url(&self.did, key),
             }),
             // An existing key answers 500: look before calling it a failure.
-            Err(e) if e.transient => match self.find(key)? {
+            Err(e) if e.transient => match self.find(item, key, None)? {
                 Some(remote) => Ok(remote),
                 None => Err(e),
             },

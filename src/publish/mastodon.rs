@@ -1,13 +1,13 @@
 //! Mastodon: media v2 with alt text, then a status with language,
 //! visibility and a native poll; `Idempotency-Key` makes repeats land once.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use reqwest::blocking::{Client as Http, Response};
 use serde_json::{Value, json};
 
-use super::{Client, PostError, Remote};
+use super::{BuiltSite, Client, PostError, Remote};
 use crate::outreach::OutreachItem;
 
 pub const TOKEN_VAR: &str = "ROUNDS_MASTODON_TOKEN";
@@ -18,8 +18,7 @@ pub struct Mastodon {
     token: String,
     visibility: String,
     /// The built site, to upload a post's image from.
-    public: PathBuf,
-    base_url: String,
+    site: BuiltSite,
     /// Poll limits from `/api/v2/instance`, read once.
     limits: Option<Value>,
 }
@@ -29,19 +28,30 @@ impl Mastodon {
         instance: &str,
         token: String,
         visibility: Option<String>,
-        public: PathBuf,
-        base_url: String,
+        site: BuiltSite,
+        timeout: Duration,
     ) -> Result<Self, PostError> {
-        let http = super::http_client()?;
+        let http = super::http_client(timeout)?;
         Ok(Mastodon {
             http,
             instance: instance.trim_end_matches('/').to_string(),
             token,
             visibility: visibility.unwrap_or_else(|| "public".into()),
-            public,
-            base_url,
+            site,
             limits: None,
         })
+    }
+
+    /// An authorised GET of an API path.
+    fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, PostError> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.instance))
+            .bearer_auth(&self.token)
+            .query(query)
+            .send()
+            .map_err(transport)?;
+        checked(response)
     }
 
     fn limits(&mut self) -> Result<&Value, PostError> {
@@ -57,30 +67,14 @@ impl Mastodon {
         Ok(self.limits.as_ref().expect("just set"))
     }
 
-    /// The image's bytes from the built site, when the URL is the site's own.
-    fn local_image(&self, url: &str) -> Option<(String, Vec<u8>)> {
-        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
-        let file = self.public.join(path.trim_start_matches('/'));
-        let bytes = std::fs::read(&file).ok()?;
-        let name = file.file_name()?.to_string_lossy().into_owned();
-        Some((name, bytes))
-    }
-
     fn upload(&mut self, url: &str, alt: Option<&str>) -> Result<Option<String>, PostError> {
-        let Some((name, bytes)) = self.local_image(url) else {
+        // Mastodon does not take SVG or other sites' images; post without it.
+        let Some(image) = self.site.image(url) else {
             return Ok(None);
         };
-        let mime = match name.rsplit('.').next().unwrap_or_default() {
-            "png" => "image/png",
-            "gif" => "image/gif",
-            "webp" => "image/webp",
-            "jpg" | "jpeg" => "image/jpeg",
-            // Mastodon does not take SVG or other formats; post without the image.
-            _ => return Ok(None),
-        };
-        let part = reqwest::blocking::multipart::Part::bytes(bytes)
-            .file_name(name)
-            .mime_str(mime)
+        let part = reqwest::blocking::multipart::Part::bytes(image.bytes)
+            .file_name(image.name)
+            .mime_str(image.mime)
             .map_err(|e| PostError::permanent(e.to_string()))?;
         let mut form = reqwest::blocking::multipart::Form::new().part("file", part);
         if let Some(alt) = alt {
@@ -103,9 +97,55 @@ impl Client for Mastodon {
         item.id.clone()
     }
 
-    /// Mastodon cannot be searched by idempotency key; re-posting with the
-    /// same key returns the status the server already made (for about an hour).
-    fn find(&mut self, _key: &str) -> Result<Option<Remote>, PostError> {
+    /// Within Mastodon's idempotency window a re-post with the same key
+    /// returns the status already made, so there is nothing to look for.
+    /// Past it, the status is looked for among the account's own recent ones
+    /// by its link back to the post.
+    fn find(
+        &mut self,
+        item: &OutreachItem,
+        _key: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Option<Remote>, PostError> {
+        let since = since.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        if Utc::now() - since < IDEMPOTENCY_WINDOW {
+            return Ok(None);
+        }
+        let me = self.get("/api/v1/accounts/verify_credentials", &[])?;
+        let account = me["id"]
+            .as_str()
+            .ok_or_else(|| PostError::permanent("the server's account has no id"))?
+            .to_string();
+        let wanted = words(&item.text, &item.link);
+        let mut max_id: Option<String> = None;
+        for _ in 0..SEARCH_PAGES {
+            let mut query = vec![("limit", "40".to_string())];
+            if let Some(max) = &max_id {
+                query.push(("max_id", max.clone()));
+            }
+            let page = self.get(&format!("/api/v1/accounts/{account}/statuses"), &query)?;
+            let statuses = page.as_array().cloned().unwrap_or_default();
+            for status in &statuses {
+                // A post's teaser and its discussion share the link; the words tell them apart.
+                let content = status["content"].as_str().unwrap_or_default();
+                if words(&plain_text(content), &item.link) == wanted {
+                    return Ok(Some(remote_of(status)?));
+                }
+            }
+            let older_than_attempt = statuses.last().is_none_or(|last| {
+                last["created_at"]
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t.with_timezone(&Utc) < since - chrono::Duration::minutes(5))
+            });
+            if older_than_attempt {
+                break;
+            }
+            max_id = statuses
+                .last()
+                .and_then(|s| s["id"].as_str())
+                .map(str::to_string);
+        }
         Ok(None)
     }
 
@@ -149,19 +189,57 @@ impl Client for Mastodon {
             .json(&status)
             .send()
             .map_err(transport)?;
-        let body = checked(response)?;
-        let id = body["id"]
-            .as_str()
-            .ok_or_else(|| PostError::permanent("the server's reply has no status id"))?;
-        let url = body["url"]
-            .as_str()
-            .or(body["uri"].as_str())
-            .unwrap_or_default();
-        Ok(Remote {
-            id: id.to_string(),
-            url: url.to_string(),
-        })
+        remote_of(&checked(response)?)
     }
+}
+
+/// Mastodon keeps an Idempotency-Key for an hour; a little less, to be safe
+/// against clocks that disagree.
+const IDEMPOTENCY_WINDOW: chrono::Duration = chrono::Duration::minutes(50);
+/// Pages of 40 statuses to look through for a post made before a crash.
+const SEARCH_PAGES: usize = 5;
+
+/// A status's HTML as the text that was posted: tags dropped (Mastodon's
+/// shortened links keep their full text in hidden spans), entities decoded.
+fn plain_text(html: &str) -> String {
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<br\s*/?>|</p>|<[^>]*>").expect("valid"));
+    let spaced = TAG.replace_all(html, |c: &regex::Captures| {
+        if c[0].starts_with("<br") || c[0].starts_with("</p") {
+            " "
+        } else {
+            ""
+        }
+    });
+    spaced
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The words of a post without its link, to compare a status with an item.
+fn words(text: &str, link: &str) -> Vec<String> {
+    text.replace(link, " ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn remote_of(status: &Value) -> Result<Remote, PostError> {
+    let id = status["id"]
+        .as_str()
+        .ok_or_else(|| PostError::permanent("the server's reply has no status id"))?;
+    let url = status["url"]
+        .as_str()
+        .or(status["uri"].as_str())
+        .unwrap_or_default();
+    Ok(Remote {
+        id: id.to_string(),
+        url: url.to_string(),
+    })
 }
 
 fn transport(e: reqwest::Error) -> PostError {
@@ -212,4 +290,19 @@ pub fn checked(response: Response) -> Result<Value, PostError> {
         transient,
         retry_after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_recognised_by_its_words_not_its_markup() {
+        let link = "https://heart.example/blog/bp/?utm_source=mastodon&utm_medium=social";
+        let html = "<p>Café tips 💓 for your blood pressure.<br /><a href=\"https://heart.example/blog/bp/?utm_source=mastodon&amp;utm_medium=social\" rel=\"nofollow noopener\"><span class=\"invisible\">https://</span><span class=\"ellipsis\">heart.example/blog/bp/?utm_sou</span><span class=\"invisible\">rce=mastodon&amp;utm_medium=social</span></a></p><p><a href=\"x/tags/hearthealth\" class=\"mention hashtag\">#<span>HeartHealth</span></a></p>";
+        let text = format!("Café tips 💓 for your blood pressure.\n{link}\n\n#HeartHealth");
+        assert_eq!(words(&plain_text(html), link), words(&text, link));
+        let other = format!("Do you check yours at home?\n{link}");
+        assert_ne!(words(&plain_text(html), link), words(&other, link));
+    }
 }

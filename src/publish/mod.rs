@@ -6,6 +6,8 @@ pub mod bluesky;
 pub mod mastodon;
 pub mod retry;
 
+use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -14,12 +16,46 @@ use crate::ledger::{Ledger, State, SyndicationRecord};
 use crate::outreach::OutreachItem;
 
 /// The HTTP client every network's client uses: a timeout, and our name.
-pub fn http_client() -> Result<reqwest::blocking::Client, PostError> {
+pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostError> {
     reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(30))
+        .timeout(timeout)
         .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))
+}
+
+/// The built site the items link to: their images are uploaded from it.
+#[derive(Debug, Clone)]
+pub struct BuiltSite {
+    /// The output folder, `public/`.
+    pub public: PathBuf,
+    pub base_url: String,
+}
+
+/// An image of the built site, ready to upload.
+pub struct LocalImage {
+    pub name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl BuiltSite {
+    /// The image behind one of the site's own URLs, in a format the networks
+    /// take (not SVG); `None` for other sites' images or other formats.
+    pub fn image(&self, url: &str) -> Option<LocalImage> {
+        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
+        let file = self.public.join(path.trim_start_matches('/'));
+        let mime = match file.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            "gif" => "image/gif",
+            _ => return None,
+        };
+        let bytes = std::fs::read(&file).ok()?;
+        let name = file.file_name()?.to_string_lossy().into_owned();
+        Some(LocalImage { name, mime, bytes })
+    }
 }
 
 /// A post made on a network.
@@ -59,12 +95,18 @@ impl PostError {
 
 /// A network's client. Each network's rules live in its own type; the
 /// publishing loop below knows nothing about any one of them.
-pub trait Client {
+pub trait Client: Send {
     /// A key that makes a repeated post of this item land once: Mastodon's
     /// Idempotency-Key, a Bluesky record key. Kept in the ledger while pending.
     fn new_key(&self, item: &OutreachItem) -> String;
-    /// After a crash: was the item already posted under this key?
-    fn find(&mut self, key: &str) -> Result<Option<Remote>, PostError>;
+    /// After a crash: was the item already posted under this key? `since` is
+    /// when the interrupted attempt began.
+    fn find(
+        &mut self,
+        item: &OutreachItem,
+        key: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Option<Remote>, PostError>;
     fn post(&mut self, item: &OutreachItem, key: &str) -> Result<Remote, PostError>;
 }
 
@@ -80,15 +122,25 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const LABELS: [&'static str; 6] = [
+        "posted",
+        "already posted",
+        "not yet due",
+        "awaiting approval",
+        "failed",
+        "would post",
+    ];
+
     pub fn label(&self) -> &'static str {
-        match self {
-            Outcome::Posted(_) => "posted",
-            Outcome::AlreadyPosted => "already posted",
-            Outcome::NotDue(_) => "not yet due",
-            Outcome::AwaitingApproval => "awaiting approval",
-            Outcome::Failed(_) => "failed",
-            Outcome::WouldPost => "would post",
-        }
+        let index = match self {
+            Outcome::Posted(_) => 0,
+            Outcome::AlreadyPosted => 1,
+            Outcome::NotDue(_) => 2,
+            Outcome::AwaitingApproval => 3,
+            Outcome::Failed(_) => 4,
+            Outcome::WouldPost => 5,
+        };
+        Self::LABELS[index]
     }
 }
 
@@ -99,10 +151,8 @@ pub fn decide(
     now: DateTime<Utc>,
     require_approval: bool,
 ) -> Option<Outcome> {
-    if ledger
-        .get(&item.id)
-        .is_some_and(|r| r.state == State::Posted)
-    {
+    let record = ledger.get(&item.id);
+    if record.is_some_and(|r| r.state == State::Posted) {
         return Some(Outcome::AlreadyPosted);
     }
     if let Some(not_before) = &item.not_before {
@@ -111,40 +161,82 @@ pub fn decide(
             return Some(Outcome::NotDue(not_before.clone()));
         }
     }
-    if require_approval && !item.approved {
+    // Any record at all means someone approved it: `approve` wrote it, or a
+    // run already began sending it under an earlier approval.
+    if require_approval && !item.approved && record.is_none() {
         return Some(Outcome::AwaitingApproval);
     }
     None
 }
 
-/// Posts one item through `client`, recording every step in the ledger.
-/// `save` writes the ledger; it is called before and after the request.
+/// The ledger shared by the networks' workers: every state change is saved
+/// at once, under the lock, so the file on disk is always the latest whole state.
+pub struct Journal<'a> {
+    ledger: Mutex<Ledger>,
+    save: Box<SaveLedger<'a>>,
+}
+
+/// Writes the ledger where it lives (a file; memory in unit tests).
+type SaveLedger<'a> = dyn Fn(&Ledger) -> std::io::Result<()> + Sync + 'a;
+
+impl<'a> Journal<'a> {
+    pub fn new(ledger: Ledger, save: impl Fn(&Ledger) -> std::io::Result<()> + Sync + 'a) -> Self {
+        Journal {
+            ledger: Mutex::new(ledger),
+            save: Box::new(save),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        // A worker that panicked left the ledger as it was before its change.
+        self.ledger.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn get(&self, id: &str) -> Option<SyndicationRecord> {
+        self.lock().get(id).cloned()
+    }
+
+    pub fn record(&self, record: SyndicationRecord) -> std::io::Result<()> {
+        let mut ledger = self.lock();
+        ledger.set(record);
+        (self.save)(&ledger)
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Posts one item through `client`, recording every step in the journal:
+/// pending (with its key) before the request, posted or failed after it.
 pub fn post_one(
     client: &mut dyn Client,
     item: &OutreachItem,
-    ledger: &mut Ledger,
-    save: &mut dyn FnMut(&Ledger) -> std::io::Result<()>,
+    journal: &Journal,
     policy: &retry::Policy,
 ) -> Outcome {
-    let now = || Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let earlier = ledger.get(&item.id).cloned();
+    let earlier = journal.get(&item.id);
     // A pending record means an earlier run may have posted before it stopped.
     let key = match earlier
         .as_ref()
         .filter(|r| r.state == State::Pending)
-        .and_then(|r| r.remote_id.clone())
+        .and_then(|r| r.remote_id.clone().map(|key| (key, r.at.clone())))
     {
-        Some(key) => {
-            match retry::run(policy, || client.find(&key)) {
-                Ok(Some(remote)) => return record_posted(ledger, save, item, remote, now()),
+        Some((key, at)) => {
+            let since = at
+                .as_deref()
+                .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                .map(|at| at.with_timezone(&Utc));
+            match retry::run(policy, || client.find(item, &key, since)) {
+                Ok(Some(remote)) => return record_posted(journal, item, remote),
                 Ok(None) => {}
-                Err(e) => return record_failed(ledger, save, item, Some(key), e.message, now()),
+                Err(e) => return record_failed(journal, item, key, e),
             }
             key
         }
         None => client.new_key(item),
     };
-    ledger.set(SyndicationRecord {
+    let pending = SyndicationRecord {
         id: item.id.clone(),
         network: item.network,
         state: State::Pending,
@@ -152,33 +244,31 @@ pub fn post_one(
         url: None,
         at: Some(now()),
         error: None,
-    });
-    if let Err(e) = save(ledger) {
+    };
+    if let Err(e) = journal.record(pending) {
         return Outcome::Failed(format!("cannot write the ledger, so nothing was sent: {e}"));
     }
+    crash_point!("publish::before-request");
     match retry::run(policy, || client.post(item, &key)) {
-        Ok(remote) => record_posted(ledger, save, item, remote, now()),
-        Err(e) => record_failed(ledger, save, item, Some(key), e.message, now()),
+        Ok(remote) => {
+            crash_point!("publish::after-request");
+            record_posted(journal, item, remote)
+        }
+        Err(e) => record_failed(journal, item, key, e),
     }
 }
 
-fn record_posted(
-    ledger: &mut Ledger,
-    save: &mut dyn FnMut(&Ledger) -> std::io::Result<()>,
-    item: &OutreachItem,
-    remote: Remote,
-    at: String,
-) -> Outcome {
-    ledger.set(SyndicationRecord {
+fn record_posted(journal: &Journal, item: &OutreachItem, remote: Remote) -> Outcome {
+    let record = SyndicationRecord {
         id: item.id.clone(),
         network: item.network,
         state: State::Posted,
         remote_id: Some(remote.id),
         url: Some(remote.url.clone()),
-        at: Some(at),
+        at: Some(now()),
         error: None,
-    });
-    match save(ledger) {
+    };
+    match journal.record(record) {
         Ok(()) => Outcome::Posted(remote.url),
         Err(e) => Outcome::Failed(format!(
             "posted at {}, but the ledger could not be written: {e}",
@@ -187,27 +277,25 @@ fn record_posted(
     }
 }
 
-fn record_failed(
-    ledger: &mut Ledger,
-    save: &mut dyn FnMut(&Ledger) -> std::io::Result<()>,
-    item: &OutreachItem,
-    key: Option<String>,
-    message: String,
-    at: String,
-) -> Outcome {
-    // Keep the key: a failure that actually reached the server (a lost reply)
-    // is found again through it on the next run.
-    ledger.set(SyndicationRecord {
+fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: PostError) -> Outcome {
+    // A rejection never reached the timeline: `failed`, and the next run
+    // tries again. A transient failure may have been a lost reply to a post
+    // that did land, so it stays `pending` with its key, to be found first.
+    let state = if error.transient {
+        State::Pending
+    } else {
+        State::Failed
+    };
+    let _ = journal.record(SyndicationRecord {
         id: item.id.clone(),
         network: item.network,
-        state: State::Pending,
-        remote_id: key,
+        state,
+        remote_id: Some(key),
         url: None,
-        at: Some(at),
-        error: Some(message.clone()),
+        at: Some(now()),
+        error: Some(error.message.clone()),
     });
-    let _ = save(ledger);
-    Outcome::Failed(message)
+    Outcome::Failed(error.message)
 }
 
 /// Removes anything that looks like a secret from a server's message before

@@ -25,7 +25,8 @@
 //!   naming them before that gets Mastodon's 422 "not finished processing").
 //! - `GET /api/v1/media/:id`, `POST /api/v1/statuses` (JSON, form-encoded or
 //!   multipart bodies, query parameters merged like Rails does),
-//!   `GET /api/v1/statuses/:id`, `GET /api/v1/accounts/verify_credentials`.
+//!   `GET /api/v1/statuses/:id`, `GET /api/v1/accounts/verify_credentials`,
+//!   `GET /api/v1/accounts/:id/statuses` (newest first, `limit`, `max_id`).
 //! - `GET /system/media_attachments/files/:id/original/:name`: the uploaded bytes.
 //!
 //! Every `/api` answer the server itself makes carries `X-RateLimit-Limit`,
@@ -834,6 +835,10 @@ fn route(shared: &Shared, request: &Request) -> Response {
                 get_media(shared, state, &id)
             })
         }
+        ("GET", _) if path.starts_with("/api/v1/accounts/") && path.ends_with("/statuses") => {
+            let id = path["/api/v1/accounts/".len()..path.len() - "/statuses".len()].to_string();
+            account_statuses(shared, &mut state, request, &id)
+        }
         ("GET", _) if path.starts_with("/api/v1/statuses/") => {
             let id = path["/api/v1/statuses/".len()..].to_string();
             get_status(shared, &mut state, request, &id)
@@ -1265,6 +1270,42 @@ fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -
         // Not a contract violation: looking a status up to see if it exists is fair.
         _ => Response::error(404, "Record not found"),
     }
+}
+
+/// `GET /api/v1/accounts/:id/statuses`: newest first, `limit` (default 20,
+/// at most 40) and `max_id` for paging back, as Mastodon pages.
+fn account_statuses(shared: &Shared, state: &mut State, request: &Request, id: &str) -> Response {
+    if id != ACCOUNT_ID {
+        return Response::error(404, "Record not found");
+    }
+    let param = |name: &str| {
+        request.query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    };
+    let limit = match param("limit").map(|l| l.parse::<usize>()) {
+        None => 20,
+        Some(Ok(l)) => l.clamp(1, 40),
+        Some(Err(_)) => {
+            let response = Response::error(400, "limit must be a number");
+            violation(state, request, &response, "bad limit".into());
+            return response;
+        }
+    };
+    let max_id = param("max_id").and_then(|m| m.parse::<u128>().ok());
+    let authorized =
+        header(&request.headers, "authorization").is_some() && check_auth(shared, request).is_ok();
+    let page: Vec<Value> = state
+        .statuses
+        .iter()
+        .rev()
+        .filter(|s| max_id.is_none_or(|max| s.id.parse::<u128>().is_ok_and(|id| id < max)))
+        .filter(|s| authorized || matches!(s.visibility.as_str(), "public" | "unlisted"))
+        .take(limit)
+        .map(|s| status_json(shared, state, s))
+        .collect();
+    Response::json(200, &Value::Array(page))
 }
 
 fn get_media(shared: &Shared, state: &mut State, id: &str) -> Response {

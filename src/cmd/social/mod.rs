@@ -2,17 +2,21 @@
 
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{Format, SiteArgs, report, tally};
 
+mod approval;
+
 #[derive(Debug, Args)]
 pub struct SocialArgs {
+    #[command(subcommand)]
+    pub action: Option<SocialAction>,
     #[command(flatten)]
     pub site: SiteArgs,
     /// Only items for this network (mastodon, bluesky, x, linkedin, facebook, threads)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub network: Option<String>,
     /// Only items from posts whose file or URL contains this text
     #[arg(long, value_name = "POST")]
@@ -22,7 +26,25 @@ pub struct SocialArgs {
     pub text: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum SocialAction {
+    /// Approve items for `rounds publish` (when `[publish] require_approval = true`)
+    Approve(ApprovalArgs),
+    /// Withdraw approvals that have not been acted on yet
+    Unapprove(ApprovalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApprovalArgs {
+    /// Item ids (`blog/bp/teaser/mastodon`) or a post's id (`blog/bp`) for all its items
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
 pub fn run(args: &SocialArgs) -> ExitCode {
+    if let Some(action) = &args.action {
+        return approval::run(args, action);
+    }
     let network = match super::networks(args.network.as_slice()) {
         Ok(found) => found.first().copied(),
         Err(message) => {
