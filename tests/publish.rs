@@ -663,3 +663,28 @@ fn a_pending_item_older_than_the_idempotency_window_is_found_not_reposted() {
     assert_eq!(found, urls);
     assert_eq!(posted_ids(&fixture).len(), 2);
 }
+
+#[test]
+fn a_rejected_item_is_marked_failed_and_tried_again_next_run() {
+    let server = MastodonServer::start();
+    server.push_fault("POST /api/v1/statuses", Fault::Status(422));
+    let fixture = clinic(&server.url(), None);
+    let out = publish(&fixture, &[]);
+    assert!(!out.status.success(), "a failure fails the run");
+    assert_eq!(server.posted_texts().len(), 1, "the other item went on");
+    let table = ledger(&fixture);
+    let failed: Vec<&str> = table["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["state"].as_str() == Some("failed"))
+        .map(|i| i["error"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 1, "{table:#?}");
+    assert!(failed[0].starts_with("422"), "the server's message is kept: {failed:?}");
+
+    let again = publish(&fixture, &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(server.posted_texts().len(), 2);
+    assert_eq!(posted_ids(&fixture).len(), 2);
+}
