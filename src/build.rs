@@ -91,11 +91,12 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         Ok(site) => site,
         Err(problems) => return (Err(()), problems),
     };
-    match crate::check::Settings::from_config(&site.config, &site.root) {
-        // Checks run before rendering so their problems lead the report.
-        Ok(settings) => pre_problems.extend(crate::check::check(&site, &settings, today())),
-        Err(found) => pre_problems.extend(found),
-    }
+    let settings = match crate::check::Settings::from_config(&site.config, &site.root) {
+        Ok(settings) => settings,
+        Err(found) => return (Err(()), found),
+    };
+    // Checks run before rendering so their problems lead the report.
+    pre_problems.extend(crate::check::check(&site, &settings, today()));
     stage("load");
     let (bodies, mut problems) = crate::render::render(&site);
     problems.splice(0..0, pre_problems);
@@ -104,6 +105,11 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
     problems.extend(derive_problems);
     let (outreach, outreach_problems) = crate::outreach::derive(&site, &bodies, today());
     problems.extend(outreach_problems);
+    problems.extend(crate::check::check_outreach(
+        &site,
+        &outreach.items,
+        &settings,
+    ));
     stage("derive");
     if problems.iter().any(Diagnostic::is_error) {
         return (Err(()), problems);
@@ -120,6 +126,16 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         }
     };
     stage("write");
+    // Judged on the drawn pages, before they replace the live ones.
+    problems.extend(settings.apply(crate::check::third_party::diagnose(
+        &site,
+        &derived,
+        &written.foreign_loads,
+        &settings.allowed_hosts,
+    )));
+    if problems.iter().any(Diagnostic::is_error) {
+        return (Err(()), problems);
+    }
     if let Err(e) = staging.commit() {
         problems.push(io_problem(&output, &e));
         return (Err(()), problems);

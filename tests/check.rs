@@ -208,20 +208,26 @@ fn levels_come_from_config_and_build_stops_on_errors() {
 }
 
 #[test]
-fn the_example_site_passes_its_checks() {
+fn the_example_site_passes_its_checks_and_its_draft_shows_warnings() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
     let out = rounds()
         .env("SOURCE_DATE_EPOCH", "1793491200")
-        .args(["check", "--root"])
+        .args(["check", "--format", "json", "--root"])
         .arg(&root)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("Checked: no problems"),
-        "{}",
-        stderr(&out)
-    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 0, "{json:#}");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty(), "the draft demonstrates warnings");
+    for d in diagnostics {
+        assert_eq!(d["severity"], "warning", "{d:#}");
+        assert_eq!(
+            d["file"], "content/blog/flu-shot-and-your-heart.md",
+            "only the draft has problems: {d:#}"
+        );
+    }
 }
 
 #[test]
@@ -265,4 +271,180 @@ Poison control: 1-800-222-1222.\n";
         (Some(10), Some(23))
     );
     assert_eq!(find(&json, "privacy/address").len(), 2, "street and ZIP");
+}
+
+/// Realistic clinic prose full of numbers that look like phone numbers,
+/// dates, ages and addresses but identify nobody.
+const NOT_PHI: &[&str] = &[
+    "Take 81 mg of aspirin once a day only if your doctor says so.",
+    "Most adults should aim for a blood pressure under 130/80 mm Hg.",
+    "In 2023, about 1 in 3 adults in the U.S. had high blood pressure.",
+    "Flu season runs from October through May, peaking in February.",
+    "Our walk-in hours are 8:00 to 12:00 on Saturdays.",
+    "The clinic is closed on January 1, 2027 for the holiday.",
+    "Adults aged 45 to 75 should be screened for colon cancer.",
+    "A normal resting heart rate is 60 to 100 beats per minute.",
+    "Keep sodium under 2,300 mg a day; 1,500 mg is better for most.",
+    "The study followed 12,500 people for 10 years.",
+    "Call 911 if you have chest pain that lasts more than 5 minutes.",
+    "Read more on the CDC's page, updated 2025-03-14.",
+    "Version 2.4.1 of the patient portal app is now available.",
+    "Fasting blood sugar of 100 to 125 mg/dL means prediabetes.",
+    "Get 150 minutes of moderate activity every week.",
+    "An LDL cholesterol under 100 mg/dL is the usual goal.",
+    "Children need 9 to 12 hours of sleep a night.",
+    "The 2026 to 2027 flu vaccine is ready as of September 15.",
+    "People over 65 should get the high-dose flu shot.",
+    "The screening takes about 30 minutes and costs nothing with most plans.",
+    "Room 204 on the second floor is where lab draws happen.",
+    "CPT codes 80061 and 93306 cover the lipid panel and the echo.",
+    "Our team saw 4,812 patients last year, up 12% from 2024.",
+    "A BMI from 18.5 to 24.9 is in the healthy range.",
+    "Drink 8 cups of water a day, more when it is hot.",
+    "The marathon on April 12 starts at 7:30 a.m. at Riverside Park.",
+    "Take 1 tablet every 8 hours, with food, for 10 days.",
+    "Between 1999 and 2018, obesity rose from 30.5% to 42.4%.",
+    "Ask about the shingles vaccine if you are 50 or older.",
+    "An A1C of 6.5% or higher on two tests means diabetes.",
+    "Guideline 2017 ACC/AHA lowered the threshold to 130/80.",
+    "Our new office opens on March 3, 2027, with parking for 40 cars.",
+];
+
+#[test]
+fn numbers_in_ordinary_clinic_prose_are_not_patient_identifiers() {
+    let body = NOT_PHI.join("\n\n");
+    let fixture = site(&[(
+        "content/blog/numbers.md",
+        &post("Numbers", &format!("kind = \"news\"\n{REVIEWED}"), &body),
+    )]);
+    let (ok, json, err) = check(&fixture);
+    let privacy: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("privacy/"))
+        .collect();
+    assert!(privacy.is_empty(), "{privacy:#?}");
+    assert!(ok, "{err}");
+    assert!(NOT_PHI.len() >= 30);
+}
+
+#[test]
+fn numbers_that_identify_a_patient_are_each_caught_at_their_line() {
+    let body = "Her NPI 1234567893 was on the letter.\n\n\
+Medicare number 1EG4-TE5-MK73 on the card.\n\n\
+Logged in from 192.168.10.4 that night.\n\n\
+Her chart: https://portal.example/chart?patient=84721 shows it.\n\n\
+Not a valid SSN: 666-12-3456; not a valid NPI: 1234567890.";
+    let fixture = site(&[(
+        "content/blog/ids.md",
+        &post("Ids", &format!("kind = \"news\"\n{REVIEWED}"), body),
+    )]);
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let at = |rule: &str| -> Vec<u64> {
+        find(&json, rule)
+            .iter()
+            .map(|d| d["line"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(at("privacy/npi"), [8]);
+    assert_eq!(at("privacy/medicare"), [10]);
+    assert_eq!(at("privacy/ip"), [12]);
+    assert_eq!(at("privacy/url"), [14]);
+    assert!(at("privacy/ssn").is_empty(), "666 is never an SSN area");
+}
+
+#[test]
+fn identifiers_in_outreach_text_from_config_are_caught() {
+    let fixture = site(&[(
+        "content/blog/bp.md",
+        &post("BP", &format!("kind = \"news\"\n{REVIEWED}"), "Body."),
+    )]);
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{config}\n[networks.mastodon]\n\n[social.recommend]\ntext = \"Thank you, Mrs. Lee (DOB: 04/02/1950), for recommending us!\"\nevery_days = 1\n"
+        ),
+    );
+    let (ok, json, err) = check(&fixture);
+    assert!(!ok, "{err}");
+    let dates = find(&json, "privacy/date");
+    assert_eq!(dates.len(), 1, "{dates:#?}");
+    assert_eq!(dates[0]["file"], "config.toml");
+    assert!(
+        dates[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("in the outreach item"),
+        "{dates:#?}"
+    );
+}
+
+#[test]
+fn pages_that_load_from_third_parties_are_errors_unless_allowed() {
+    let body =
+        "Watch:\n\n<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Video\"></iframe>\n";
+    let fixture = site(&[(
+        "content/blog/video.md",
+        &post("Video", &format!("kind = \"news\"\n{REVIEWED}"), body),
+    )]);
+    fixture.write(
+        "templates/partials/analytics.html",
+        "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n",
+    );
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/clinic/templates/base.html"),
+    )
+    .unwrap();
+    fixture.write(
+        "templates/base.html",
+        &base.replacen(
+            "</head>",
+            "{% include \"partials/analytics.html\" %}</head>",
+            1,
+        ),
+    );
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let loads = find(&json, "privacy/third-party");
+    let places: Vec<(String, u64)> = loads
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        places.contains(&("content/blog/video.md".into(), 10)),
+        "the embed, at its line: {places:?}"
+    );
+    assert!(
+        places.contains(&("templates/partials/analytics.html".into(), 1)),
+        "the tracker, in the template that adds it: {places:?}"
+    );
+    assert_eq!(
+        loads.len(),
+        2,
+        "once per URL, not once per page: {loads:#?}"
+    );
+
+    // The build stops and leaves no output; allowing the hosts lets it through.
+    let build = fixture.build(&[]);
+    assert!(!build.status.success());
+    assert!(!fixture.root().join("public").exists());
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &config.replace(
+            "[clinic]",
+            "[check]\nallowed_hosts = [\"youtube.com\", \"www.googletagmanager.com\"]\n\n[clinic]",
+        ),
+    );
+    let (ok, json, err) = check(&fixture);
+    assert!(ok, "{err}");
+    assert!(find(&json, "privacy/third-party").is_empty());
 }

@@ -681,7 +681,10 @@ fn a_rejected_item_is_marked_failed_and_tried_again_next_run() {
         .map(|i| i["error"].as_str().unwrap())
         .collect();
     assert_eq!(failed.len(), 1, "{table:#?}");
-    assert!(failed[0].starts_with("422"), "the server's message is kept: {failed:?}");
+    assert!(
+        failed[0].starts_with("422"),
+        "the server's message is kept: {failed:?}"
+    );
 
     let again = publish(&fixture, &[]);
     assert!(again.status.success(), "{}", stderr(&again));

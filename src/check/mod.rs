@@ -5,6 +5,7 @@
 mod accessibility;
 mod privacy;
 mod review;
+pub mod third_party;
 
 use std::collections::HashMap;
 
@@ -35,6 +36,8 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::NPI, Level::Error),
     (privacy::MEDICARE, Level::Error),
     (privacy::IP, Level::Error),
+    (privacy::URL, Level::Error),
+    (third_party::LOADS, Level::Error),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,8 @@ pub struct Settings {
     levels: HashMap<String, Level>,
     /// A review older than this many months is stale.
     pub review_months: u32,
+    /// Hosts pages may load from (`privacy/third-party`), e.g. a video embed.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Settings {
@@ -59,9 +64,26 @@ impl Settings {
     ) -> Result<Settings, Vec<Diagnostic>> {
         let mut levels = HashMap::new();
         let mut review_months = 12;
+        let mut allowed_hosts = Vec::new();
         let mut problems = Vec::new();
         let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
         for (key, value) in &config.check {
+            if key == "allowed_hosts" {
+                match value.as_array().and_then(|hosts| {
+                    hosts
+                        .iter()
+                        .map(|h| h.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                }) {
+                    Some(hosts) => allowed_hosts = hosts,
+                    None => problems.push(bad(
+                        &text,
+                        key,
+                        "`allowed_hosts` is a list of host names, e.g. [\"www.youtube-nocookie.com\"]",
+                    )),
+                }
+                continue;
+            }
             if key == "review_months" {
                 match value.as_u64() {
                     Some(n) => review_months = n as u32,
@@ -104,6 +126,7 @@ impl Settings {
             Ok(Settings {
                 levels,
                 review_months,
+                allowed_hosts,
             })
         } else {
             Err(problems)
@@ -140,23 +163,72 @@ pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
             let mut found = review::check(site, post, settings, today);
             found.extend(accessibility::check(post));
             found.extend(privacy::check(post, &allowed));
-            found
+            let found = settings.apply(found);
+            // A draft is not published, so nothing in it stops a build yet;
+            // its problems are the writer's to-do list.
+            if post.front.draft {
+                found.into_iter().map(as_draft_warning).collect()
+            } else {
+                found
+            }
         })
         .collect();
     found
-        .into_iter()
-        .filter_map(|mut d| match settings.level(d.rule) {
-            Level::Off => None,
-            Level::Warning => {
-                d.severity = Severity::Warning;
-                Some(d)
-            }
-            Level::Error => {
-                d.severity = Severity::Error;
-                Some(d)
-            }
+}
+
+fn as_draft_warning(mut d: Diagnostic) -> Diagnostic {
+    if d.is_error() {
+        d.severity = Severity::Warning;
+        d.message
+            .push_str(" (in a draft: fix it before publishing)");
+    }
+    d
+}
+
+/// Identifiers in outreach items that did not come from a post's own file.
+pub fn check_outreach(
+    site: &Site,
+    items: &[crate::outreach::OutreachItem],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let allowed = privacy::Allowed::new(site);
+    let posts: HashMap<&str, &Post> = site
+        .posts
+        .iter()
+        .map(|p| (p.content_path.as_str(), p))
+        .collect();
+    let mut found: Vec<Diagnostic> = items
+        .iter()
+        .flat_map(|item| {
+            let post = item.post.as_deref().and_then(|p| posts.get(p).copied());
+            privacy::check_item(item, post, &allowed)
         })
-        .collect()
+        .collect();
+    // The same config text reaches every network: say it once.
+    found.dedup_by(|a, b| {
+        a.rule == b.rule && a.message.split(": ").nth(1) == b.message.split(": ").nth(1)
+    });
+    settings.apply(found)
+}
+
+impl Settings {
+    /// Sets each diagnostic's severity from its rule's level; drops the ones turned off.
+    pub fn apply(&self, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        found
+            .into_iter()
+            .filter_map(|mut d| match self.level(d.rule) {
+                Level::Off => None,
+                Level::Warning => {
+                    d.severity = Severity::Warning;
+                    Some(d)
+                }
+                Level::Error => {
+                    d.severity = Severity::Error;
+                    Some(d)
+                }
+            })
+            .collect()
+    }
 }
 
 /// A diagnostic at the front-matter line that sets `key`, or the file's top.

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::content::Post;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::Site;
+use crate::outreach::OutreachItem;
 
 pub const PHONE: &str = "privacy/phone";
 pub const EMAIL: &str = "privacy/email";
@@ -24,6 +25,7 @@ pub const RECORD: &str = "privacy/record-number";
 pub const NPI: &str = "privacy/npi";
 pub const MEDICARE: &str = "privacy/medicare";
 pub const IP: &str = "privacy/ip";
+pub const URL: &str = "privacy/url";
 
 const MARKER: &str = "rounds:allow privacy";
 
@@ -60,6 +62,13 @@ static NPI_RE: LazyLock<Regex> =
 static MBI_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b",
+    )
+});
+/// A link whose query or path names a person: `?patient=…`, `?email=…`,
+/// `/patients/1234`, `/members/jdoe`.
+static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bhttps?://[^\s)>\]]*?(?:[?&](?:patient|patient_?id|pid|mrn|ssn|dob|name|first_?name|last_?name|email|phone|member_?id|user)=[^&\s)>\]]+|/(?:patients?|members?|users?|accounts?)/[A-Za-z0-9._-]{3,})",
     )
 });
 static IP_RE: LazyLock<Regex> =
@@ -127,6 +136,17 @@ impl Allowed {
     }
 }
 
+/// One identifier found on a line.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    /// Byte offset in the line.
+    pub start: usize,
+    pub text: String,
+    pub message: String,
+    pub help: &'static str,
+}
+
 pub fn check(post: &Post, allowed: &Allowed) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let lines: Vec<&str> = post.source.lines().collect();
@@ -134,23 +154,60 @@ pub fn check(post: &Post, allowed: &Allowed) -> Vec<Diagnostic> {
         if line.contains(MARKER) || (i > 0 && lines[i - 1].contains(MARKER)) {
             continue;
         }
-        let mut report = |rule: &'static str,
-                          start: usize,
-                          text: &str,
-                          message: String,
-                          help: &str| {
-            if allowed.has(text) {
-                return;
-            }
-            let column = line[..start].chars().count() + 1;
+        for f in scan(line).into_iter().filter(|f| !allowed.has(&f.text)) {
+            let column = line[..f.start].chars().count() + 1;
             found.push(
-                Diagnostic::error(rule, message)
+                Diagnostic::error(f.rule, f.message)
                     .in_file(&post.file)
                     .at(Position { line: i + 1, column })
-                    .spanning(text.chars().count().max(1))
-                    .with_help(format!("{help}; if it is not a patient's, add `<!-- {MARKER}: <reason> -->` on the line before")),
+                    .spanning(f.text.chars().count().max(1))
+                    .with_help(format!("{}; if it is not a patient's, add `<!-- {MARKER}: <reason> -->` on the line before", f.help)),
             );
-        };
+        }
+    }
+    found
+}
+
+/// Identifiers in an outreach item's text that its post's file does not
+/// hold (those are reported at their line there): text from config.toml or
+/// a template. Reported at the config, naming the item.
+pub fn check_item(item: &OutreachItem, post: Option<&Post>, allowed: &Allowed) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for line in item.text.lines() {
+        for f in scan(line).into_iter().filter(|f| !allowed.has(&f.text)) {
+            if post.is_some_and(|p| p.source.contains(f.text.as_str())) {
+                continue;
+            }
+            found.push(
+                Diagnostic::error(
+                    f.rule,
+                    format!("in the outreach item `{}`: {}", item.id, f.message),
+                )
+                .in_file(crate::config::Config::FILE)
+                .with_help(format!(
+                    "{}; the text comes from [social] in config.toml or the theme",
+                    f.help
+                )),
+            );
+        }
+    }
+    found
+}
+
+/// Every identifier pattern over one line of text.
+pub fn scan(line: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    {
+        let mut report =
+            |rule: &'static str, start: usize, text: &str, message: String, help: &'static str| {
+                found.push(Finding {
+                    rule,
+                    start,
+                    text: text.to_string(),
+                    message,
+                    help,
+                });
+            };
         for m in PHONE_RE.find_iter(line) {
             report(
                 PHONE,
@@ -273,6 +330,16 @@ pub fn check(post: &Post, allowed: &Allowed) -> Vec<Diagnostic> {
                 );
             }
         }
+        for c in URL_RE.captures_iter(line) {
+            let m = c.get(0).expect("match");
+            report(
+                URL,
+                m.start(),
+                m.as_str(),
+                format!("a web address with personal parts: {}", m.as_str()),
+                "link to pages, not to a person's record or profile",
+            );
+        }
     }
     found
 }
@@ -328,5 +395,9 @@ mod tests {
         assert!(RECORD_RE.is_match("MRN: 00482913"));
         assert!(MBI_RE.is_match("1EG4-TE5-MK73"));
         assert!(IP_RE.is_match("from 192.168.10.4"));
+        assert!(URL_RE.is_match("see https://portal.example/chart?patient=84721"));
+        assert!(URL_RE.is_match("https://portal.example/patients/jdoe42/labs"));
+        assert!(!URL_RE.is_match("https://www.cdc.gov/bloodpressure/facts.html?utm_source=x"));
+        assert!(!URL_RE.is_match("https://heart.example/blog/patient-stories/"));
     }
 }

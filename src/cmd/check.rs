@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, SiteArgs, report, tally};
-use crate::load::{self, LoadOptions};
+use crate::build::BuildOptions;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -16,20 +16,25 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let site = match load::load(&args.site.root, &LoadOptions::default()) {
-        Ok(site) => site,
-        Err(problems) => {
-            report(&args.site, &problems);
-            finish(args, &problems);
+    // The whole build runs, into a scratch folder, because some rules judge
+    // what it makes: the pages' third-party loads, the outreach items' text.
+    // Drafts are checked too: that is when a writer wants to know.
+    let scratch = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: cannot make a scratch folder to check in: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let mut problems = match crate::check::Settings::from_config(&site.config, &site.root) {
-        Ok(settings) => crate::check::check(&site, &settings, crate::build::today()),
-        Err(found) => found,
+    let options = BuildOptions {
+        root: args.site.root.clone(),
+        output: scratch.path().join("public"),
+        base_url: None,
+        drafts: true,
+        outreach: Some(scratch.path().join("outreach")),
     };
-    // Broken internal links and anchors are found while rendering.
-    problems.extend(crate::render::render(&site).1);
+    let progress = crate::progress::Progress::new(false);
+    let (_, mut problems) = crate::build::build(&options, &progress);
     problems.sort_by(|a, b| {
         a.file.cmp(&b.file).then_with(|| {
             a.position

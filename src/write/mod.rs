@@ -25,11 +25,14 @@ use crate::theme::StaticSource;
 use view::Views;
 
 /// What a build wrote, for its summary line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Written {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// (page index, URL) for everything a page loads from another host;
+    /// `check::third_party` judges them.
+    pub foreign_loads: Vec<(usize, String)>,
 }
 
 /// Writes the whole site into `out`, which must exist and be empty.
@@ -77,19 +80,31 @@ pub fn write(
         "Writing",
         (derived.pages.len() + derived.generated.len()) as u64,
     );
-    let failures: Vec<(String, String)> = derived
+    let own_host = crate::check::third_party::host_of(site.config.base())
+        .unwrap_or_default()
+        .to_string();
+    let drawn: Vec<(Option<(String, String)>, Vec<String>)> = derived
         .pages
         .par_iter()
-        .filter_map(|page| {
+        .map(|page| {
+            let mut loads = Vec::new();
             let result = drawing.draw(page).and_then(|html| {
                 bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
+                loads = crate::check::third_party::foreign_loads(&html, &own_host);
                 put(out, &page.output, html.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", page.output))
             });
             progress.inc();
-            result.err().map(|message| (page.template.clone(), message))
+            let failure = result.err().map(|message| (page.template.clone(), message));
+            (failure, loads)
         })
         .collect();
+    let mut failures = Vec::new();
+    let mut foreign_loads = Vec::new();
+    for (page, (failure, loads)) in drawn.into_iter().enumerate() {
+        failures.extend(failure);
+        foreign_loads.extend(loads.into_iter().map(|url| (page, url)));
+    }
     let mut problems = render_failures(site, failures, derived.pages.len());
 
     let generated_problems: Vec<Diagnostic> = derived
@@ -112,6 +127,7 @@ pub fn write(
             pages: derived.pages.len(),
             files: derived.pages.len() + derived.generated.len() + copied,
             bytes: bytes.into_inner(),
+            foreign_loads,
         })
     } else {
         Err(problems)
