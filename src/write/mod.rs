@@ -83,7 +83,9 @@ pub fn write(
     let own_host = crate::check::third_party::host_of(site.config.base())
         .unwrap_or_default()
         .to_string();
-    let drawn: Vec<(Option<(String, String)>, Vec<String>)> = derived
+    // Per page: a template failure (template, message), and its foreign loads.
+    type Drawn = (Option<(String, String)>, Vec<String>);
+    let drawn: Vec<Drawn> = derived
         .pages
         .par_iter()
         .map(|page| {
