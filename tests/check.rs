@@ -448,3 +448,147 @@ fn pages_that_load_from_third_parties_are_errors_unless_allowed() {
     assert!(ok, "{err}");
     assert!(find(&json, "privacy/third-party").is_empty());
 }
+
+/// A web server for the link checker: `/ok/*` answers 200 after a moment,
+/// `/gone` 404, `/no-head` refuses HEAD but answers GET, `/slow` takes 5 s.
+/// It records every request and the most requests it ever had in flight.
+struct LinkServer {
+    url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    most_at_once: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::{Arc, Mutex};
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let most_at_once = Arc::new(AtomicUsize::new(0));
+        let (l, f, m) = (log.clone(), in_flight.clone(), most_at_once.clone());
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let (l, f, m) = (l.clone(), f.clone(), m.clone());
+                std::thread::spawn(move || {
+                    let now = f.fetch_add(1, Ordering::SeqCst) + 1;
+                    m.fetch_max(now, Ordering::SeqCst);
+                    let path = request.url().to_string();
+                    let method = request.method().to_string();
+                    l.lock().unwrap().push(format!("{method} {path}"));
+                    let status = match (method.as_str(), path.as_str()) {
+                        (_, p) if p.starts_with("/ok/") => {
+                            std::thread::sleep(std::time::Duration::from_millis(150));
+                            200
+                        }
+                        ("HEAD", "/no-head") => 405,
+                        (_, "/no-head") => 200,
+                        (_, "/slow") => {
+                            std::thread::sleep(std::time::Duration::from_secs(5));
+                            200
+                        }
+                        _ => 404,
+                    };
+                    f.fetch_sub(1, Ordering::SeqCst);
+                    let _ = request.respond(tiny_http::Response::empty(status));
+                });
+            }
+        });
+        LinkServer {
+            url,
+            log,
+            most_at_once,
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn external_links_are_checked_concurrently_politely_and_cached() {
+    let server = LinkServer::start();
+    let u = &server.url;
+    let ok: String = (1..=6)
+        .map(|n| format!("- [Source {n}]({u}/ok/{n})\n"))
+        .collect();
+    let body = format!(
+        "{ok}\nSee [the old page]({u}/gone) and [a picky server]({u}/no-head).\n\nAlso [a slow one]({u}/slow).\n"
+    );
+    let fixture = site(&[(
+        "content/blog/links.md",
+        &post("Links", &format!("kind = \"news\"\n{REVIEWED}"), &body),
+    )]);
+    let config = std::fs::read_to_string(fixture.root().join("config.toml")).unwrap();
+    fixture.write(
+        "config.toml",
+        &config.replace("[clinic]", "[check]\nexternal_timeout = \"2s\"\n\n[clinic]"),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let run = |external: bool| {
+        let mut command = rounds();
+        command
+            .env("SOURCE_DATE_EPOCH", "1793491200")
+            .env("ROUNDS_CACHE_DIR", cache.path())
+            .args(["check", "--format", "json", "--root"])
+            .arg(fixture.root());
+        if external {
+            command.arg("--external");
+        }
+        let out = command.output().unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.success(), json)
+    };
+
+    let (ok_without, json) = run(false);
+    assert!(ok_without, "{json:#}");
+    assert!(
+        server.requests().is_empty(),
+        "no fetching without --external"
+    );
+    assert!(find(&json, "links/external").is_empty());
+
+    let (ok, json) = run(true);
+    assert!(ok, "broken links are warnings by default: {json:#}");
+    let broken: Vec<(String, u64)> = find(&json, "links/external")
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(broken.len(), 2, "{broken:#?}");
+    assert!(
+        broken
+            .iter()
+            .any(|(m, line)| m.contains("/gone answers 404") && *line == 15)
+    );
+    assert!(
+        broken
+            .iter()
+            .any(|(m, line)| m.contains("/slow timed out") && *line == 17)
+    );
+    assert!(
+        server.requests().contains(&"GET /no-head".to_string()),
+        "falls back to GET"
+    );
+    let most = server
+        .most_at_once
+        .load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(most, 2, "two at a time on one host, no more, no fewer");
+
+    // Good answers are cached; the broken ones are asked again.
+    let before = server.requests().len();
+    let (_, json) = run(true);
+    let again: Vec<String> = server.requests()[before..].to_vec();
+    assert!(
+        again.iter().all(|r| !r.contains("/ok/")),
+        "cached: {again:?}"
+    );
+    assert!(again.iter().any(|r| r.contains("/gone")), "{again:?}");
+    assert_eq!(find(&json, "links/external").len(), 2);
+}

@@ -3,6 +3,7 @@
 //! `[check]` in config.toml; `rounds build` stops on errors.
 
 mod accessibility;
+pub mod external;
 mod privacy;
 mod review;
 pub mod third_party;
@@ -38,6 +39,7 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::IP, Level::Error),
     (privacy::URL, Level::Error),
     (third_party::LOADS, Level::Error),
+    (external::BROKEN, Level::Warning),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,8 @@ pub struct Settings {
     pub review_months: u32,
     /// Hosts pages may load from (`privacy/third-party`), e.g. a video embed.
     pub allowed_hosts: Vec<String>,
+    /// How long `--external` waits for a link's server.
+    pub external_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -65,6 +69,7 @@ impl Settings {
         let mut levels = HashMap::new();
         let mut review_months = 12;
         let mut allowed_hosts = Vec::new();
+        let mut external_timeout = std::time::Duration::from_secs(10);
         let mut problems = Vec::new();
         let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
         for (key, value) in &config.check {
@@ -80,6 +85,17 @@ impl Settings {
                         &text,
                         key,
                         "`allowed_hosts` is a list of host names, e.g. [\"www.youtube-nocookie.com\"]",
+                    )),
+                }
+                continue;
+            }
+            if key == "external_timeout" {
+                match value.as_str().and_then(crate::outreach::parse_duration) {
+                    Some(secs) => external_timeout = std::time::Duration::from_secs(secs),
+                    None => problems.push(bad(
+                        &text,
+                        key,
+                        "`external_timeout` is a duration such as \"10s\"",
                     )),
                 }
                 continue;
@@ -127,6 +143,7 @@ impl Settings {
                 levels,
                 review_months,
                 allowed_hosts,
+                external_timeout,
             })
         } else {
             Err(problems)

@@ -319,7 +319,9 @@ pub fn scan(line: &str) -> Vec<Finding> {
         }
         for c in IP_RE.captures_iter(line) {
             let octets_ok = (1..=4).all(|k| c[k].parse::<u16>().is_ok_and(|n| n <= 255));
-            if octets_ok {
+            // Loopback and "this host" name no one's machine.
+            let nobodys = matches!(&c[1], "127" | "0");
+            if octets_ok && !nobodys {
                 let m = c.get(0).expect("match");
                 report(
                     IP,
@@ -395,6 +397,10 @@ mod tests {
         assert!(RECORD_RE.is_match("MRN: 00482913"));
         assert!(MBI_RE.is_match("1EG4-TE5-MK73"));
         assert!(IP_RE.is_match("from 192.168.10.4"));
+        assert!(
+            scan("serve on 127.0.0.1:1111").is_empty(),
+            "loopback is nobody's"
+        );
         assert!(URL_RE.is_match("see https://portal.example/chart?patient=84721"));
         assert!(URL_RE.is_match("https://portal.example/patients/jdoe42/labs"));
         assert!(!URL_RE.is_match("https://www.cdc.gov/bloodpressure/facts.html?utm_source=x"));

@@ -13,6 +13,9 @@ use crate::build::BuildOptions;
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Also fetch every external link (concurrently, a few per host, cached for a day)
+    #[arg(long)]
+    pub external: bool,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -35,6 +38,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let progress = crate::progress::Progress::new(false);
     let (_, mut problems) = crate::build::build(&options, &progress);
+    if args.external {
+        problems.extend(external_links(&args.site.root));
+    }
     problems.sort_by(|a, b| {
         a.file.cmp(&b.file).then_with(|| {
             a.position
@@ -49,6 +55,30 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn external_links(root: &std::path::Path) -> Vec<crate::diagnostic::Diagnostic> {
+    let options = crate::load::LoadOptions {
+        drafts: true,
+        base_url: None,
+    };
+    // A site that does not load has been reported by the build already.
+    let Ok(site) = crate::load::load(root, &options) else {
+        return Vec::new();
+    };
+    let Ok(settings) = crate::check::Settings::from_config(&site.config, &site.root) else {
+        return Vec::new();
+    };
+    let cache = crate::check::external::cache_file(root);
+    let limits = crate::check::external::Limits {
+        timeout: settings.external_timeout,
+        ..Default::default()
+    };
+    settings.apply(crate::check::external::check(
+        &site.posts,
+        cache.as_deref(),
+        &limits,
+    ))
 }
 
 fn finish(args: &CheckArgs, problems: &[crate::diagnostic::Diagnostic]) {
