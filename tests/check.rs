@@ -592,3 +592,25 @@ fn external_links_are_checked_concurrently_politely_and_cached() {
     assert!(again.iter().any(|r| r.contains("/gone")), "{again:?}");
     assert_eq!(find(&json, "links/external").len(), 2);
 }
+
+#[test]
+fn a_passage_in_another_language_needs_lang() {
+    let spanish = "La presión arterial alta no suele dar síntomas, por eso es importante medirla con regularidad en casa o en la farmacia.";
+    let body = format!(
+        "High blood pressure often has no symptoms, so it is worth checking it regularly at home or at the pharmacy.\n\n\
+{spanish}\n\n\
+<p lang=\"es\">{spanish}</p>\n\n\
+En español: <span lang=\"es\">{spanish}</span>\n"
+    );
+    let fixture = site(&[(
+        "content/blog/bilingual.md",
+        &post("Bilingual", &format!("kind = \"news\"\n{REVIEWED}"), &body),
+    )]);
+    let (ok, json, err) = check(&fixture);
+    assert!(ok, "a warning, not an error: {err}");
+    let lang = find(&json, "a11y/lang");
+    assert_eq!(lang.len(), 1, "only the unmarked paragraph: {lang:#?}");
+    assert_eq!(lang[0]["line"], 10);
+    assert!(lang[0]["message"].as_str().unwrap().contains("Spanish"));
+    assert!(lang[0]["help"].as_str().unwrap().contains("lang=\"es\""));
+}

@@ -4,6 +4,7 @@
 
 mod accessibility;
 pub mod external;
+mod language;
 mod privacy;
 mod review;
 pub mod third_party;
@@ -27,6 +28,7 @@ pub const RULES: &[(&str, Level)] = &[
     (accessibility::HEADING_ORDER, Level::Warning),
     (accessibility::LINK_TEXT, Level::Warning),
     (accessibility::IMAGE_ALT, Level::Error),
+    (language::LANG, Level::Warning),
     (privacy::PHONE, Level::Error),
     (privacy::EMAIL, Level::Error),
     (privacy::SSN, Level::Error),
@@ -179,6 +181,7 @@ pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
         .flat_map_iter(|post| {
             let mut found = review::check(site, post, settings, today);
             found.extend(accessibility::check(post));
+            found.extend(language::check(post));
             found.extend(privacy::check(post, &allowed));
             let found = settings.apply(found);
             // A draft is not published, so nothing in it stops a build yet;

@@ -1,0 +1,124 @@
+//! Passages in another language must say so (`lang`), or a screen reader
+//! reads Spanish with English sounds (WCAG 3.1.2, Language of Parts). A
+//! paragraph whose words are clearly another language than the page's, and
+//! that is not wrapped in an element with `lang`, gets a warning.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use whatlang::Lang;
+
+use crate::content::Post;
+use crate::diagnostic::{Diagnostic, LineIndex};
+
+pub const LANG: &str = "a11y/lang";
+
+/// Fewer words than this are too few to tell a language by.
+const MIN_WORDS: usize = 8;
+/// How sure the detector must be before we bother the writer.
+const MIN_CONFIDENCE: f64 = 0.9;
+
+/// Languages a clinic's site is likely to be written in: (BCP 47, detector's).
+const LANGUAGES: &[(&str, Lang)] = &[
+    ("en", Lang::Eng),
+    ("es", Lang::Spa),
+    ("fr", Lang::Fra),
+    ("de", Lang::Deu),
+    ("pt", Lang::Por),
+    ("it", Lang::Ita),
+    ("nl", Lang::Nld),
+    ("pl", Lang::Pol),
+    ("ru", Lang::Rus),
+    ("uk", Lang::Ukr),
+    ("zh", Lang::Cmn),
+    ("ja", Lang::Jpn),
+    ("ko", Lang::Kor),
+    ("vi", Lang::Vie),
+    ("ar", Lang::Ara),
+    ("hi", Lang::Hin),
+    ("tl", Lang::Tgl),
+    ("tr", Lang::Tur),
+];
+
+fn code_of(lang: Lang) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(_, l)| *l == lang).map(|(c, _)| *c)
+}
+
+fn lang_of(code: &str) -> Option<Lang> {
+    let primary = code.split(['-', '_']).next().unwrap_or(code);
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(primary))
+        .map(|(_, l)| *l)
+}
+
+pub fn check(post: &Post) -> Vec<Diagnostic> {
+    // A page in a language we cannot tell apart is not judged.
+    let Some(page) = lang_of(&post.lang) else {
+        return Vec::new();
+    };
+    let body = &post.source[post.body_offset..];
+    let index = LineIndex::new(&post.source);
+    let mut found = Vec::new();
+    let mut paragraph: Option<(usize, String)> = None;
+    // Inside `<span lang="…">…</span>`: that text has its language already.
+    let mut marked = 0usize;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options(false)).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::Paragraph) => paragraph = Some((range.start, String::new())),
+            Event::InlineHtml(html) => {
+                let tag = html.trim().to_ascii_lowercase();
+                if tag.starts_with('<') && !tag.starts_with("</") && tag.contains(" lang=") {
+                    marked += 1;
+                } else if tag.starts_with("</") && marked > 0 {
+                    marked -= 1;
+                }
+            }
+            Event::Text(text) if marked == 0 => {
+                if let Some((_, words)) = paragraph.as_mut() {
+                    words.push_str(&text);
+                    words.push(' ');
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, words)) = paragraph.as_mut() {
+                    words.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                let Some((start, text)) = paragraph.take() else {
+                    continue;
+                };
+                if text.split_whitespace().count() < MIN_WORDS {
+                    continue;
+                }
+                let Some(info) = whatlang::detect(&text) else {
+                    continue;
+                };
+                if info.lang() == page || !info.is_reliable() || info.confidence() < MIN_CONFIDENCE
+                {
+                    continue;
+                }
+                let Some(code) = code_of(info.lang()) else {
+                    continue;
+                };
+                found.push(
+                    Diagnostic::error(
+                        LANG,
+                        format!(
+                            "this paragraph reads as {}, but the page is in {}",
+                            info.lang().eng_name(),
+                            page.eng_name()
+                        ),
+                    )
+                    .in_file(&post.file)
+                    .at(index.position(&post.source, post.body_offset + start))
+                    .with_help(format!(
+                        "mark it so screen readers switch voice: <p lang=\"{code}\">…</p>"
+                    )),
+                );
+            }
+            _ => {}
+        }
+    }
+    found
+}
