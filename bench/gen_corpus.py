@@ -326,6 +326,10 @@ def toml_list(items: list[str]) -> str:
     return "[" + ", ".join(toml_str(x) for x in items) + "]"
 
 
+# Recent enough that no review is stale, whenever the benchmark runs.
+REVIEWED_ON = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+
+
 def render_post(post: dict, flavour: str) -> str:
     front = [
         "+++",
@@ -334,6 +338,11 @@ def render_post(post: dict, flavour: str) -> str:
         f"date = {post['date']}",
         f"tags = {toml_list(post['tags'])}",
         f"categories = {toml_list(post['categories'])}",
+    ]
+    if flavour == "rounds":
+        # A clinic's posts carry a medical review; Rounds checks it on every build.
+        front += ['reviewed_by = "lee"', f"last_reviewed = {REVIEWED_ON}"]
+    front += [
         "+++",
     ]
     body = []
@@ -583,6 +592,7 @@ def generate(n: int, outdir: Path, seed: int, hugo_pagination: str = "auto") -> 
             shutil.rmtree(d)
 
     write(rounds / "config.toml", ROUNDS_CONFIG)
+    write(rounds / "data/doctors.toml", '[lee]\nname = "Dr. Sam Lee"\ncredentials = "MD"\n')
     write(rounds / "content/_index.md", '+++\ntitle = "Home"\n+++\n')
     write(rounds / "content/blog/_index.md", '+++\ntitle = "Blog"\npaginate_by = 10\n+++\n')
 
