@@ -28,6 +28,7 @@ mod progress;
 mod publish;
 mod render;
 mod schema;
+mod serve;
 mod theme;
 mod write;
 

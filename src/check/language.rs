@@ -82,20 +82,6 @@ fn lang_of(code: &str) -> Option<Lang> {
         .map(|(_, l)| *l)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn english_prose_is_mostly_function_words_and_spanish_is_not() {
-        let english = "We simply lower one fat under your study, although we follow a autumn without that habit.";
-        let spanish =
-            "La presión arterial alta no suele dar síntomas, por eso es importante medirla.";
-        assert!(english_share(english) > 0.2, "{}", english_share(english));
-        assert!(english_share(spanish) < 0.08, "{}", english_share(spanish));
-    }
-}
-
 pub fn check(post: &Post) -> Vec<Diagnostic> {
     // A page in a language we cannot tell apart is not judged.
     let Some(page) = lang_of(&post.lang) else {
@@ -169,4 +155,18 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_prose_is_mostly_function_words_and_spanish_is_not() {
+        let english = "We simply lower one fat under your study, although we follow a autumn without that habit.";
+        let spanish =
+            "La presión arterial alta no suele dar síntomas, por eso es importante medirla.";
+        assert!(english_share(english) > 0.2, "{}", english_share(english));
+        assert!(english_share(spanish) < 0.08, "{}", english_share(spanish));
+    }
 }

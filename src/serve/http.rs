@@ -1,0 +1,107 @@
+//! The preview's HTTP side: the built site and the outreach preview from
+//! their scratch folders (tower-http's `ServeDir`: content types, `index.html`
+//! for folders, no way out of the folder), the theme's 404 page, the live
+//! script injected into every HTML page, and the event stream it listens to.
+
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tower_http::services::{ServeDir, ServeFile};
+
+use super::live::Live;
+
+const SCRIPT: &str = include_str!("live.js");
+const SCRIPT_PATH: &str = "/_rounds/live.js";
+const EVENTS_PATH: &str = "/_rounds/events";
+
+pub fn router(site: &Path, outreach: &Path, live: Arc<Live>) -> Router {
+    let pages = ServeDir::new(site)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(site.join("404.html")));
+    let outreach = ServeDir::new(outreach).append_index_html_on_directories(true);
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(SCRIPT_PATH, get(script))
+        .nest_service("/_outreach", outreach)
+        .fallback_service(pages)
+        .layer(middleware::from_fn(preview_headers))
+        .with_state(live)
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+}
+
+/// Server-sent events: the current failure first (if the build is broken),
+/// then every rebuild's outcome.
+async fn events(
+    State(live): State<Arc<Live>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<SseEvent, Infallible>>> {
+    let first = tokio_stream::iter(live.current());
+    let later = BroadcastStream::new(live.subscribe()).filter_map(Result::ok);
+    let stream = first.chain(later).map(|event| {
+        let (name, data) = event.wire();
+        Ok(SseEvent::default().event(name).data(data))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Nothing is cached (every save must show), and HTML pages get the live script.
+async fn preview_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(with_live_script(&bytes)))
+}
+
+/// The page with the live script before `</body>` (or at the end).
+pub fn with_live_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" defer></script>");
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let page = with_live_script(b"<html><body><p>Hi</p></body></html>");
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            "<html><body><p>Hi</p><script src=\"/_rounds/live.js\" defer></script></body></html>"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Watching the site's sources: content, templates, themes, static files,
+//! data, config and the ledger. Events are debounced, so an editor that saves
+//! by writing a temporary file and renaming it, or that writes twice, gives
+//! one rebuild.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// Folders whose every file is a source.
+pub const FOLDERS: &[&str] = &["content", "templates", "themes", "static", "data"];
+/// Files at the site's top that are sources.
+pub const FILES: &[&str] = &["config.toml", "syndication.toml"];
+
+/// A batch of changed source files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    pub paths: Vec<PathBuf>,
+}
+
+impl Change {
+    /// Only stylesheets changed: the page can swap them without reloading.
+    pub fn is_css_only(&self) -> bool {
+        !self.paths.is_empty()
+            && self
+                .paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"))
+    }
+}
+
+pub type Watcher = Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>;
+
+/// Starts watching `root`; changes arrive on the returned channel. The
+/// watcher stops when the returned handle is dropped.
+pub fn watch(root: &Path, debounce: Duration) -> Result<(Watcher, mpsc::Receiver<Change>), String> {
+    let (sender, receiver) = mpsc::channel();
+    // Events name absolute paths.
+    let root = &root
+        .canonicalize()
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let root_owned = root.clone();
+    let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let mut paths: Vec<PathBuf> = events
+            .into_iter()
+            .filter(|e| !e.kind.is_access())
+            .flat_map(|e| e.event.paths)
+            .filter(|p| is_source(&root_owned, p))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if !paths.is_empty() {
+            let _ = sender.send(Change { paths });
+        }
+    })
+    .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    for folder in FOLDERS {
+        let dir = root.join(folder);
+        if dir.is_dir() {
+            debouncer
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+        }
+    }
+    // The top folder itself, not recursively: config.toml and the ledger,
+    // including when an editor replaces them by renaming.
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    Ok((debouncer, receiver))
+}
+
+/// Whether a changed path is one of the site's sources (and not an editor's
+/// swap file or backup).
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+    {
+        return false;
+    }
+    let mut parts = relative.components();
+    let first = parts
+        .next()
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or_default();
+    match parts.next() {
+        None => FILES.contains(&first) || FOLDERS.contains(&first),
+        Some(_) => FOLDERS.contains(&first),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_told_from_editor_litter_and_output() {
+        let root = Path::new("/site");
+        assert!(is_source(root, Path::new("/site/content/blog/bp.md")));
+        assert!(is_source(root, Path::new("/site/config.toml")));
+        assert!(is_source(
+            root,
+            Path::new("/site/themes/clinic/static/style.css")
+        ));
+        assert!(!is_source(root, Path::new("/site/content/blog/.bp.md.swp")));
+        assert!(!is_source(root, Path::new("/site/content/blog/bp.md~")));
+        assert!(!is_source(root, Path::new("/site/public/index.html")));
+        assert!(!is_source(root, Path::new("/site/.git/index")));
+        assert!(!is_source(root, Path::new("/site/notes.txt")));
+    }
+
+    #[test]
+    fn a_change_of_stylesheets_only_can_be_swapped() {
+        let css = Change {
+            paths: vec!["/s/static/a.css".into(), "/s/themes/t/static/b.css".into()],
+        };
+        assert!(css.is_css_only());
+        let mixed = Change {
+            paths: vec!["/s/static/a.css".into(), "/s/content/x.md".into()],
+        };
+        assert!(!mixed.is_css_only());
+    }
+}
