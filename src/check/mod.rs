@@ -4,6 +4,7 @@
 
 mod accessibility;
 mod privacy;
+mod readability;
 mod review;
 
 use std::collections::HashMap;
@@ -35,6 +36,9 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::NPI, Level::Error),
     (privacy::MEDICARE, Level::Error),
     (privacy::IP, Level::Error),
+    (readability::GRADE, Level::Warning),
+    (readability::JARGON, Level::Warning),
+    (readability::TOO_SHORT, Level::Warning),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +54,8 @@ pub struct Settings {
     levels: HashMap<String, Level>,
     /// A review older than this many months is stale.
     pub review_months: u32,
+    /// The Flesch–Kincaid grade patient-facing posts should not exceed.
+    pub reading_grade: f64,
 }
 
 impl Settings {
@@ -59,6 +65,7 @@ impl Settings {
     ) -> Result<Settings, Vec<Diagnostic>> {
         let mut levels = HashMap::new();
         let mut review_months = 12;
+        let mut reading_grade = readability::DEFAULT_GRADE;
         let mut problems = Vec::new();
         let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
         for (key, value) in &config.check {
@@ -69,6 +76,17 @@ impl Settings {
                         &text,
                         key,
                         "`review_months` must be a whole number of months",
+                    )),
+                }
+                continue;
+            }
+            if key == "reading_grade" {
+                match value.as_f64().filter(|g| g.is_finite() && *g > 0.0) {
+                    Some(grade) => reading_grade = grade,
+                    None => problems.push(bad(
+                        &text,
+                        key,
+                        "`reading_grade` must be a positive number, the US school grade, e.g. 8",
                     )),
                 }
                 continue;
@@ -104,6 +122,7 @@ impl Settings {
             Ok(Settings {
                 levels,
                 review_months,
+                reading_grade,
             })
         } else {
             Err(problems)
@@ -133,16 +152,19 @@ fn bad(text: &str, key: &str, message: &str) -> Diagnostic {
 pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let allowed = privacy::Allowed::new(site);
-    let found: Vec<Diagnostic> = site
+    let (readability, mut found) = readability::Readability::new(site, settings);
+    let per_post: Vec<Diagnostic> = site
         .posts
         .par_iter()
         .flat_map_iter(|post| {
             let mut found = review::check(site, post, settings, today);
             found.extend(accessibility::check(post));
             found.extend(privacy::check(post, &allowed));
+            found.extend(readability.check(post));
             found
         })
         .collect();
+    found.extend(per_post);
     found
         .into_iter()
         .filter_map(|mut d| match settings.level(d.rule) {
