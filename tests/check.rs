@@ -614,3 +614,177 @@ En español: <span lang=\"es\">{spanish}</span>\n"
     assert!(lang[0]["message"].as_str().unwrap().contains("Spanish"));
     assert!(lang[0]["help"].as_str().unwrap().contains("lang=\"es\""));
 }
+
+/// `[check]` with the given lines, every rule otherwise at its default.
+fn with_check(fixture: &Fixture, lines: &str) {
+    let config = common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
+    fixture.write("config.toml", &format!("{config}\n[check]\n{lines}\n"));
+}
+
+const DENSE: &str = include_str!("fixtures/readability/dense-post.md");
+const LEAFLET: &str = include_str!("fixtures/readability/leaflet-5th-grade.txt");
+const CLINIC_BLOG: &str = include_str!("fixtures/readability/clinic-blog.txt");
+
+#[test]
+fn a_dense_patient_post_gets_one_grade_warning_naming_its_hardest_sentence() {
+    let fixture = site(&[
+        (
+            "content/blog/dense.md",
+            &post("Blood pressure", REVIEWED, DENSE),
+        ),
+        (
+            "content/blog/plain.md",
+            &post("Your heart", REVIEWED, LEAFLET),
+        ),
+        (
+            "content/refer/dense.md",
+            &post(
+                "For doctors",
+                &format!("audience = \"physicians\"\n{REVIEWED}"),
+                DENSE,
+            ),
+        ),
+    ]);
+    let (ok, json, _) = check(&fixture);
+    assert!(ok, "readability only warns: {json:#}");
+    let grade = find(&json, "readability/grade");
+    assert_eq!(grade.len(), 1, "{json:#}");
+    assert_eq!(grade[0]["severity"], "warning");
+    assert_eq!(grade[0]["file"], "content/blog/dense.md");
+    assert_eq!(
+        (grade[0]["line"].as_u64(), grade[0]["column"].as_u64()),
+        (Some(7), Some(1))
+    );
+    let message = grade[0]["message"].as_str().unwrap();
+    assert!(message.contains("grade 26.3"), "{message}");
+    assert!(message.contains("SMOG 23.6"), "{message}");
+    let help = grade[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("line 7 (grade 29.5): \"Patients with uncontrolled hypertension frequently require combination"),
+        "{help}"
+    );
+    assert!(
+        help.contains("hypertension → high blood pressure"),
+        "{help}"
+    );
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("readability/"))
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().all(|f| *f == "content/blog/dense.md"),
+        "the plain post and the physicians' post pass: {files:?}"
+    );
+}
+
+#[test]
+fn jargon_is_reported_once_at_its_line_and_column_unless_explained() {
+    let body = "Plain words first.\n\n\
+After a myocardial infarction, your renal doctor checks you. Ask us anything.\n\n\
+An echocardiogram (heart ultrasound) is painless. The `cardiac` code is not prose.\n";
+    let fixture = site(&[(
+        "content/blog/news.md",
+        &post("Clinic news", &format!("kind = \"news\"\n{REVIEWED}"), body),
+    )]);
+    let (_, json, _) = check(&fixture);
+    let jargon = find(&json, "readability/jargon");
+    let at: Vec<(u64, u64, &str)> = jargon
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["help"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(at.len(), 2, "{json:#}");
+    assert_eq!((at[0].0, at[0].1), (10, 9));
+    assert!(at[0].2.starts_with("say \"heart attack\""), "{}", at[0].2);
+    assert_eq!((at[1].0, at[1].1), (10, 37));
+    assert!(at[1].2.starts_with("say \"kidney\""), "{}", at[1].2);
+    assert_eq!(jargon[1]["severity"], "warning");
+    assert!(
+        find(&json, "readability/too-short").is_empty(),
+        "short news is not scored"
+    );
+}
+
+#[test]
+fn a_site_extends_the_jargon_list_in_its_data() {
+    let body = "Ask about a Holter monitor and our heart and lipid lab. A lipid panel too.\n";
+    let fixture = site(&[(
+        "content/blog/news.md",
+        &post("Clinic news", &format!("kind = \"news\"\n{REVIEWED}"), body),
+    )]);
+    fixture.write(
+        "data/plain-words.toml",
+        "\"holter monitor\" = \"a heart monitor you wear at home\"\n\"heart and lipid lab\" = \"\"\n\"lipid panel\" = \"\"\n",
+    );
+    let (_, json, _) = check(&fixture);
+    let jargon = find(&json, "readability/jargon");
+    assert_eq!(jargon.len(), 1, "{json:#}");
+    assert_eq!(
+        jargon[0]["message"],
+        "\"Holter monitor\" is medical jargon for many patients"
+    );
+
+    fixture.write("data/plain-words.toml", "renal = 3\n");
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let problem = find(&json, "config/plain-words");
+    assert_eq!(problem[0]["file"], "data/plain-words.toml");
+    assert_eq!(problem[0]["line"], 1);
+}
+
+#[test]
+fn reading_grade_sets_the_target_and_short_articles_are_not_scored() {
+    let fixture = site(&[
+        (
+            "content/blog/blog.md",
+            &post("Heart month", REVIEWED, CLINIC_BLOG),
+        ),
+        (
+            "content/blog/short.md",
+            &post("Short", REVIEWED, "Walk every day. It helps your heart."),
+        ),
+    ]);
+    let (_, json, _) = check(&fixture);
+    assert_eq!(
+        find(&json, "readability/grade").len(),
+        1,
+        "FK 10.2 is above 8"
+    );
+    let short = find(&json, "readability/too-short");
+    assert_eq!(short.len(), 1, "{json:#}");
+    assert_eq!(short[0]["file"], "content/blog/short.md");
+    assert!(short[0]["message"].as_str().unwrap().starts_with("7 words"));
+
+    with_check(&fixture, "reading_grade = 14");
+    let (ok, json, _) = check(&fixture);
+    assert!(ok, "{json:#}");
+    assert!(find(&json, "readability/grade").is_empty(), "{json:#}");
+
+    with_check(&fixture, "reading_grade = \"eight\"");
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok);
+    let bad = find(&json, "config/check");
+    assert!(
+        bad[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`reading_grade` must be a positive number"),
+        "{json:#}"
+    );
+
+    with_check(
+        &fixture,
+        "\"readability/too-short\" = \"off\"\n\"readability/grade\" = \"error\"",
+    );
+    let (ok, json, _) = check(&fixture);
+    assert!(!ok, "the grade is an error now");
+    assert!(find(&json, "readability/too-short").is_empty());
+}

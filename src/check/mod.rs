@@ -6,6 +6,7 @@ mod accessibility;
 pub mod external;
 mod language;
 mod privacy;
+mod readability;
 mod review;
 pub mod third_party;
 
@@ -42,6 +43,9 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::URL, Level::Error),
     (third_party::LOADS, Level::Error),
     (external::BROKEN, Level::Warning),
+    (readability::GRADE, Level::Warning),
+    (readability::JARGON, Level::Warning),
+    (readability::TOO_SHORT, Level::Warning),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +65,8 @@ pub struct Settings {
     pub allowed_hosts: Vec<String>,
     /// How long `--external` waits for a link's server.
     pub external_timeout: std::time::Duration,
+    /// The Flesch–Kincaid grade patient-facing posts should not exceed.
+    pub reading_grade: f64,
 }
 
 impl Settings {
@@ -72,6 +78,7 @@ impl Settings {
         let mut review_months = 12;
         let mut allowed_hosts = Vec::new();
         let mut external_timeout = std::time::Duration::from_secs(10);
+        let mut reading_grade = readability::DEFAULT_GRADE;
         let mut problems = Vec::new();
         let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
         for (key, value) in &config.check {
@@ -113,6 +120,17 @@ impl Settings {
                 }
                 continue;
             }
+            if key == "reading_grade" {
+                match value.as_f64().filter(|g| g.is_finite() && *g > 0.0) {
+                    Some(grade) => reading_grade = grade,
+                    None => problems.push(bad(
+                        &text,
+                        key,
+                        "`reading_grade` must be a positive number, the US school grade, e.g. 8",
+                    )),
+                }
+                continue;
+            }
             if !RULES.iter().any(|(id, _)| id == key) {
                 let known: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
                 let mut d = bad(&text, key, &format!("unknown check rule `{key}`"));
@@ -146,6 +164,7 @@ impl Settings {
                 review_months,
                 allowed_hosts,
                 external_timeout,
+                reading_grade,
             })
         } else {
             Err(problems)
@@ -175,7 +194,9 @@ fn bad(text: &str, key: &str, message: &str) -> Diagnostic {
 pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let allowed = privacy::Allowed::new(site);
-    let found: Vec<Diagnostic> = site
+    let (readability, found) = readability::Readability::new(site, settings);
+    let mut found = settings.apply(found);
+    let per_post: Vec<Diagnostic> = site
         .posts
         .par_iter()
         .flat_map_iter(|post| {
@@ -183,6 +204,7 @@ pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
             found.extend(accessibility::check(post));
             found.extend(language::check(post));
             found.extend(privacy::check(post, &allowed));
+            found.extend(readability.check(post));
             let found = settings.apply(found);
             // A draft is not published, so nothing in it stops a build yet;
             // its problems are the writer's to-do list.
@@ -193,6 +215,7 @@ pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
             }
         })
         .collect();
+    found.extend(per_post);
     found
 }
 
