@@ -8,6 +8,7 @@ mod check;
 mod cmd;
 mod config;
 mod content;
+mod deploy;
 mod derive;
 mod diagnostic;
 mod ledger;
