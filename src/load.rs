@@ -66,6 +66,11 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
     let outreach = crate::outreach::settings::load(&config, root)
         .map_err(|mut e| problems.append(&mut e))
         .ok();
+    // Only `rounds deploy` uses `[deploy]`, but a typo in it should stop the
+    // build in CI rather than the deploy after it.
+    if let Err(mut e) = crate::deploy::target::load(&config, root) {
+        problems.append(&mut e);
+    }
     let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
     let content = content.map_err(|mut e| problems.append(&mut e)).ok();

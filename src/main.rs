@@ -18,6 +18,7 @@ mod check;
 mod cmd;
 mod config;
 mod content;
+mod deploy;
 mod derive;
 mod diagnostic;
 mod ledger;

@@ -50,7 +50,7 @@ pub fn parse<T: Schema>(format: Format, text: &str, origin: Origin) -> Result<T,
     };
     let mut diagnostics: Vec<Diagnostic> = unknown
         .iter()
-        .map(|path| unknown_key(format, text, origin, path, T::known_keys))
+        .map(|path| unknown_key(format, text, origin, &[], path, T::known_keys))
         .collect();
     match result {
         Ok(value) if diagnostics.is_empty() => Ok(value),
@@ -118,10 +118,49 @@ fn syntax_help(format: Format, message: &str) -> String {
     }
 }
 
+/// Reads `value`, one table already parsed out of a TOML document (such as
+/// `[deploy.targets.www]` of config.toml, whose path `under` is), as `T`:
+/// unknown keys are reported at their line with the nearest known key, as
+/// [`parse`] does for a whole document; `T::known_keys` sees paths from the
+/// table. A type error has no position of its own: it is reported at `at`.
+pub fn parse_table<T: Schema>(
+    value: serde_json::Value,
+    under: &[&str],
+    text: &str,
+    origin: Origin,
+    at: Option<Position>,
+) -> Result<T, Vec<Diagnostic>> {
+    let mut unknown = Vec::new();
+    let result: Result<T, _> =
+        serde_ignored::deserialize(value, |path| unknown.push(path.to_string()));
+    let mut diagnostics: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|path| unknown_key(Format::Toml, text, origin, under, path, T::known_keys))
+        .collect();
+    match result {
+        Ok(value) if diagnostics.is_empty() => Ok(value),
+        Ok(_) => Err(diagnostics),
+        Err(e) => {
+            let message = e.to_string();
+            diagnostics.push(
+                Diagnostic::error(
+                    "config/invalid",
+                    format!("[{}]: {message}", under.join(".")),
+                )
+                .in_file(origin.file)
+                .at_opt(at)
+                .with_help(syntax_help(Format::Toml, &message)),
+            );
+            Err(diagnostics)
+        }
+    }
+}
+
 fn unknown_key(
     format: Format,
     text: &str,
     origin: Origin,
+    under: &[&str],
     path: &str,
     known_keys: fn(&[&str]) -> Option<&'static [&'static str]>,
 ) -> Diagnostic {
@@ -130,9 +169,14 @@ fn unknown_key(
         .filter(|s| s.parse::<usize>().is_err() && !s.starts_with('?'))
         .collect();
     let (key, parents) = segments.split_last().unwrap_or((&"", &[]));
-    let position = find_key(format, text, parents, key).map(|p| shift(p, origin));
+    let table: Vec<&str> = under.iter().chain(parents).copied().collect();
+    let position = find_key(format, text, &table, key).map(|p| shift(p, origin));
+    let shown = match under {
+        [] => path.to_string(),
+        _ => format!("{}.{path}", under.join(".")),
+    };
     let mut diagnostic =
-        Diagnostic::error("front-matter/unknown-key", format!("unknown key `{path}`"))
+        Diagnostic::error("front-matter/unknown-key", format!("unknown key `{shown}`"))
             .in_file(origin.file)
             .at_opt(position)
             .spanning(key.chars().count());

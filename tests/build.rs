@@ -314,6 +314,8 @@ fn init_creates_a_site_that_builds() {
         "data/doctors.toml",
         "content/blog/_index.md",
         ".gitignore",
+        ".github/workflows/rounds.yml",
+        "netlify.toml",
     ] {
         assert!(root.join(file).exists(), "{file}");
     }

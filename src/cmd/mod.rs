@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod deploy;
 mod init;
 mod publish;
 mod serve;
@@ -42,6 +43,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Post the outreach that is due to Mastodon and Bluesky, exactly once
     Publish(publish::PublishArgs),
+    /// Upload the built site to S3, R2, B2, GCS or Azure: only what changed
+    Deploy(deploy::DeployArgs),
 }
 
 /// Options every command that reads a site shares.
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Social(args) => social::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Publish(args) => publish::run(&args),
+        Command::Deploy(args) => deploy::run(&args),
     }
 }
 

@@ -5,6 +5,8 @@
 
 pub mod pds;
 
+pub mod s3;
+
 pub mod mastodon;
 
 use std::path::{Path, PathBuf};

@@ -291,7 +291,7 @@ pub fn tid() -> String {
 }
 
 /// A number no other call in any test process is likely to get.
-fn unique() -> u64 {
+pub fn unique() -> u64 {
     static COUNT: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u128(

@@ -1,0 +1,619 @@
+//! `[deploy]` in config.toml: the places `rounds deploy` uploads the site to,
+//! and the cache rules for its files.
+//!
+//! ```toml
+//! [deploy]
+//! target = "www"                      # used without --target (default: the only one)
+//!
+//! [deploy.targets.www]
+//! url = "s3://www.clinic.example/?region=us-east-1"
+//!
+//! [deploy.targets.preview]            # the same, field by field
+//! provider = "s3"                     # s3 (also R2, B2, MinIO), gcs, azure
+//! bucket = "clinic-preview"
+//! prefix = "site"
+//! endpoint = "https://ACCOUNT.r2.cloudflarestorage.com"
+//! region = "auto"
+//!
+//! [[deploy.cache]]
+//! pattern = "images/**"
+//! cache_control = "public, max-age=604800"
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::cache::{CachePolicy, CacheRule};
+use crate::config::{Config, line_of};
+use crate::diagnostic::{Diagnostic, Position, suggest};
+use crate::schema::{self, Origin, Schema, fields_of};
+
+/// The kinds of object storage a target can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// AWS S3 and everything that speaks its API: Cloudflare R2, Backblaze
+    /// B2, MinIO, DigitalOcean Spaces.
+    S3,
+    Gcs,
+    Azure,
+}
+
+impl Provider {
+    const ALL: [Provider; 3] = [Provider::S3, Provider::Gcs, Provider::Azure];
+
+    /// The name in `provider = "…"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Provider::S3 => "s3",
+            Provider::Gcs => "gcs",
+            Provider::Azure => "azure",
+        }
+    }
+
+    /// The scheme of its URLs: `s3://bucket/prefix`.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Provider::S3 => "s3",
+            Provider::Gcs => "gs",
+            Provider::Azure => "az",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    fn from_scheme(scheme: &str) -> Option<Provider> {
+        match scheme {
+            "s3" | "s3a" => Some(Provider::S3),
+            "gs" | "gcs" => Some(Provider::Gcs),
+            "az" | "azure" | "abfs" => Some(Provider::Azure),
+            _ => None,
+        }
+    }
+}
+
+/// One place the site can be deployed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The NAME of `[deploy.targets.NAME]`.
+    pub name: String,
+    pub provider: Provider,
+    /// The bucket (a container on Azure).
+    pub bucket: String,
+    /// The folder in the bucket the site goes to, without slashes at either
+    /// end; empty for the bucket's root. `--delete` touches nothing outside it.
+    pub prefix: String,
+    /// S3 only: overrides `AWS_REGION`.
+    pub region: Option<String>,
+    /// S3 only: the API's address for R2, B2 or MinIO; overrides `AWS_ENDPOINT_URL`.
+    pub endpoint: Option<String>,
+}
+
+impl fmt::Display for Target {
+    /// `s3://bucket/prefix`: names the place in messages, and holds no secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.provider.scheme(), self.bucket)?;
+        if !self.prefix.is_empty() {
+            write!(f, "/{}", self.prefix)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything `[deploy]` says.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The target used without `--target`.
+    pub default: Option<String>,
+    pub targets: Vec<Target>,
+    pub cache: CachePolicy,
+}
+
+impl Settings {
+    /// The target `--target NAME` names, or the default one.
+    pub fn pick(&self, name: Option<&str>) -> Result<&Target, String> {
+        let names = || {
+            self.targets
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+        };
+        let wanted = name.or(self.default.as_deref());
+        match (wanted, self.targets.as_slice()) {
+            (_, []) => Err(
+                "no deploy target: add one to config.toml, e.g.\n\n  [deploy.targets.www]\n  url = \"s3://my-bucket\"\n"
+                    .into(),
+            ),
+            (None, [only]) => Ok(only),
+            (None, _) => Err(format!(
+                "several deploy targets ({}): pass --target NAME, or set `target = \"NAME\"` under [deploy]",
+                names().join(", ")
+            )),
+            (Some(wanted), targets) => targets.iter().find(|t| t.name == wanted).ok_or_else(|| {
+                let known = names();
+                match suggest(wanted, known.iter().copied()) {
+                    Some(near) => format!("no deploy target `{wanted}`; did you mean `{near}`?"),
+                    None => format!("no deploy target `{wanted}`; targets are: {}", known.join(", ")),
+                }
+            }),
+        }
+    }
+}
+
+/// `[deploy]` as written.
+#[derive(Debug, Deserialize)]
+struct DeployTable {
+    target: Option<String>,
+    #[serde(default)]
+    targets: BTreeMap<String, Value>,
+    #[serde(default)]
+    cache: Vec<Value>,
+}
+
+/// `[deploy.targets.NAME]` as written.
+#[derive(Debug, Deserialize)]
+struct TargetTable {
+    url: Option<String>,
+    provider: Option<String>,
+    bucket: Option<String>,
+    prefix: Option<String>,
+    region: Option<String>,
+    endpoint: Option<String>,
+}
+
+/// `[[deploy.cache]]` as written.
+#[derive(Debug, Deserialize)]
+struct CacheTable {
+    pattern: String,
+    cache_control: String,
+}
+
+impl Schema for DeployTable {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<DeployTable>()),
+            _ => None,
+        }
+    }
+}
+
+impl Schema for TargetTable {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<TargetTable>()),
+            _ => None,
+        }
+    }
+}
+
+impl Schema for CacheTable {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<CacheTable>()),
+            _ => None,
+        }
+    }
+}
+
+/// Reads `[deploy]`, reporting every mistake at its line in config.toml.
+pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
+    load_from(&config.deploy, &text)
+}
+
+fn load_from(
+    deploy: &serde_json::Map<String, Value>,
+    text: &str,
+) -> Result<Settings, Vec<Diagnostic>> {
+    let origin = Origin {
+        file: Path::new(Config::FILE),
+        first_line: 1,
+    };
+    if deploy.get("targets").is_some_and(Value::is_array) {
+        return Err(vec![
+            problem(
+                text,
+                "deploy.targets",
+                "write each target as its own table, [deploy.targets.NAME]",
+            )
+            .with_help("e.g. [deploy.targets.www] with url = \"s3://my-bucket\""),
+        ]);
+    }
+    let table: DeployTable = schema::parse_table(
+        Value::Object(deploy.clone()),
+        &["deploy"],
+        text,
+        origin,
+        header_line(text, "deploy", 0),
+    )?;
+    let mut problems = Vec::new();
+    let mut targets = Vec::new();
+    for (name, value) in &table.targets {
+        let path = format!("deploy.targets.{name}");
+        let at = header_line(text, &path, 0);
+        let written = match schema::parse_table::<TargetTable>(
+            value.clone(),
+            &["deploy", "targets", name],
+            text,
+            origin,
+            at,
+        ) {
+            Ok(written) => written,
+            Err(more) => {
+                problems.extend(more);
+                continue;
+            }
+        };
+        match target(name, written) {
+            Ok(target) => targets.push(target),
+            Err(message) => problems.push(problem(text, &path, &message)),
+        }
+    }
+    let mut rules = Vec::new();
+    for (i, value) in table.cache.iter().enumerate() {
+        match schema::parse_table::<CacheTable>(
+            value.clone(),
+            &["deploy", "cache"],
+            text,
+            origin,
+            header_line(text, "deploy.cache", i),
+        ) {
+            Ok(rule) => rules.push(CacheRule {
+                pattern: rule.pattern,
+                cache_control: rule.cache_control,
+            }),
+            Err(more) => problems.extend(more),
+        }
+    }
+    let cache = match CachePolicy::new(&rules) {
+        Ok(cache) => cache,
+        Err((i, message)) => {
+            problems.push(
+                Diagnostic::error("config/deploy", format!("[[deploy.cache]]: {message}"))
+                    .in_file(Config::FILE)
+                    .at_opt(header_line(text, "deploy.cache", i))
+                    .with_help("patterns are globs: \"*.html\", \"images/**\", \"/blog/*.xml\""),
+            );
+            CachePolicy::default()
+        }
+    };
+    if let Some(default) = &table.target
+        && !table.targets.contains_key(default)
+    {
+        let known: Vec<&str> = table.targets.keys().map(String::as_str).collect();
+        let mut d = problem(
+            text,
+            "deploy",
+            &format!("`target = \"{default}\"` names no [deploy.targets.{default}]"),
+        );
+        d.position = line_of(text, "target").or(d.position);
+        d.help = Some(match suggest(default, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => "add a [deploy.targets.NAME] table".into(),
+            None => format!("targets are: {}", known.join(", ")),
+        });
+        problems.push(d);
+    }
+    if problems.is_empty() {
+        Ok(Settings {
+            default: table.target,
+            targets,
+            cache,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// A target from its table: a `url`, or `bucket` and the other fields.
+fn target(name: &str, written: TargetTable) -> Result<Target, String> {
+    let mut target = match (&written.url, &written.bucket) {
+        (Some(_), Some(_)) => {
+            return Err("set either `url` or `bucket`, not both".into());
+        }
+        (None, None) => {
+            return Err(
+                "set `url` (e.g. \"s3://my-bucket/site\") or `bucket` with `provider`".into(),
+            );
+        }
+        (Some(url), None) => {
+            if written.provider.is_some() {
+                return Err("`provider` comes from the url's scheme (s3://, gs://, az://); remove one of them".into());
+            }
+            from_url(name, url)?
+        }
+        (None, Some(bucket)) => {
+            let provider = match written.provider.as_deref() {
+                None => Provider::S3,
+                Some(key) => Provider::from_key(key).ok_or_else(|| {
+                    let known = Provider::ALL.map(Provider::key);
+                    match suggest(key, known) {
+                        Some(near) => format!("unknown provider `{key}`; did you mean `{near}`?"),
+                        None => format!("unknown provider `{key}`; providers are s3 (also R2, B2, MinIO), gcs, azure"),
+                    }
+                })?,
+            };
+            Target {
+                name: name.into(),
+                provider,
+                bucket: bucket.trim().into(),
+                prefix: String::new(),
+                region: None,
+                endpoint: None,
+            }
+        }
+    };
+    if let Some(prefix) = written.prefix {
+        target.prefix = prefix;
+    }
+    target.prefix = clean_prefix(&target.prefix)?;
+    if written.region.is_some() {
+        target.region = written.region;
+    }
+    if written.endpoint.is_some() {
+        target.endpoint = written.endpoint;
+    }
+    if target.bucket.is_empty() || target.bucket.contains(['/', ' ']) {
+        return Err(format!(
+            "`{}` is not a bucket name: no slashes or spaces",
+            target.bucket
+        ));
+    }
+    if target.provider != Provider::S3 && (target.region.is_some() || target.endpoint.is_some()) {
+        return Err(format!(
+            "`region` and `endpoint` are for S3-compatible targets; {} reads its account from the environment",
+            target.provider.key()
+        ));
+    }
+    if let Some(endpoint) = &target.endpoint {
+        let parsed = url::Url::parse(endpoint).map_err(|e| {
+            format!("`endpoint` {endpoint:?} is not a URL ({e}); write e.g. \"https://s3.us-west-004.backblazeb2.com\"")
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("`endpoint` {endpoint:?} must start with https://"));
+        }
+    }
+    Ok(target)
+}
+
+/// `s3://bucket/prefix?region=…&endpoint=…`
+fn from_url(name: &str, url: &str) -> Result<Target, String> {
+    let parsed = url::Url::parse(url.trim()).map_err(|e| {
+        format!("`url` {url:?} is not a URL ({e}); write e.g. \"s3://my-bucket/site\"")
+    })?;
+    let provider = Provider::from_scheme(parsed.scheme()).ok_or_else(|| {
+        format!(
+            "`url` {url:?}: unknown scheme `{}`; use s3:// (also for R2, B2, MinIO), gs:// or az://",
+            parsed.scheme()
+        )
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(
+            "`url` must not hold credentials; they come from the environment (see README.md)"
+                .into(),
+        );
+    }
+    let bucket = parsed.host_str().unwrap_or("").to_string();
+    let mut target = Target {
+        name: name.into(),
+        provider,
+        bucket,
+        prefix: parsed.path().to_string(),
+        region: None,
+        endpoint: None,
+    };
+    for (key, value) in parsed.query_pairs() {
+        match key.as_ref() {
+            "region" => target.region = Some(value.into_owned()),
+            "endpoint" => target.endpoint = Some(value.into_owned()),
+            other => {
+                return Err(format!(
+                    "`url` {url:?}: unknown setting `{other}`; the url takes `region` and `endpoint`"
+                ));
+            }
+        }
+    }
+    Ok(target)
+}
+
+/// `/site/` → `site`; refuses `..` and empty segments, which would reach
+/// outside the folder or name no object.
+fn clean_prefix(prefix: &str) -> Result<String, String> {
+    let trimmed = prefix.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    if trimmed
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(format!(
+            "`prefix` {prefix:?} must be a folder path such as \"site\" or \"clinic/www\""
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn problem(text: &str, table: &str, message: &str) -> Diagnostic {
+    Diagnostic::error("config/deploy", format!("[{table}]: {message}"))
+        .in_file(Config::FILE)
+        .at_opt(header_line(text, table, 0))
+        .with_help("see \"Deploy\" in README.md")
+}
+
+/// The line of the `nth` `[table]` or `[[table]]` header, else of the line
+/// that sets the table's last key inline.
+fn header_line(text: &str, table: &str, nth: usize) -> Option<Position> {
+    let single = format!("[{table}]");
+    let array = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let line = line.trim();
+            let header = line.split('#').next().unwrap_or("").trim();
+            header == single || header == array
+        })
+        .nth(nth)
+        .map(|(i, _)| Position {
+            line: i + 1,
+            column: 1,
+        })
+        .or_else(|| line_of(text, table.rsplit('.').next().unwrap_or(table)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(text: &str) -> Result<Settings, Vec<Diagnostic>> {
+        let doc: toml::Table = toml::from_str(text).unwrap();
+        let deploy = doc
+            .get("deploy")
+            .cloned()
+            .unwrap_or(toml::Value::Table(Default::default()));
+        let value = serde_json::to_value(deploy).unwrap();
+        load_from(value.as_object().unwrap(), text)
+    }
+
+    fn one_error(text: &str) -> Diagnostic {
+        let errors = settings(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        errors.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_url_gives_bucket_prefix_region_and_endpoint() {
+        let s = settings(
+            "[deploy.targets.www]\nurl = \"s3://clinic-site/www/?region=auto&endpoint=https://acct.r2.cloudflarestorage.com\"\n",
+        )
+        .unwrap();
+        let www = s.pick(None).unwrap();
+        assert_eq!(www.provider, Provider::S3);
+        assert_eq!(www.bucket, "clinic-site");
+        assert_eq!(www.prefix, "www");
+        assert_eq!(www.region.as_deref(), Some("auto"));
+        assert_eq!(
+            www.endpoint.as_deref(),
+            Some("https://acct.r2.cloudflarestorage.com")
+        );
+        assert_eq!(www.to_string(), "s3://clinic-site/www");
+    }
+
+    #[test]
+    fn fields_work_as_well_as_a_url() {
+        let s = settings(
+            "[deploy]\ntarget = \"gcs\"\n[deploy.targets.gcs]\nprovider = \"gcs\"\nbucket = \"clinic\"\nprefix = \"/a/b/\"\n[deploy.targets.azure]\nurl = \"az://web\"\n",
+        )
+        .unwrap();
+        let gcs = s.pick(None).unwrap();
+        assert_eq!((gcs.provider, gcs.prefix.as_str()), (Provider::Gcs, "a/b"));
+        assert_eq!(s.pick(Some("azure")).unwrap().provider, Provider::Azure);
+    }
+
+    #[test]
+    fn azure_static_websites_live_in_the_dollar_web_container() {
+        let s = settings("[deploy.targets.az]\nurl = \"az://$web\"\n").unwrap();
+        let az = s.pick(None).unwrap();
+        assert_eq!((az.provider, az.bucket.as_str()), (Provider::Azure, "$web"));
+        assert_eq!(az.to_string(), "az://$web");
+    }
+
+    #[test]
+    fn unknown_keys_are_located_with_a_suggestion() {
+        let text = "title = \"T\"\n\n[deploy.targets.www]\nbukcet = \"x\"\n";
+        let e = one_error(text);
+        assert_eq!(e.rule, "config/unknown-key");
+        assert_eq!(e.message, "unknown key `deploy.targets.www.bukcet`");
+        assert_eq!(e.position.unwrap().line, 4);
+        assert_eq!(e.help.as_deref(), Some("did you mean `bucket`?"));
+
+        let e = one_error("[deploy]\ntargte = \"www\"\n");
+        assert_eq!(e.position.unwrap().line, 2);
+        assert_eq!(e.help.as_deref(), Some("did you mean `target`?"));
+
+        let text = "[[deploy.cache]]\npattern = \"*.html\"\ncache_control = \"x\"\n\n[[deploy.cache]]\npatern = \"*.css\"\ncache_control = \"y\"\n";
+        let errors = settings(text).unwrap_err();
+        let typo = errors
+            .iter()
+            .find(|e| e.rule == "config/unknown-key")
+            .unwrap();
+        assert_eq!(typo.position.unwrap().line, 6);
+        assert_eq!(typo.help.as_deref(), Some("did you mean `pattern`?"));
+    }
+
+    #[test]
+    fn mistakes_in_a_target_point_at_its_table() {
+        let text = "[deploy.targets.www]\nurl = \"ftp://x\"\n";
+        let e = one_error(text);
+        assert_eq!(e.position.unwrap().line, 1);
+        assert!(e.message.contains("unknown scheme `ftp`"), "{}", e.message);
+
+        let e = one_error("[deploy.targets.a]\nurl = \"s3://b\"\nbucket = \"b\"\n");
+        assert!(e.message.contains("not both"), "{}", e.message);
+        let e = one_error("[deploy.targets.a]\nprovider = \"gcp\"\nbucket = \"b\"\n");
+        assert!(e.message.contains("did you mean `gcs`"), "{}", e.message);
+        let e = one_error("[deploy.targets.a]\nurl = \"s3://b\"\nprefix = \"a/../x\"\n");
+        assert!(e.message.contains("folder path"), "{}", e.message);
+        let e = one_error("[deploy.targets.a]\nurl = \"s3://key:secret@b\"\n");
+        assert!(e.message.contains("credentials"), "{}", e.message);
+        let e = one_error("[deploy.targets.a]\nurl = \"s3://b?regoin=x\"\n");
+        assert!(
+            e.message.contains("unknown setting `regoin`"),
+            "{}",
+            e.message
+        );
+        let e = one_error("[deploy.targets.a]\nurl = \"gs://b?region=x\"\n");
+        assert!(e.message.contains("S3-compatible"), "{}", e.message);
+    }
+
+    #[test]
+    fn type_errors_and_bad_rules_are_located() {
+        let e = one_error("[deploy.targets.www]\nbucket = 5\n");
+        assert_eq!(e.position.unwrap().line, 1);
+        assert!(e.message.contains("invalid type"), "{}", e.message);
+
+        let text = "[[deploy.cache]]\npattern = \"*.html\"\ncache_control = \"x\"\n[[deploy.cache]]\npattern = \"[oops\"\ncache_control = \"y\"\n";
+        let e = one_error(text);
+        assert_eq!(e.position.unwrap().line, 4);
+        assert!(e.message.contains("not a valid glob"), "{}", e.message);
+
+        let e = one_error("[[deploy.targets]]\nurl = \"s3://b\"\n");
+        assert!(e.message.contains("[deploy.targets.NAME]"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_default_target_must_exist() {
+        let e = one_error("[deploy]\ntarget = \"ww\"\n[deploy.targets.www]\nurl = \"s3://b\"\n");
+        assert_eq!(e.position.unwrap().line, 2);
+        assert_eq!(e.help.as_deref(), Some("did you mean `www`?"));
+    }
+
+    #[test]
+    fn picking_a_target() {
+        let none = settings("").unwrap();
+        assert!(none.pick(None).unwrap_err().contains("no deploy target"));
+        let two = settings(
+            "[deploy.targets.www]\nurl = \"s3://a\"\n[deploy.targets.preview]\nurl = \"s3://b\"\n",
+        )
+        .unwrap();
+        assert!(two.pick(None).unwrap_err().contains("--target"));
+        assert_eq!(two.pick(Some("preview")).unwrap().bucket, "b");
+        assert!(
+            two.pick(Some("previw"))
+                .unwrap_err()
+                .contains("did you mean `preview`")
+        );
+    }
+
+    #[test]
+    fn site_cache_rules_apply_first() {
+        let s = settings("[[deploy.cache]]\npattern = \"*.html\"\ncache_control = \"no-store\"\n")
+            .unwrap();
+        assert_eq!(s.cache.cache_control("index.html"), "no-store");
+    }
+}
