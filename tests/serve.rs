@@ -1,5 +1,6 @@
-//! `rounds serve` (one build, no live reload yet): pages, the 404 page, the
-//! outreach preview, content types, and no way out of the site.
+//! `rounds serve`: pages, the 404 page, the outreach preview, content types,
+//! no way out of the site; and the live preview: rebuilds on save, reload
+//! events, the error kept beside the last good build, a clean stop.
 
 mod common;
 
@@ -85,6 +86,149 @@ fn serves_the_built_site_and_nothing_else() {
         !site.root().join("public").exists(),
         "a preview never writes public/"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // A polite stop, so the server removes its scratch folder.
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "SIGTERM stops it cleanly");
+}
+
+/// Starts `rounds serve` on a free port and waits until it answers.
+fn start(site: &Fixture) -> (std::process::Child, u16) {
+    let port = free_port();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rounds"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, port)
+}
+
+/// The server-sent events, one `(name, data)` per event, read on a thread.
+fn events(port: u16) -> std::sync::mpsc::Receiver<(String, String)> {
+    use std::io::BufRead;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /_rounds/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let reader = std::io::BufReader::new(stream);
+        let (mut name, mut data) = (String::new(), String::new());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.trim().to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push_str(d);
+            } else if line.is_empty() && !name.is_empty() {
+                if sender.send((name.clone(), data.clone())).is_err() {
+                    return;
+                }
+                name.clear();
+                data.clear();
+            }
+        }
+    });
+    // The stream is open once the server has answered its headers; give it a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    receiver
+}
+
+fn next_event(events: &std::sync::mpsc::Receiver<(String, String)>) -> (String, String) {
+    events
+        .recv_timeout(Duration::from_secs(60))
+        .expect("an event within a minute")
+}
+
+#[test]
+fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
+    let post = |body: &str| common::post("BP", "date = 2026-01-01", body);
+    let site = Fixture::new(&[("content/blog/bp.md", &post("First version."))]);
+    let (child, port) = start(&site);
+    let (_, page) = get(port, "/blog/bp/");
+    assert!(page.contains("First version."));
+    assert!(
+        page.contains("<script src=\"/_rounds/live.js\" defer></script></body>"),
+        "the live script is injected into served pages"
+    );
+    let events = events(port);
+
+    site.write("content/blog/bp.md", &post("Second version."));
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(get(port, "/blog/bp/").1.contains("Second version."));
+
+    // An editor that saves through a temporary file and a rename.
+    let temporary = site.root().join("content/blog/.bp.md.tmp");
+    std::fs::write(&temporary, post("Third version.")).unwrap();
+    std::fs::rename(&temporary, site.root().join("content/blog/bp.md")).unwrap();
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(get(port, "/blog/bp/").1.contains("Third version."));
+
+    site.write(
+        "content/blog/bp.md",
+        "+++\ntitle = \"BP\"\n\nNo closing line.\n",
+    );
+    let (name, data) = next_event(&events);
+    assert_eq!(name, "error");
+    assert!(
+        data.contains("content/blog/bp.md:1:1") && data.contains("never closed"),
+        "the error names the file and line: {data}"
+    );
+    assert!(
+        get(port, "/blog/bp/").1.contains("Third version."),
+        "the last good build is still served"
+    );
+    // A page opened now hears about the failure at once.
+    let late = self::events(port);
+    assert_eq!(next_event(&late).0, "error");
+
+    site.write("content/blog/bp.md", &post("Fourth version."));
+    assert_eq!(
+        next_event(&events).0,
+        "reload",
+        "fixing it clears the error"
+    );
+    assert!(get(port, "/blog/bp/").1.contains("Fourth version."));
+
+    // A new static/ folder is picked up and watched from then on; a
+    // stylesheet alone is then swapped, not reloaded.
+    site.write("static/extra.css", "body { color: #222; }\n");
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(get(port, "/extra.css").1.contains("#222"));
+    site.write("static/extra.css", "body { color: #333; }\n");
+    assert_eq!(next_event(&events).0, "css");
+    let (_, css) = get(port, "/extra.css");
+    assert!(
+        css.to_lowercase()
+            .contains("content-type: text/css; charset=utf-8"),
+        "{css}"
+    );
+    assert!(css.contains("#333"));
+
+    // Ctrl-C stops it cleanly.
+    let pid = child.id().to_string();
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit status {:?}", output.status);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("Rebuilt in "), "{log}");
+    assert!(log.trim_end().ends_with("Stopped."), "{log}");
 }

@@ -63,9 +63,20 @@ async fn events(
 /// Nothing is cached (every save must show), and HTML pages get the live script.
 async fn preview_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The site is UTF-8; say so, as a static host would be told to.
+    let text_without_charset = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (v.starts_with("text/") || v.ends_with("xml") || v.ends_with("json"))
+                && !v.contains("charset")
+        })
+        .map(|v| format!("{v}; charset=utf-8"));
+    if let Some(value) = text_without_charset.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

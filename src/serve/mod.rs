@@ -65,12 +65,17 @@ pub fn run(
         );
     }
     let live = Arc::new(Live::default());
-    let (watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
+    let (mut watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
     let rebuilder = {
         let live = live.clone();
         let root = options.root.clone();
         std::thread::spawn(move || {
+            let mut watched = Vec::new();
+            let _ = watch::watch_new_folders(&mut watcher, &root, &mut watched);
             while let Ok(mut change) = changes.recv() {
+                if let Err(e) = watch::watch_new_folders(&mut watcher, &root, &mut watched) {
+                    eprintln!("warning: {e}");
+                }
                 // Saves that came in during the last rebuild join this one.
                 while let Ok(more) = changes.try_recv() {
                     change.paths.extend(more.paths);
@@ -123,7 +128,6 @@ pub fn run(
     });
     // Open event streams would keep a graceful shutdown waiting forever.
     runtime.shutdown_timeout(Duration::from_millis(200));
-    drop(watcher);
     drop(rebuilder);
     drop(scratch);
     eprintln!("Stopped.");

@@ -58,20 +58,32 @@ pub fn watch(root: &Path, debounce: Duration) -> Result<(Watcher, mpsc::Receiver
         }
     })
     .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    for folder in FOLDERS {
-        let dir = root.join(folder);
-        if dir.is_dir() {
-            debouncer
-                .watch(&dir, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
-        }
-    }
+    watch_new_folders(&mut debouncer, root, &mut Vec::new())?;
     // The top folder itself, not recursively: config.toml and the ledger,
     // including when an editor replaces them by renaming.
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     Ok((debouncer, receiver))
+}
+
+/// Watches the source folders not yet in `watched` that exist now: a site
+/// may gain `static/` or `templates/` while it is being previewed.
+pub fn watch_new_folders(
+    debouncer: &mut Watcher,
+    root: &Path,
+    watched: &mut Vec<PathBuf>,
+) -> Result<(), String> {
+    for folder in FOLDERS {
+        let dir = root.join(folder);
+        if dir.is_dir() && !watched.contains(&dir) {
+            debouncer
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+            watched.push(dir);
+        }
+    }
+    Ok(())
 }
 
 /// Whether a changed path is one of the site's sources (and not an editor's
