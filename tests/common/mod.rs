@@ -3,11 +3,10 @@
 
 #![allow(dead_code)]
 
-pub mod pds;
-
-pub mod s3;
-
+pub mod browser;
 pub mod mastodon;
+pub mod pds;
+pub mod s3;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
