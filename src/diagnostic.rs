@@ -146,6 +146,8 @@ pub fn position_of(text: &str, offset: usize) -> Position {
 /// Writes diagnostics as a compiler would: coloured, with the source line.
 pub fn emit(out: &mut dyn WriteColor, root: &Path, diagnostics: &[Diagnostic]) {
     let mut files = SimpleFiles::new();
+    // Each file is read and indexed once, however many diagnostics it has.
+    let mut ids: std::collections::HashMap<&Path, Option<usize>> = Default::default();
     let config = term::Config::default();
     for diagnostic in diagnostics {
         let mut report = match diagnostic.severity {
@@ -159,17 +161,21 @@ pub fn emit(out: &mut dyn WriteColor, root: &Path, diagnostics: &[Diagnostic]) {
         }
         let snippet = diagnostic
             .file
-            .as_ref()
+            .as_deref()
             .zip(diagnostic.position)
             .and_then(|(file, pos)| {
-                let text = std::fs::read(root.join(file)).ok()?;
-                let text = String::from_utf8_lossy(&text).into_owned();
-                let range = byte_range(&text, pos, diagnostic.span_chars)?;
-                Some((file.display().to_string(), text, range))
+                let id = *ids.entry(file).or_insert_with(|| {
+                    let text = std::fs::read(root.join(file)).ok()?;
+                    let text = String::from_utf8_lossy(&text).into_owned();
+                    Some(files.add(file.display().to_string(), text))
+                });
+                let id = id?;
+                let text = files.get(id).ok()?.source();
+                let range = byte_range(text, pos, diagnostic.span_chars)?;
+                Some((id, range))
             });
         match snippet {
-            Some((name, text, range)) => {
-                let id = files.add(name, text);
+            Some((id, range)) => {
                 report = report.with_labels(vec![Label::primary(id, range)]);
             }
             None => {
