@@ -156,46 +156,14 @@ fn connect(
     network: Network,
     built: publish::BuiltSite,
 ) -> Result<Box<dyn Client>, String> {
-    let settings = site.outreach.networks.get(&network);
-    let timeout = site.outreach.publish.timeout;
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let setup = publish::Setup {
+        settings: site.outreach.networks.get(&network),
+        built,
+        timeout: site.outreach.publish.timeout,
+    };
     match network {
-        Network::Mastodon => {
-            let token = env(mastodon::TOKEN_VAR)
-                .ok_or(format!("set {} to post to Mastodon", mastodon::TOKEN_VAR))?;
-            let instance = settings
-                .and_then(|s| s.instance.clone())
-                .ok_or("set `instance` under [networks.mastodon] in config.toml")?;
-            let client = mastodon::Mastodon::new(
-                &instance,
-                token,
-                settings.and_then(|s| s.visibility.clone()),
-                built,
-                timeout,
-            )
-            .map_err(|e| e.message)?;
-            Ok(Box::new(client))
-        }
-        Network::Bluesky => {
-            let handle = env(bluesky::HANDLE_VAR)
-                .or_else(|| settings.and_then(|s| s.account.clone()))
-                .ok_or(format!("set {} to post to Bluesky", bluesky::HANDLE_VAR))?;
-            let password = env(bluesky::PASSWORD_VAR)
-                .ok_or(format!("set {} to post to Bluesky", bluesky::PASSWORD_VAR))?;
-            let service = settings
-                .and_then(|s| s.instance.clone())
-                .unwrap_or_else(|| "https://bsky.social".into());
-            let state = env("ROUNDS_STATE_DIR").map(PathBuf::from).or_else(|| {
-                env("XDG_STATE_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-                    .map(|d| d.join("rounds"))
-            });
-            let client =
-                bluesky::Bluesky::connect(&service, &handle, &password, state, built, timeout)
-                    .map_err(|e| publish::scrub(&e.message, &[&password]))?;
-            Ok(Box::new(client))
-        }
+        Network::Mastodon => mastodon::connect(&setup),
+        Network::Bluesky => bluesky::connect(&setup),
         other => Err(format!(
             "publishing to {} is not supported yet",
             other.name()

@@ -15,6 +15,31 @@ use crate::outreach::fit::protected_ranges;
 pub const HANDLE_VAR: &str = "ROUNDS_BLUESKY_HANDLE";
 pub const PASSWORD_VAR: &str = "ROUNDS_BLUESKY_APP_PASSWORD";
 
+/// A client for `[networks.bluesky]`: the handle from `ROUNDS_BLUESKY_HANDLE`
+/// or `account`, the app password from `ROUNDS_BLUESKY_APP_PASSWORD`, the
+/// service from `instance` (default bsky.social).
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+    let settings = setup.settings;
+    let handle = super::Setup::env(HANDLE_VAR)
+        .or_else(|| settings.and_then(|s| s.account.clone()))
+        .ok_or(format!("set {HANDLE_VAR} to post to Bluesky"))?;
+    let password = super::Setup::secret(PASSWORD_VAR, "Bluesky")?;
+    let service = settings
+        .and_then(|s| s.instance.clone())
+        .unwrap_or_else(|| "https://bsky.social".into());
+    let state = super::Setup::state_dir();
+    let client = Bluesky::connect(
+        &service,
+        &handle,
+        &password,
+        state,
+        setup.built.clone(),
+        setup.timeout,
+    )
+    .map_err(|e| super::scrub(&e.message, &[&password]))?;
+    Ok(Box::new(client))
+}
+
 pub struct Bluesky {
     http: Http,
     service: String,

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 
 use crate::ledger::{Ledger, State, SyndicationRecord};
 use crate::outreach::OutreachItem;
+use crate::outreach::settings::NetworkSettings;
 
 /// The HTTP client every network's client uses: a timeout, and our name.
 pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostError> {
@@ -22,6 +23,41 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostE
         .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))
+}
+
+/// What a network's client is made from: its `[networks.*]` settings, the
+/// built site (for images) and the request timeout. Secrets come from the
+/// environment, read by each network's `connect`.
+pub struct Setup<'a> {
+    pub settings: Option<&'a NetworkSettings>,
+    pub built: BuiltSite,
+    pub timeout: Duration,
+}
+
+impl Setup<'_> {
+    /// An environment variable, if set and not empty.
+    pub fn env(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    /// A required secret from the environment, or a message saying which to set.
+    pub fn secret(name: &str, network: &str) -> Result<String, String> {
+        Self::env(name).ok_or(format!("set {name} to post to {network}"))
+    }
+
+    /// Where clients keep state between runs (Bluesky's session, refreshed
+    /// OAuth tokens): `$ROUNDS_STATE_DIR`, else `$XDG_STATE_HOME/rounds`,
+    /// else `~/.local/state/rounds`.
+    pub fn state_dir() -> Option<PathBuf> {
+        Self::env("ROUNDS_STATE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| {
+                Self::env("XDG_STATE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| Self::env("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+                    .map(|d| d.join("rounds"))
+            })
+    }
 }
 
 /// The built site the items link to: their images are uploaded from it.
