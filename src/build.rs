@@ -3,10 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
+use crate::check::Checker;
+use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, LoadOptions};
+use crate::load::{self, LoadOptions, Site};
+use crate::outreach::Outreach;
 use crate::progress::Progress;
-use crate::write::{self, output::Staging};
+use crate::render::Bodies;
+use crate::write::{self, Frame, output::Staging};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -41,9 +47,32 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u128(d.as_millis())
 }
 
+/// A finished build, kept in memory: `rounds serve` updates it on each save
+/// instead of starting again.
+pub struct Built {
+    pub site: Site,
+    pub checker: Checker,
+    pub bodies: Bodies,
+    pub derived: Derived,
+    pub outreach: Outreach,
+    pub frame: Frame,
+    /// Where the site and the outreach files were written.
+    pub output: PathBuf,
+    pub outreach_dir: PathBuf,
+}
+
 /// Builds the site. Warnings come back either way; any error means the
 /// previous output was left untouched.
 pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>, Vec<Diagnostic>) {
+    let (result, problems) = build_and_keep(options, progress);
+    (result.map(|(report, _)| report), problems)
+}
+
+/// Builds the site and keeps what it made in memory.
+pub fn build_and_keep(
+    options: &BuildOptions,
+    progress: &Progress,
+) -> (Result<(Report, Built), ()>, Vec<Diagnostic>) {
     let started = Instant::now();
     let output = if options.output.is_absolute() {
         options.output.clone()
@@ -54,26 +83,7 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         .outreach
         .clone()
         .unwrap_or_else(|| write::outreach_files::folder(&options.root, &output));
-    if !write::output::is_safe_target(&options.root, &outreach_dir) || outreach_dir == output {
-        let problem = Diagnostic::error(
-            "output/unsafe",
-            format!(
-                "refusing to replace {}: choose another outreach folder",
-                outreach_dir.display()
-            ),
-        )
-        .with_help("pass --outreach with a folder of its own");
-        return (Err(()), vec![problem]);
-    }
-    if !write::output::is_safe_target(&options.root, &output) {
-        let problem = Diagnostic::error(
-            "output/unsafe",
-            format!(
-                "refusing to replace {}: it holds the site's own files",
-                output.display()
-            ),
-        )
-        .with_help("choose an output folder of its own, e.g. --output public");
+    if let Err(problem) = safe_targets(&options.root, &output, &outreach_dir) {
         return (Err(()), vec![problem]);
     }
     let load_options = LoadOptions {
@@ -86,7 +96,6 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let mut pre_problems = Vec::new();
     let site = match load::load(&options.root, &load_options) {
         Ok(site) => site,
         Err(problems) => return (Err(()), problems),
@@ -96,7 +105,13 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         Err(found) => return (Err(()), found),
     };
     // Checks run before rendering so their problems lead the report.
-    pre_problems.extend(crate::check::check(&site, &settings, today()));
+    let (checker, mut pre_problems) = Checker::new(&site, settings, today());
+    pre_problems.extend(
+        site.posts
+            .par_iter()
+            .flat_map_iter(|post| checker.post(&site, post))
+            .collect::<Vec<_>>(),
+    );
     stage("load");
     let (bodies, mut problems) = crate::render::render(&site);
     problems.splice(0..0, pre_problems);
@@ -108,17 +123,24 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
     problems.extend(crate::check::check_outreach(
         &site,
         &outreach.items,
-        &settings,
+        checker.settings(),
     ));
     stage("derive");
     if problems.iter().any(Diagnostic::is_error) {
         return (Err(()), problems);
     }
+    let frame = match Frame::new(&site, &bodies, &derived) {
+        Ok(frame) => frame,
+        Err(mut more) => {
+            problems.append(&mut more);
+            return (Err(()), problems);
+        }
+    };
     let staging = match Staging::new(&output) {
         Ok(staging) => staging,
         Err(e) => return (Err(()), vec![io_problem(&output, &e)]),
     };
-    let written = match write::write(&site, &bodies, &derived, staging.path(), progress) {
+    let written = match write::write(&site, &bodies, &derived, &frame, staging.path(), progress) {
         Ok(written) => written,
         Err(mut more) => {
             problems.append(&mut more);
@@ -127,6 +149,7 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
     };
     stage("write");
     // Judged on the drawn pages, before they replace the live ones.
+    let settings = checker.settings();
     problems.extend(settings.apply(crate::check::third_party::diagnose(
         &site,
         &derived,
@@ -154,10 +177,45 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
         files: written.files,
         bytes: written.bytes,
         elapsed: started.elapsed(),
-        output,
+        output: output.clone(),
         stages,
     };
-    (Ok(report), problems)
+    let built = Built {
+        site,
+        checker,
+        bodies,
+        derived,
+        outreach,
+        frame,
+        output,
+        outreach_dir,
+    };
+    (Ok((report, built)), problems)
+}
+
+/// Refuses outputs that would replace the site's own files.
+fn safe_targets(root: &Path, output: &Path, outreach_dir: &Path) -> Result<(), Diagnostic> {
+    if !write::output::is_safe_target(root, outreach_dir) || outreach_dir == output {
+        return Err(Diagnostic::error(
+            "output/unsafe",
+            format!(
+                "refusing to replace {}: choose another outreach folder",
+                outreach_dir.display()
+            ),
+        )
+        .with_help("pass --outreach with a folder of its own"));
+    }
+    if !write::output::is_safe_target(root, output) {
+        return Err(Diagnostic::error(
+            "output/unsafe",
+            format!(
+                "refusing to replace {}: it holds the site's own files",
+                output.display()
+            ),
+        )
+        .with_help("choose an output folder of its own, e.g. --output public"));
+    }
+    Ok(())
 }
 
 fn io_problem(output: &Path, error: &std::io::Error) -> Diagnostic {

@@ -429,6 +429,32 @@ fn title_from_name(name: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// Reads post `index` again from its file, in the section it was in; its
+/// bundle's files stay as they were (a new file there is a structural change
+/// the caller handles with a full load).
+pub fn reload_post(site: &Site, index: usize) -> Result<Post, Vec<Diagnostic>> {
+    let old = &site.posts[index];
+    let mut post = read_post(
+        &site.root,
+        &old.file,
+        old.section,
+        &site.sections[old.section],
+    )?;
+    post.assets = old.assets.clone();
+    Ok(post)
+}
+
+/// Re-sorts a section's posts as loading does, e.g. after one post changed.
+pub fn sorted_posts(site: &Site, section: usize) -> Vec<usize> {
+    let mut posts = site.sections[section].posts.clone();
+    sort_posts(
+        &mut posts,
+        &site.posts,
+        site.sections[section].front.sort_by,
+    );
+    posts
+}
+
 fn read_post(
     root: &Path,
     file: &Path,

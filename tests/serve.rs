@@ -244,6 +244,9 @@ fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "exit status {:?}", output.status);
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("Rebuilt in "), "{log}");
+    assert!(
+        log.contains(" pages in ") && log.contains("Updated "),
+        "a saved post redraws only its pages: {log}"
+    );
     assert!(log.trim_end().ends_with("Stopped."), "{log}");
 }

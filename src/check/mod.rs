@@ -190,33 +190,49 @@ fn bad(text: &str, key: &str, message: &str) -> Diagnostic {
         .with_help("set rules under [check], e.g. \"review/stale\" = \"error\"")
 }
 
-/// Runs every rule over every post.
-pub fn check(site: &Site, settings: &Settings, today: Date) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    let allowed = privacy::Allowed::new(site);
-    let (readability, found) = readability::Readability::new(site, settings);
-    let mut found = settings.apply(found);
-    let per_post: Vec<Diagnostic> = site
-        .posts
-        .par_iter()
-        .flat_map_iter(|post| {
-            let mut found = review::check(site, post, settings, today);
-            found.extend(accessibility::check(post));
-            found.extend(language::check(post));
-            found.extend(privacy::check(post, &allowed));
-            found.extend(readability.check(post));
-            let found = settings.apply(found);
-            // A draft is not published, so nothing in it stops a build yet;
-            // its problems are the writer's to-do list.
-            if post.front.draft {
-                found.into_iter().map(as_draft_warning).collect()
-            } else {
-                found
-            }
-        })
-        .collect();
-    found.extend(per_post);
-    found
+/// The rules, ready to run over one post at a time: `rounds serve` keeps one
+/// and checks only the post that was saved.
+pub struct Checker {
+    settings: Settings,
+    today: Date,
+    allowed: privacy::Allowed,
+    readability: readability::Readability,
+}
+
+impl Checker {
+    /// The checker, and any problem with the site-wide rule files.
+    pub fn new(site: &Site, settings: Settings, today: Date) -> (Checker, Vec<Diagnostic>) {
+        let (readability, found) = readability::Readability::new(site, &settings);
+        let found = settings.apply(found);
+        let checker = Checker {
+            allowed: privacy::Allowed::new(site),
+            readability,
+            settings,
+            today,
+        };
+        (checker, found)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Every rule over one post.
+    pub fn post(&self, site: &Site, post: &Post) -> Vec<Diagnostic> {
+        let mut found = review::check(site, post, &self.settings, self.today);
+        found.extend(accessibility::check(post));
+        found.extend(language::check(post));
+        found.extend(privacy::check(post, &self.allowed));
+        found.extend(self.readability.check(post));
+        let found = self.settings.apply(found);
+        // A draft is not published, so nothing in it stops a build yet;
+        // its problems are the writer's to-do list.
+        if post.front.draft {
+            found.into_iter().map(as_draft_warning).collect()
+        } else {
+            found
+        }
+    }
 }
 
 fn as_draft_warning(mut d: Diagnostic) -> Diagnostic {

@@ -22,6 +22,10 @@ pub struct ServeArgs {
     /// Open the preview in the default browser
     #[arg(long)]
     pub open: bool,
+    /// Rebuild the whole site on every save (by default only what the change
+    /// touches is redrawn)
+    #[arg(long)]
+    pub full_rebuilds: bool,
 }
 
 pub fn run(args: &ServeArgs) -> ExitCode {
@@ -32,6 +36,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         drafts: args.drafts,
         open: args.open,
         quiet: args.site.quiet,
+        full_rebuilds: args.full_rebuilds,
     };
     let site = args.site.clone();
     match crate::serve::run(&options, move |problems| {

@@ -93,6 +93,46 @@ pub struct Derived {
 
 pub const SYNTAX_CSS: &str = "syntax.css";
 
+/// What decides where a post appears: its URL, date, template, old addresses,
+/// terms and physician page. When an edit leaves this alone, the site's set
+/// of pages and every list's membership stay as they were.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Placement {
+    path: String,
+    date: Option<crate::content::Date>,
+    draft: bool,
+    template: Option<String>,
+    aliases: Vec<String>,
+    weight: Option<i64>,
+    terms: Vec<Vec<String>>,
+    physician_path: Option<String>,
+}
+
+impl Placement {
+    pub fn of(site: &Site, post: &Post) -> Placement {
+        Placement {
+            path: post.path.clone(),
+            date: post.date,
+            draft: post.front.draft,
+            template: post.front.template.clone(),
+            aliases: post.front.aliases.clone(),
+            weight: post.front.weight,
+            terms: site
+                .config
+                .taxonomies
+                .iter()
+                .map(|t| {
+                    taxonomy::values(post, &t.name)
+                        .into_iter()
+                        .map(slug::slugify)
+                        .collect()
+                })
+                .collect(),
+            physician_path: crate::outreach::physician_path(site, post),
+        }
+    }
+}
+
 pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let posts = &site.posts;

@@ -6,6 +6,7 @@
 
 mod http;
 mod live;
+mod session;
 mod watch;
 
 use std::path::PathBuf;
@@ -14,10 +15,11 @@ use std::time::{Duration, Instant};
 
 use codespan_reporting::term::termcolor::NoColor;
 
-use crate::build::{BuildOptions, build};
+use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
 use crate::progress::Progress;
 use live::{Event, Live};
+use session::{Done, Session};
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -26,6 +28,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     pub open: bool,
     pub quiet: bool,
+    /// Rebuild everything on every save instead of only what changed.
+    pub full_rebuilds: bool,
 }
 
 /// How long to wait for more events after a save before rebuilding.
@@ -57,13 +61,17 @@ pub fn run(
         drafts: options.drafts,
         outreach: Some(outreach_dir.clone()),
     };
-    let (result, problems) = build(&build_options, &Progress::new(!options.quiet));
+    let (session, problems) = Session::start(
+        build_options,
+        options.full_rebuilds,
+        &Progress::new(!options.quiet),
+    );
     report(&problems);
-    if result.is_err() {
+    let Ok(mut session) = session else {
         return Err(
             "the first build failed; fix the errors above and run `rounds serve` again".into(),
         );
-    }
+    };
     let live = Arc::new(Live::default());
     let (mut watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
     let rebuilder = {
@@ -81,24 +89,39 @@ pub fn run(
                     change.paths.extend(more.paths);
                 }
                 let started = Instant::now();
-                let (result, problems) = build(&build_options, &Progress::new(false));
-                let event = match result {
-                    Ok(_) if change.is_css_only() => Event::Css,
-                    Ok(_) => Event::Reload,
-                    Err(()) => Event::Failed(plain_text(&root, &problems)),
-                };
+                let (result, problems) = session.apply(&change.paths);
                 report(&problems);
-                match &event {
-                    Event::Failed(_) => {
-                        eprintln!("Rebuild failed; still serving the last good build.")
+                let event = match &result {
+                    Ok(Done::Static { css: true }) => Some(Event::Css),
+                    // A save that changed nothing (an editor writing twice)
+                    // reloads nothing, unless an error shown must be cleared.
+                    Ok(done) if !done.shows_change() && live.current().is_none() => None,
+                    Ok(_) => Some(Event::Reload),
+                    Err(()) => Some(Event::Failed(plain_text(&root, &problems))),
+                };
+                let took = started.elapsed().as_millis();
+                match &result {
+                    Err(()) => eprintln!("Rebuild failed; still serving the last good build."),
+                    Ok(Done::Pages { drawn, changed }) => {
+                        eprintln!("Updated {changed} of {drawn} pages in {took} ms")
                     }
-                    _ => eprintln!(
-                        "Rebuilt in {} ms ({} changed)",
-                        started.elapsed().as_millis(),
+                    Ok(Done::Static { .. }) => eprintln!("Copied static files in {took} ms"),
+                    Ok(Done::Everything) => eprintln!(
+                        "Rebuilt everything in {took} ms ({} changed)",
                         change.paths.len()
                     ),
                 }
-                live.publish(event);
+                if let Some(event) = event {
+                    live.publish(event);
+                }
+                // Feeds, sitemaps and outreach follow once the page is reloading.
+                if result.is_ok() && session.has_unfinished() {
+                    let (finished, problems) = session.finish();
+                    report(&problems);
+                    if finished.is_err() {
+                        live.publish(Event::Failed(plain_text(&root, &problems)));
+                    }
+                }
             }
         })
     };

@@ -35,45 +35,232 @@ pub struct Written {
     pub foreign_loads: Vec<(usize, String)>,
 }
 
+/// What drawing needs besides the site: the compiled templates, each post as
+/// lists show it (serialized once, shared by its page and every list), and the
+/// context every page starts from. A build makes one; `rounds serve` keeps it
+/// between saves and updates only what an edit changed.
+pub struct Frame {
+    tera: Tera,
+    summaries: Arc<Vec<Value>>,
+    newest_first: Arc<Vec<usize>>,
+    base: Context,
+    clinic_ld: Value,
+}
+
+impl Frame {
+    pub fn new(site: &Site, bodies: &Bodies, derived: &Derived) -> Result<Frame, Vec<Diagnostic>> {
+        let views = Views::new(site, derived);
+        let summaries: Vec<Value> = (0..site.posts.len())
+            .into_par_iter()
+            .map(|i| summary(&views, i, bodies))
+            .collect();
+        let mut frame = Frame {
+            tera: compile_templates(site)?,
+            summaries: Arc::new(summaries),
+            newest_first: Arc::new(derived.by_date.clone()),
+            base: base_context(site, derived),
+            clinic_ld: jsonld::clinic(
+                &site.config,
+                site.data.get("services").and_then(Value::as_object),
+            ),
+        };
+        frame.register_posts();
+        Ok(frame)
+    }
+
+    /// Compiles the theme's templates again (after one was edited).
+    pub fn recompile(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
+        self.tera = compile_templates(site)?;
+        self.register_posts();
+        Ok(())
+    }
+
+    /// Serializes post `index` again; says whether lists showing it change.
+    pub fn refresh_post(
+        &mut self,
+        site: &Site,
+        bodies: &Bodies,
+        derived: &Derived,
+        index: usize,
+    ) -> bool {
+        let fresh = summary(&Views::new(site, derived), index, bodies);
+        if self.summaries[index] == fresh {
+            return false;
+        }
+        // Drop `get_posts`'s share first so the list is updated in place, not copied.
+        self.tera
+            .register_function("get_posts", templates::GetPosts::default());
+        Arc::make_mut(&mut self.summaries)[index] = fresh;
+        self.register_posts();
+        true
+    }
+
+    fn register_posts(&mut self) {
+        self.tera.register_function(
+            "get_posts",
+            templates::GetPosts::new(self.summaries.clone(), self.newest_first.clone()),
+        );
+    }
+
+    fn drawing<'a>(
+        &'a self,
+        site: &'a Site,
+        bodies: &'a Bodies,
+        derived: &'a Derived,
+        views: &'a Views<'a>,
+    ) -> Drawing<'a> {
+        Drawing {
+            clinic_ld: self.clinic_ld.clone(),
+            doctors: site.data.get("doctors").and_then(Value::as_object),
+            site,
+            bodies,
+            derived,
+            views,
+            summaries: &self.summaries,
+            base: &self.base,
+            tera: &self.tera,
+        }
+    }
+}
+
+fn compile_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    let permalinks = Arc::new(crate::render::permalinks(site));
+    templates::compile(&site.theme, permalinks, site.config.base().to_string())
+}
+
+fn summary(views: &Views, index: usize, bodies: &Bodies) -> Value {
+    serde_json::to_value(views.post(index, &bodies.posts[index])).unwrap_or(Value::Null)
+}
+
+/// One page drawn again, not yet written.
+pub struct Drawn {
+    /// Index into `derived.pages`.
+    pub page: usize,
+    pub html: String,
+}
+
+/// Draws `pages` (indexes into `derived.pages`) again, in parallel; every
+/// template failure is reported, and then nothing is returned.
+pub fn draw_pages(
+    site: &Site,
+    bodies: &Bodies,
+    derived: &Derived,
+    frame: &Frame,
+    pages: &[usize],
+) -> Result<Vec<Drawn>, Vec<Diagnostic>> {
+    let views = Views::new(site, derived);
+    let drawing = frame.drawing(site, bodies, derived, &views);
+    let results: Vec<Result<Drawn, (String, String)>> = pages
+        .par_iter()
+        .map(|&page| {
+            drawing
+                .draw(&derived.pages[page])
+                .map(|html| Drawn { page, html })
+                .map_err(|message| (derived.pages[page].template.clone(), message))
+        })
+        .collect();
+    let mut drawn = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(page) => drawn.push(page),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    if failures.is_empty() {
+        Ok(drawn)
+    } else {
+        Err(render_failures(site, failures, pages.len()))
+    }
+}
+
+/// (page index, URL) for everything the drawn pages load from other hosts.
+pub fn foreign_loads(site: &Site, drawn: &[Drawn]) -> Vec<(usize, String)> {
+    let own_host = crate::check::third_party::host_of(site.config.base()).unwrap_or_default();
+    drawn
+        .iter()
+        .flat_map(|d| {
+            crate::check::third_party::foreign_loads(&d.html, own_host)
+                .into_iter()
+                .map(|url| (d.page, url))
+        })
+        .collect()
+}
+
+/// Puts drawn pages into the live output `out`, each replaced atomically and
+/// only when its bytes changed; returns the output paths that changed.
+pub fn put_changed(
+    derived: &Derived,
+    drawn: &[Drawn],
+    out: &Path,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let mut changed = Vec::new();
+    let mut problems = Vec::new();
+    for d in drawn {
+        let output = &derived.pages[d.page].output;
+        match replace_if_changed(out, output, d.html.as_bytes()) {
+            Ok(true) => changed.push(output.clone()),
+            Ok(false) => {}
+            Err(e) => problems.push(write_error(output, &e)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(changed)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Puts the theme's and the site's static files into the live output `out`,
+/// replacing only those whose bytes changed; returns their output paths.
+pub fn put_static(site: &Site, out: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let mut changed = Vec::new();
+    let mut problems = Vec::new();
+    for (rel, source) in &site.theme.static_files {
+        let bytes = match source {
+            StaticSource::BuiltIn(data) => Ok(data.to_vec()),
+            StaticSource::File(path) => std::fs::read(path),
+        };
+        match bytes.and_then(|b| replace_if_changed(out, rel, &b)) {
+            Ok(true) => changed.push(rel.clone()),
+            Ok(false) => {}
+            Err(e) => problems.push(write_error(rel, &e)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(changed)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Writes `bytes` to `out/rel` through a temporary file and a rename, so a
+/// reader never sees half a page; leaves the file alone when it already
+/// holds these bytes. Says whether it wrote.
+pub fn replace_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<bool> {
+    let path = out.join(rel);
+    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let parent = path.parent().unwrap_or(out);
+    std::fs::create_dir_all(parent)?;
+    let mut temp = tempfile::NamedTempFile::new_in(parent)?;
+    std::io::Write::write_all(&mut temp, bytes)?;
+    temp.persist(&path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
 /// Writes the whole site into `out`, which must exist and be empty.
 pub fn write(
     site: &Site,
     bodies: &Bodies,
     derived: &Derived,
+    frame: &Frame,
     out: &Path,
     progress: &Progress,
 ) -> Result<Written, Vec<Diagnostic>> {
-    let permalinks = Arc::new(crate::render::permalinks(site));
-    let mut tera = templates::compile(&site.theme, permalinks, site.config.base().to_string())?;
     let views = Views::new(site, derived);
-    // Each post is serialized once, then shared by its page and every list that shows it.
-    let summaries: Vec<Value> = (0..site.posts.len())
-        .into_par_iter()
-        .map(|i| serde_json::to_value(views.post(i, &bodies.posts[i])).unwrap_or(Value::Null))
-        .collect();
-    let newest_first: Vec<Value> = derived
-        .by_date
-        .iter()
-        .map(|&i| summaries[i].clone())
-        .collect();
-    tera.register_function("get_posts", templates::GetPosts::new(newest_first));
-    let tera = tera;
-    let base = base_context(site, derived);
-    let clinic_ld = jsonld::clinic(
-        &site.config,
-        site.data.get("services").and_then(Value::as_object),
-    );
-    let drawing = Drawing {
-        clinic_ld,
-        doctors: site.data.get("doctors").and_then(Value::as_object),
-        site,
-        bodies,
-        derived,
-        views: &views,
-        summaries: &summaries,
-        base: &base,
-        tera: &tera,
-    };
+    let drawing = frame.drawing(site, bodies, derived, &views);
     let bytes = AtomicU64::new(0);
 
     progress.start(
@@ -521,44 +708,51 @@ impl Drawing<'_> {
         json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path), "terms": terms})
     }
 
-    /// Up to three posts sharing the most tags with this one, newest first on ties.
     fn related(&self, index: usize) -> Vec<&Value> {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for &(t, n) in &self.derived.post_terms[index] {
-            let taxonomy = &self.derived.taxonomies[t];
-            if taxonomy.name != "tags" {
-                continue;
-            }
-            // A tag on most of the site says little about relatedness; skip big ones.
-            let posts = &taxonomy.terms[n].posts;
-            for &other in posts.iter().take(200) {
-                if other != index {
-                    *shared.entry(other).or_default() += 1;
-                }
-            }
-        }
-        // Keep the best three in one pass; sorting every candidate was a
-        // measurable share of a 10,000-post build.
-        let posts = &self.site.posts;
-        let better = |a: (usize, usize), b: (usize, usize)| {
-            a.1.cmp(&b.1)
-                .then_with(|| posts[a.0].date.cmp(&posts[b.0].date))
-                .then_with(|| b.0.cmp(&a.0))
-                .is_gt()
-        };
-        let mut best: Vec<(usize, usize)> = Vec::with_capacity(4);
-        for candidate in shared {
-            let at = best
-                .iter()
-                .position(|&b| better(candidate, b))
-                .unwrap_or(best.len());
-            if at < 3 {
-                best.insert(at, candidate);
-                best.truncate(3);
-            }
-        }
-        best.into_iter().map(|(i, _)| &self.summaries[i]).collect()
+        related_posts(self.site, self.derived, index)
+            .into_iter()
+            .map(|i| &self.summaries[i])
+            .collect()
     }
+}
+
+/// Up to three posts sharing the most tags with post `index`, newest first on ties.
+pub fn related_posts(site: &Site, derived: &Derived, index: usize) -> Vec<usize> {
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for &(t, n) in &derived.post_terms[index] {
+        let taxonomy = &derived.taxonomies[t];
+        if taxonomy.name != "tags" {
+            continue;
+        }
+        // A tag on most of the site says little about relatedness; skip big ones.
+        let posts = &taxonomy.terms[n].posts;
+        for &other in posts.iter().take(200) {
+            if other != index {
+                *shared.entry(other).or_default() += 1;
+            }
+        }
+    }
+    // Keep the best three in one pass; sorting every candidate was a
+    // measurable share of a 10,000-post build.
+    let posts = &site.posts;
+    let better = |a: (usize, usize), b: (usize, usize)| {
+        a.1.cmp(&b.1)
+            .then_with(|| posts[a.0].date.cmp(&posts[b.0].date))
+            .then_with(|| b.0.cmp(&a.0))
+            .is_gt()
+    };
+    let mut best: Vec<(usize, usize)> = Vec::with_capacity(4);
+    for candidate in shared {
+        let at = best
+            .iter()
+            .position(|&b| better(candidate, b))
+            .unwrap_or(best.len());
+        if at < 3 {
+            best.insert(at, candidate);
+            best.truncate(3);
+        }
+    }
+    best.into_iter().map(|(i, _)| i).collect()
 }
 
 /// What every page sees: the config, the clinic, data files and navigation.

@@ -1,12 +1,49 @@
 //! Templates: the theme's tera templates, checked and compiled once per build.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use tera::{Tera, Value};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::theme::Theme;
+
+/// The templates whose output can change when the `changed` ones do: those,
+/// and every template that extends, includes or imports one of them, however
+/// deep. A reference is any quoted mention of a template's name, which may
+/// over-count (a template that merely prints the name) but never misses one.
+pub fn dependents(theme: &Theme, changed: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = changed.clone();
+    loop {
+        let more: Vec<&String> = theme
+            .templates
+            .iter()
+            .filter(|(name, _)| !found.contains(*name))
+            .filter(|(_, t)| found.iter().any(|f| mentions(&t.text, f)))
+            .map(|(name, _)| name)
+            .collect();
+        if more.is_empty() {
+            return found;
+        }
+        found.extend(more.into_iter().cloned());
+    }
+}
+
+fn mentions(text: &str, name: &str) -> bool {
+    text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+}
+
+/// The templates that call `get_posts`, and those built on them: their pages
+/// list posts from anywhere on the site.
+pub fn listing_posts(theme: &Theme) -> BTreeSet<String> {
+    let direct = theme
+        .templates
+        .iter()
+        .filter(|(_, t)| t.text.contains("get_posts("))
+        .map(|(name, _)| name.clone())
+        .collect();
+    dependents(theme, &direct)
+}
 
 /// Compiles every template, reporting all syntax errors at once.
 pub fn compile(
@@ -148,15 +185,17 @@ impl tera::Function for GetUrl {
 
 /// `get_posts(kind="award", audience="physicians", tag="Heart", section="/blog/", limit=5)`:
 /// posts newest first, filtered by any of those.
+#[derive(Default)]
 pub struct GetPosts {
-    posts: Arc<Vec<Value>>,
+    /// Every post as lists show it, in `Site::posts` order.
+    summaries: Arc<Vec<Value>>,
+    /// Indexes into `summaries`, newest first.
+    order: Arc<Vec<usize>>,
 }
 
 impl GetPosts {
-    pub fn new(newest_first: Vec<Value>) -> Self {
-        GetPosts {
-            posts: Arc::new(newest_first),
-        }
+    pub fn new(summaries: Arc<Vec<Value>>, order: Arc<Vec<usize>>) -> Self {
+        GetPosts { summaries, order }
     }
 }
 
@@ -196,8 +235,9 @@ impl tera::Function for GetPosts {
                 })
         };
         Ok(Value::Array(
-            self.posts
+            self.order
                 .iter()
+                .map(|&i| &self.summaries[i])
                 .filter(matches)
                 .take(limit)
                 .cloned()
@@ -278,5 +318,60 @@ mod tests {
             Some("Monday, Wednesday, 9 a.m. to 1:15 p.m.")
         );
         assert_eq!(readable_hours("by appointment"), None);
+    }
+}
+
+#[cfg(test)]
+mod dependents_tests {
+    use super::*;
+    use crate::theme::{Origin, Template};
+
+    fn theme(templates: &[(&str, &str)]) -> Theme {
+        let mut theme = Theme::default();
+        for (name, text) in templates {
+            theme.templates.insert(
+                name.to_string(),
+                Template {
+                    text: text.to_string(),
+                    origin: Origin::BuiltIn(name.into()),
+                },
+            );
+        }
+        theme
+    }
+
+    #[test]
+    fn follows_extends_include_and_import_transitively() {
+        let theme = theme(&[
+            (
+                "base.html",
+                "{% include \"partials/nav.html\" %}{% block main %}{% endblock %}",
+            ),
+            ("partials/nav.html", "<nav></nav>"),
+            ("post.html", "{% extends \"base.html\" %}"),
+            ("macros.html", "{% macro card() %}{% endmacro %}"),
+            ("section.html", "{% import 'macros.html' as m %}"),
+            ("robots.txt", "User-agent: *"),
+        ]);
+        let changed = BTreeSet::from(["partials/nav.html".to_string()]);
+        let found = dependents(&theme, &changed);
+        assert_eq!(
+            found,
+            BTreeSet::from(["base.html", "partials/nav.html", "post.html"].map(String::from))
+        );
+        let found = dependents(&theme, &BTreeSet::from(["macros.html".to_string()]));
+        assert!(found.contains("section.html") && !found.contains("post.html"));
+    }
+
+    #[test]
+    fn finds_the_templates_that_list_posts() {
+        let theme = theme(&[
+            ("awards.html", "{% set a = get_posts(kind=\"award\") %}"),
+            ("special.html", "{% extends \"awards.html\" %}"),
+            ("post.html", "{{ page.title }}"),
+        ]);
+        let found = listing_posts(&theme);
+        assert!(found.contains("awards.html") && found.contains("special.html"));
+        assert!(!found.contains("post.html"));
     }
 }
