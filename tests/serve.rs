@@ -250,3 +250,199 @@ fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
     );
     assert!(log.trim_end().ends_with("Stopped."), "{log}");
 }
+
+/// The body of a response, without the live script `serve` injects.
+fn served_body(response: &str) -> String {
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    body.replace("<script src=\"/_rounds/live.js\" defer></script>", "")
+}
+
+/// The text files a fresh `rounds build` makes at the preview's address,
+/// compared with what the preview serves now: `None` when all agree, else
+/// the first difference.
+fn differs_from_full_build(site: &Fixture, port: u16) -> Option<String> {
+    let out = tempfile::tempdir().unwrap();
+    let built = common::rounds()
+        .args(["build", "--quiet", "--base-url"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .arg("--root")
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let mut files = common::tree(&out.path().join("site"));
+    files.retain(|(rel, _)| {
+        [".html", ".xml", ".txt", ".json", ".css"]
+            .iter()
+            .any(|ext| rel.ends_with(ext))
+    });
+    let preview = std::fs::read(out.path().join("site.outreach/index.html")).unwrap();
+    files.push(("_outreach/index.html".into(), preview));
+    for (rel, bytes) in files {
+        let path = format!("/{}", rel.trim_end_matches("index.html"));
+        let (status, response) = get(port, &path);
+        let expected = String::from_utf8_lossy(&bytes);
+        if status != 200 || served_body(&response) != expected {
+            return Some(format!(
+                "{path} ({status}) differs:\n--- full build\n{expected}\n--- served\n{}",
+                served_body(&response)
+            ));
+        }
+    }
+    None
+}
+
+/// Waits until the preview agrees with a full build (feeds and the outreach
+/// preview are updated just after the reload), failing with the difference.
+fn matches_full_build(site: &Fixture, port: u16, after: &str) {
+    let started = Instant::now();
+    loop {
+        let Some(difference) = differs_from_full_build(site, port) else {
+            return;
+        };
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "after {after}: {difference}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn incremental_updates_give_what_a_full_build_gives() {
+    let post = |title: &str, front: &str, body: &str| common::post(title, front, body);
+    let site = Fixture::new(&[
+        (
+            "content/blog/bp.md",
+            &post(
+                "Blood pressure",
+                "date = 2026-01-01\ntags = [\"Heart\", \"BP\"]",
+                "Check it yearly.",
+            ),
+        ),
+        (
+            "content/blog/salt.md",
+            &post(
+                "Salt",
+                "date = 2026-01-02\ntags = [\"Heart\", \"Food\"]",
+                "Less salt.",
+            ),
+        ),
+        (
+            "content/blog/walk.md",
+            &post(
+                "Walking",
+                "date = 2026-01-03\ntags = [\"Heart\"]",
+                "Walk daily.",
+            ),
+        ),
+        (
+            "content/blog/sleep.md",
+            &post(
+                "Sleep",
+                "date = 2026-01-04\ntags = [\"Food\"]",
+                "Sleep well.",
+            ),
+        ),
+        (
+            "content/news/award.md",
+            &post(
+                "Our award",
+                "date = 2026-01-05\nkind = \"award\"",
+                "We won.",
+            ),
+        ),
+    ]);
+    let (child, port) = start(&site);
+    let events = events(port);
+    matches_full_build(&site, port, "the first build");
+
+    let steps: [(&str, &str, String, &str); 5] = [
+        (
+            "a body edit",
+            "content/blog/salt.md",
+            post(
+                "Salt",
+                "date = 2026-01-02\ntags = [\"Heart\", \"Food\"]",
+                "Much less salt.",
+            ),
+            "Much less salt.",
+        ),
+        (
+            "a title edit, shown in lists, neighbours and related boxes",
+            "content/blog/salt.md",
+            post(
+                "Salt and you",
+                "date = 2026-01-02\ntags = [\"Heart\", \"Food\"]",
+                "Much less salt.",
+            ),
+            "Salt and you",
+        ),
+        (
+            "a new tag, which moves the post between lists",
+            "content/blog/walk.md",
+            post(
+                "Walking",
+                "date = 2026-01-03\ntags = [\"Heart\", \"Food\"]",
+                "Walk daily.",
+            ),
+            "Walk daily.",
+        ),
+        (
+            "a new date, which reorders the lists",
+            "content/blog/bp.md",
+            post(
+                "Blood pressure",
+                "date = 2026-01-06\ntags = [\"Heart\", \"BP\"]",
+                "Check it yearly.",
+            ),
+            "Check it yearly.",
+        ),
+        (
+            "an award's text, shown by get_posts on the awards page",
+            "content/news/award.md",
+            post(
+                "Our award",
+                "date = 2026-01-05\nkind = \"award\"\ndescription = \"Top clinic 2026\"",
+                "We won.",
+            ),
+            "We won.",
+        ),
+    ];
+    for (what, file, text, shown) in &steps {
+        site.write(file, text);
+        let path = format!(
+            "/{}/",
+            file.trim_start_matches("content/").trim_end_matches(".md")
+        );
+        reloaded_with(&events, port, &path, shown);
+        matches_full_build(&site, port, what);
+    }
+
+    // A template override: its pages are redrawn with it.
+    site.write(
+        "templates/partials/related.html",
+        "<aside class=\"related-test\">{% for p in related %}{{ p.title }};{% endfor %}</aside>",
+    );
+    reloaded_with(&events, port, "/blog/salt/", "related-test");
+    matches_full_build(&site, port, "a new template");
+    site.write(
+        "templates/partials/related.html",
+        "<aside class=\"related-edited\">{% for p in related %}{{ p.title }}|{% endfor %}</aside>",
+    );
+    reloaded_with(&events, port, "/blog/salt/", "related-edited");
+    matches_full_build(&site, port, "a template edit");
+
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("Updated ") && log.contains("Rebuilt everything"),
+        "edits that keep the pages in place are incremental, others full: {log}"
+    );
+}
