@@ -32,8 +32,14 @@ pub struct ServeOptions {
     pub full_rebuilds: bool,
 }
 
-/// How long to wait for more events after a save before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+/// How long to wait for more events after a save before rebuilding: long
+/// enough to join an editor's truncate-then-write or write-then-rename, short
+/// enough not to be felt.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// How long to wait when a saved file is empty: most likely an editor has
+/// truncated it and is about to write it.
+const EMPTY_GRACE: Duration = Duration::from_millis(80);
 
 pub fn run(
     options: &ServeOptions,
@@ -85,8 +91,15 @@ pub fn run(
                     eprintln!("warning: {e}");
                 }
                 // Saves that came in during the last rebuild join this one.
-                while let Ok(more) = changes.try_recv() {
-                    change.paths.extend(more.paths);
+                let drain = |change: &mut watch::Change| {
+                    while let Ok(more) = changes.try_recv() {
+                        change.paths.extend(more.paths);
+                    }
+                };
+                drain(&mut change);
+                if change.paths.iter().any(|p| is_empty_file(p)) {
+                    std::thread::sleep(EMPTY_GRACE);
+                    drain(&mut change);
                 }
                 let started = Instant::now();
                 let (result, problems) = session.apply(&change.paths);
@@ -155,6 +168,10 @@ pub fn run(
     drop(scratch);
     eprintln!("Stopped.");
     served
+}
+
+fn is_empty_file(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
 }
 
 /// Ctrl-C, or a polite kill (SIGTERM): either way the scratch folder is removed.
