@@ -53,11 +53,15 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None:
     while time.monotonic() - started < timeout:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
+        # The port may be bound before the first build ends: wait for an answer.
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if s.recv(12).startswith(b"HTTP/1.1 200"):
+                    return
         except OSError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.2)
     raise RuntimeError("server did not start")
 
 

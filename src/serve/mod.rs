@@ -67,6 +67,9 @@ pub fn run(
         drafts: options.drafts,
         outreach: Some(outreach_dir.clone()),
     };
+    // Watching starts before the first build, so a save made while it runs
+    // is not lost: it is applied right after.
+    let (mut watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
     let (session, problems) = Session::start(
         build_options,
         options.full_rebuilds,
@@ -79,7 +82,6 @@ pub fn run(
         );
     };
     let live = Arc::new(Live::default());
-    let (mut watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
     let rebuilder = {
         let live = live.clone();
         let root = options.root.clone();
