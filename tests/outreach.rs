@@ -17,6 +17,7 @@ account = "clinic.bsky.social"
 account = "@clinic"
 [networks.linkedin]
 account = "Clinic"
+reach = "both"
 "#;
 
 /// 2026-11-01, so recurring items get the same id on every run.
@@ -80,7 +81,7 @@ fn site(extra_config: &str, files: &[(&str, &str)]) -> Fixture {
     );
     fixture.write(
         "data/partners.toml",
-        "[gym]\nname = \"Riverside Gym\"\nmastodon = \"@gym@fit.example\"\nbluesky = \"riversidegym.bsky.social\"\n\n[market]\nname = \"Farmers Market\"\n",
+        "[gym]\nname = \"Riverside Gym\"\nmastodon = \"@gym@fit.example\"\nbluesky = \"riversidegym.bsky.social\"\nlinkedin = \"urn:li:organization:42\"\n\n[market]\nname = \"Farmers Market\"\n",
     );
     fixture.write("data/services.toml", "[lipid]\nname = \"Lipid panel\"\nspecimen = \"Serum\"\nturnaround = \"1 day\"\ncpt = \"80061\"\n");
     fixture
@@ -128,12 +129,12 @@ fn a_partner_post_names_each_network_handle() {
             .unwrap()
             .contains("@riversidegym.bsky.social")
     );
+    let linkedin = items_for(&json, "linkedin")[0]["text"].as_str().unwrap();
     assert!(
-        items_for(&json, "linkedin")[0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("Riverside Gym")
+        linkedin.contains("@[Riverside Gym](urn:li:organization:42)"),
+        "mentioned by its URN on LinkedIn: {linkedin}"
     );
+    assert!(linkedin.contains("Farmers Market"), "{linkedin}");
 }
 
 #[test]
@@ -180,6 +181,10 @@ fn polls_are_native_where_a_network_has_them_and_numbered_text_elsewhere() {
     assert!(
         warnings.contains("LinkedIn does not allow polls about health"),
         "{warnings}"
+    );
+    assert!(
+        warnings.contains("outreach/poll-health"),
+        "the warning names its rule: {warnings}"
     );
 }
 
@@ -387,4 +392,50 @@ fn posts_link_to_their_syndicated_copies() {
         "[[item]]\nid = \"blog/bp/teaser/x\"\nnetwork = \"x\"\nstat = \"posted\"\n",
     );
     fails(&fixture, &["syndication.toml:4:1", "did you mean `state`?"]);
+}
+
+#[test]
+fn linkedin_reaches_physicians_by_default_and_its_poll_rules_stay_out_of_the_way() {
+    let fixture = Fixture::new(&[
+        (
+            "content/for-physicians/_index.md",
+            "+++\ntitle = \"For physicians\"\naudience = \"physicians\"\n+++\n",
+        ),
+        (
+            "content/blog/salt.md",
+            &post(
+                "Salt and the heart",
+                "date = 2026-05-01\n[physicians]\nsummary = \"Sodium targets for your patients.\"\n[[social.poll]]\nquestion = \"Which do you check first on a label?\"\noptions = [\"The sodium per serving, every time\", \"The serving size\"]",
+                "Body.",
+            ),
+        ),
+    ]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.mastodon]\naccount = \"@clinic@med.example\"\n[networks.linkedin]\nid = \"urn:li:organization:5550100\"\n",
+            common::CONFIG
+        ),
+    );
+    let json = social_json(fixture.root(), &[]);
+    let kinds: Vec<&str> = items_for(&json, "linkedin")
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["physician-article"],
+        "only physician items by default"
+    );
+    assert!(
+        items_for(&json, "mastodon")
+            .iter()
+            .any(|i| i["kind"] == "poll"),
+        "the public networks still get the poll"
+    );
+    assert!(
+        json["diagnostics"].as_array().unwrap().is_empty(),
+        "LinkedIn's 30-character options do not apply to a network that gets no polls: {}",
+        json["diagnostics"]
+    );
 }

@@ -177,8 +177,9 @@ fn cut_points(body: &str) -> Cuts {
 
 static TOKEN: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(
-        // `#tag`; `@user`, `@user@instance.example`, `@handle.bsky.social` (no trailing dot).
-        r"#[\p{L}\p{N}_]+|@[\p{L}\p{N}_]+(?:[.\-][\p{L}\p{N}_]+)*(?:@[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*)?",
+        // LinkedIn's `@[Name](urn:li:…)`; `#tag`; `@user`, `@user@instance.example`,
+        // `@handle.bsky.social` (no trailing dot).
+        r"@\[[^\[\]\n]*\]\(urn:li:[a-z]+:[A-Za-z0-9_\-]+\)|#[\p{L}\p{N}_]+|@[\p{L}\p{N}_]+(?:[.\-][\p{L}\p{N}_]+)*(?:@[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*)?",
     ).expect("valid regex")
 });
 
@@ -286,6 +287,19 @@ mod tests {
             }
             assert!(network.fits(&fitted.text));
         }
+    }
+
+    #[test]
+    fn a_linkedin_mention_is_one_protected_token() {
+        let text = "Thanks @[Prairie Family Center](urn:li:organization:42) and #Walk";
+        let tokens: Vec<&str> = protected_ranges(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            tokens,
+            ["@[Prairie Family Center](urn:li:organization:42)", "#Walk"]
+        );
     }
 
     #[test]

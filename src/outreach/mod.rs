@@ -3,6 +3,7 @@
 //! each item fitted to its network and linking back to the blog.
 
 pub mod fit;
+pub mod little_text;
 pub mod network;
 pub mod newsletter;
 pub mod preview;
@@ -250,7 +251,11 @@ impl Composer<'_> {
             Some(handle) if network == Network::Bluesky => {
                 format!("@{}", handle.trim_start_matches('@'))
             }
-            // LinkedIn and Facebook mentions need ids the API resolves; name them plainly.
+            // LinkedIn mentions by URN only; a profile URL names them plainly.
+            Some(urn) if network == Network::LinkedIn && is_linkedin_urn(urn) => {
+                format!("@[{name}]({urn})")
+            }
+            // Facebook mentions need ids the API resolves; name them plainly.
             _ => name,
         }
     }
@@ -603,6 +608,10 @@ impl Composer<'_> {
                 let Some(rules) = network.poll_rules() else {
                     continue;
                 };
+                // Polls are public items: a network for physicians never gets one.
+                if self.site.outreach.reach(network) == Reach::Physicians {
+                    continue;
+                }
                 if !rules.allows_health_questions && poll.about_health {
                     continue;
                 }
@@ -651,6 +660,20 @@ impl Composer<'_> {
         let at = source[..self.post.body_offset].find(needle).unwrap_or(0);
         position_of(source, at)
     }
+}
+
+/// A LinkedIn member or organisation URN, the only way to mention one there.
+fn is_linkedin_urn(value: &str) -> bool {
+    ["urn:li:organization:", "urn:li:person:"]
+        .iter()
+        .any(|prefix| {
+            value.strip_prefix(prefix).is_some_and(|id| {
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+        })
 }
 
 /// `1d`, `12h`, `30m`, `2d12h` → seconds.

@@ -62,7 +62,10 @@ impl Network {
 
     /// Whether `rounds publish` can post to this network yet.
     pub fn can_publish(self) -> bool {
-        matches!(self, Network::Mastodon | Network::Bluesky)
+        matches!(
+            self,
+            Network::Mastodon | Network::Bluesky | Network::LinkedIn
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -91,10 +94,26 @@ impl Network {
         }
     }
 
+    /// Physician-facing items go to LinkedIn, public ones everywhere else;
+    /// `reach` under `[networks.*]` changes it.
     pub fn default_reach(self) -> Reach {
         match self {
-            Network::LinkedIn => Reach::Both,
+            Network::LinkedIn => Reach::Physicians,
             _ => Reach::Public,
+        }
+    }
+
+    /// Whether `id` under `[networks.*]` names an account the way this network does.
+    pub fn check_id(self, id: &str) -> Result<(), String> {
+        match self {
+            Network::LinkedIn => organization_number(id)
+                .map(|_| ())
+                .ok_or_else(|| {
+                    format!(
+                        "`{id}` is not a LinkedIn organisation; write its URN, e.g. \"urn:li:organization:5550100\""
+                    )
+                }),
+            _ => Ok(()),
         }
     }
 
@@ -132,6 +151,20 @@ impl Network {
         }
     }
 
+    /// How long a native poll asked to run `seconds` runs here. LinkedIn
+    /// offers 1, 3, 7 or 14 days: the longest that does not outlast the one
+    /// asked for, and a day at least.
+    pub fn poll_seconds(self, seconds: u64) -> u64 {
+        const DAY: u64 = 86_400;
+        match self {
+            Network::LinkedIn => {
+                let days = [14, 7, 3].into_iter().find(|d| seconds >= d * DAY);
+                days.unwrap_or(1) * DAY
+            }
+            _ => seconds,
+        }
+    }
+
     /// Whether hashtags belong in posts here (they do little on Facebook and LinkedIn
     /// beyond a few, but they are harmless; every network accepts them).
     pub fn uses_hashtags(self) -> bool {
@@ -144,7 +177,8 @@ impl Network {
             Network::Mastodon => mastodon_length(text),
             Network::Bluesky => text.graphemes(true).count(),
             Network::X => x_weighted_length(text),
-            Network::LinkedIn | Network::Facebook => text.chars().count(),
+            Network::LinkedIn => super::little_text::length(text),
+            Network::Facebook => text.chars().count(),
             Network::Threads => threads_length(text),
         }
     }
@@ -159,6 +193,16 @@ impl Network {
             _ => within,
         }
     }
+}
+
+/// The number in a LinkedIn organisation URN, `urn:li:organization:5550100`.
+pub fn organization_number(urn: &str) -> Option<u64> {
+    let digits = urn.strip_prefix("urn:li:organization:")?;
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn urls(text: &str) -> impl Iterator<Item = linkify::Link<'_>> {
@@ -341,10 +385,50 @@ mod tests {
     }
 
     #[test]
-    fn linkedin_and_facebook_count_characters() {
+    fn linkedin_counts_its_escaped_commentary_and_facebook_characters() {
         assert_eq!(Network::LinkedIn.count("héllo"), 5);
         assert!(Network::LinkedIn.fits(&"a".repeat(3000)));
         assert!(!Network::LinkedIn.fits(&"a".repeat(3001)));
+        // Escapes are sent, so they count: 1,500 parentheses are 3,000.
+        assert!(Network::LinkedIn.fits(&"(".repeat(1500)));
+        assert!(!Network::LinkedIn.fits(&"(".repeat(1501)));
+        assert_eq!(Network::Facebook.count("(é)"), 3);
         assert_eq!(Network::Facebook.limit(), 63_206);
+    }
+
+    #[test]
+    fn linkedin_polls_run_1_3_7_or_14_days() {
+        let day = 86_400;
+        let runs = |asked| Network::LinkedIn.poll_seconds(asked) / day;
+        assert_eq!(runs(3_600), 1, "a day at least");
+        assert_eq!(runs(day), 1);
+        assert_eq!(runs(2 * day + 3_600), 1, "never longer than asked");
+        assert_eq!(runs(3 * day), 3);
+        assert_eq!(runs(6 * day), 3);
+        assert_eq!(runs(7 * day), 7);
+        assert_eq!(runs(13 * day), 7);
+        assert_eq!(runs(14 * day), 14);
+        assert_eq!(runs(30 * day), 14);
+        assert_eq!(Network::Mastodon.poll_seconds(300), 300);
+    }
+
+    #[test]
+    fn linkedin_goes_to_physicians_by_default_and_checks_its_id() {
+        assert_eq!(Network::LinkedIn.default_reach(), Reach::Physicians);
+        assert_eq!(Network::Mastodon.default_reach(), Reach::Public);
+        assert!(
+            Network::LinkedIn
+                .check_id("urn:li:organization:5550100")
+                .is_ok()
+        );
+        for bad in [
+            "5550100",
+            "urn:li:person:abc",
+            "urn:li:organization:",
+            "urn:li:organization:12a",
+        ] {
+            let message = Network::LinkedIn.check_id(bad).unwrap_err();
+            assert!(message.contains("urn:li:organization:"), "{message}");
+        }
     }
 }

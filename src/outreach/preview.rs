@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::{Network, OutreachItem};
+use super::{Network, OutreachItem, little_text};
 
 fn esc(s: &str) -> String {
     let mut out = String::new();
@@ -48,6 +48,73 @@ fn linked(text: &str) -> String {
     out
 }
 
+/// The text as the network will show it.
+fn shown_text(item: &OutreachItem) -> String {
+    match item.network {
+        // LinkedIn reads little text: what shows is the commentary, unescaped.
+        Network::LinkedIn => little_text::shown(&little_text::commentary(&item.text)),
+        _ => item.text.clone(),
+    }
+}
+
+fn poll_time(seconds: u64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 && s >= 86_400 => {
+            let days = s / 86_400;
+            format!("{days} day{}", if days == 1 { "" } else { "s" })
+        }
+        s => format!("{} hours", s / 3600),
+    }
+}
+
+/// What the network shows under the text: its link card, or the image.
+fn attachment(item: &OutreachItem) -> String {
+    let native_poll = item.poll.as_ref().is_some_and(|p| p.native);
+    let description = || {
+        item.description
+            .as_deref()
+            .map(|d| format!("<br>{}", esc(d)))
+            .unwrap_or_default()
+    };
+    let image = |i: &super::Image| {
+        format!(
+            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+            url(&i.url),
+            esc(i.alt.as_deref().unwrap_or_default())
+        )
+    };
+    match item.network {
+        // An article card with our own title, description and thumbnail, on
+        // every LinkedIn post but a poll; the host is what LinkedIn prints under the title.
+        Network::LinkedIn if !native_poll => {
+            let host = url::Url::parse(&item.link)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            format!(
+                "<figure class=\"link-card article\">{}<figcaption><strong>{}</strong>{}<br><small>{}</small></figcaption></figure>",
+                item.image.as_ref().map(image).unwrap_or_default(),
+                esc(&item.title),
+                description(),
+                esc(&host)
+            )
+        }
+        Network::LinkedIn => String::new(),
+        _ => item
+            .image
+            .as_ref()
+            .map(|i| {
+                format!(
+                    "<figure class=\"link-card\">{}<figcaption><strong>{}</strong>{}</figcaption></figure>",
+                    image(i),
+                    esc(&item.title),
+                    description()
+                )
+            })
+            .unwrap_or_default(),
+    }
+}
+
 pub fn render(
     site_title: &str,
     items: &[OutreachItem],
@@ -78,7 +145,7 @@ pub fn render(
                 network = item.network.name(),
                 kind = item.kind.label(),
                 state = esc(&state(item)),
-                text = linked(&item.text),
+                text = linked(&shown_text(item)),
             );
             if let Some(poll) = &item.poll {
                 if poll.native {
@@ -87,20 +154,12 @@ pub fn render(
                         card.push_str(&format!("<li>{}</li>", esc(option)));
                     }
                     card.push_str(&format!(
-                        "</ul><p class=\"meta\">Poll open {} hours</p>",
-                        poll.seconds / 3600
+                        "</ul><p class=\"meta\">Poll open {}</p>",
+                        poll_time(item.network.poll_seconds(poll.seconds))
                     ));
                 }
             }
-            if let Some(image) = &item.image {
-                card.push_str(&format!(
-                    "<figure class=\"link-card\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"><figcaption><strong>{}</strong>{}</figcaption></figure>",
-                    url(&image.url),
-                    esc(image.alt.as_deref().unwrap_or_default()),
-                    esc(&item.title),
-                    item.description.as_deref().map(|d| format!("<br>{}", esc(d))).unwrap_or_default()
-                ));
-            }
+            card.push_str(&attachment(item));
             card.push_str(&format!(
                 "<footer><meter min=\"0\" max=\"{limit}\" value=\"{len}\" aria-label=\"Length\"></meter> <span class=\"{cls}\">{len} / {limit}</span>{when}<br><code>{id}</code></footer>",
                 limit = item.limit,
@@ -139,3 +198,80 @@ a{color:#0b57a4}\
 .link-card figcaption{padding:.5rem;font-size:.9rem}\
 footer{font-size:.85rem;color:#4b5661;margin-top:.5rem}meter{width:8rem}.over{color:#a3123a;font-weight:700}\
 .warning{color:#8a1c1c;font-size:.9rem;margin:.25rem 0}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outreach::{Image, ItemKind, Poll};
+
+    fn item(network: Network) -> OutreachItem {
+        OutreachItem {
+            id: format!("blog/bp/teaser/{}", network.key()),
+            post: Some("blog/bp.md".into()),
+            post_url: "https://heart.example/blog/bp/".into(),
+            title: "Blood pressure basics".into(),
+            description: Some("Know your numbers".into()),
+            network,
+            kind: ItemKind::Teaser,
+            text:
+                "Tips (really) & more: https://heart.example/blog/bp/?utm_source=x\n\n#HeartHealth"
+                    .into(),
+            link: "https://heart.example/blog/bp/?utm_source=x".into(),
+            hashtags: vec!["#HeartHealth".into()],
+            mentions: vec![],
+            poll: None,
+            image: None,
+            language: "en".into(),
+            not_before: None,
+            approved: false,
+            length: 80,
+            limit: network.limit(),
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn a_linkedin_item_is_an_article_card_with_the_text_as_shown() {
+        let mut linkedin = item(Network::LinkedIn);
+        let html = render("Clinic", std::slice::from_ref(&linkedin), |_| String::new());
+        assert!(html.contains("--accent:#0a66c2"));
+        assert!(
+            html.contains("<figure class=\"link-card article\"><figcaption><strong>Blood pressure basics</strong><br>Know your numbers<br><small>heart.example</small></figcaption></figure>"),
+            "a card even without an image: {html}"
+        );
+        assert!(html.contains("Tips (really) &amp; more"), "{html}");
+        linkedin.image = Some(Image {
+            url: "https://heart.example/images/pulse.png".into(),
+            alt: Some("A nurse".into()),
+        });
+        linkedin.text = "Thanks @[Prairie (East)](urn:li:organization:4)!".into();
+        let html = render("Clinic", std::slice::from_ref(&linkedin), |_| String::new());
+        assert!(
+            html.contains("<img src=\"https://heart.example/images/pulse.png\" alt=\"A nurse\"")
+        );
+        assert!(
+            html.contains("Thanks Prairie (East)!"),
+            "a mention shows as its name: {html}"
+        );
+
+        linkedin.poll = Some(Poll {
+            question: "Salt?".into(),
+            options: vec!["Yes".into(), "No".into()],
+            seconds: 10 * 86_400,
+            native: true,
+        });
+        let html = render("Clinic", &[linkedin], |_| String::new());
+        assert!(!html.contains("class=\"link-card"), "a poll has no card");
+        assert!(
+            html.contains("Poll open 7 days"),
+            "LinkedIn's duration: {html}"
+        );
+    }
+
+    #[test]
+    fn other_networks_show_their_text_as_written_and_a_card_only_with_an_image() {
+        let html = render("Clinic", &[item(Network::Mastodon)], |_| String::new());
+        assert!(!html.contains("class=\"link-card"));
+        assert!(html.contains("Tips (really)"));
+    }
+}

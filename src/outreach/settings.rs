@@ -18,13 +18,13 @@ use crate::diagnostic::Diagnostic;
 pub struct NetworkSettings {
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Who posts there are for; LinkedIn defaults to both, the rest to the public.
+    /// Who posts there are for; LinkedIn defaults to physicians, the rest to the public.
     pub reach: Option<Reach>,
     /// The clinic's account: `@clinic@instance` on Mastodon, a handle elsewhere.
     pub account: Option<String>,
     /// Mastodon instance or Bluesky service URL.
     pub instance: Option<String>,
-    /// LinkedIn organisation URN, Facebook page id, Threads user id.
+    /// LinkedIn organisation URN (`urn:li:organization:…`), Facebook page id, Threads user id.
     pub id: Option<String>,
     /// At most this many hashtags per item.
     #[serde(default = "three")]
@@ -32,6 +32,7 @@ pub struct NetworkSettings {
     /// Visibility on Mastodon (`public`, `unlisted`).
     pub visibility: Option<String>,
     /// LinkedIn API version header, `YYYYMM`.
+    #[serde(default, deserialize_with = "year_month")]
     pub api_version: Option<String>,
 }
 
@@ -40,6 +41,23 @@ fn yes() -> bool {
 }
 fn three() -> usize {
     3
+}
+
+/// A version header such as LinkedIn's: the year and month, `202605`.
+fn year_month<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    let month = text.get(4..).and_then(|m| m.parse::<u8>().ok());
+    let valid = text.len() == 6
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && text.starts_with("20")
+        && month.is_some_and(|m| (1..=12).contains(&m));
+    if valid {
+        Ok(Some(text))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "`{text}` is not an API version; write the year and month as YYYYMM, e.g. \"202605\""
+        )))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -186,6 +204,10 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
         };
         match serde_json::from_value::<NetworkSettings>(value.clone()) {
             Ok(s) => {
+                let bad_id = s.id.as_deref().map(|id| network.check_id(id));
+                if let Some(Err(why)) = bad_id {
+                    problems.push(problem(&format!("networks.{key}"), &why));
+                }
                 settings.networks.insert(network, s);
             }
             Err(e) => problems.push(problem(&format!("networks.{key}"), &e)),

@@ -3,6 +3,7 @@
 //! re-run never posts an item twice.
 
 pub mod bluesky;
+pub mod linkedin;
 pub mod mastodon;
 pub mod retry;
 

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contract;
+pub mod linkedin;
 pub mod mastodon;
 pub mod pds;
 pub mod s3;
