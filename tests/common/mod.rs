@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contract;
 pub mod mastodon;
 pub mod pds;
 pub mod s3;
