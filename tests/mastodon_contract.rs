@@ -1,12 +1,13 @@
 //! Tests of the Mastodon contract server itself (`tests/common/mastodon.rs`),
 //! spoken to over plain TCP so that nothing of Rounds' own client is involved.
+//! The HTTP plumbing and the fault mechanics every network shares are tested
+//! in `tests/contract_server.rs`; here are Mastodon's routes, rules and bodies.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::contract::{self, Reply};
 use common::mastodon::{
     Config, DEFAULT_TOKEN, Fault, INVALID_TOKEN, MastodonServer, status_length,
 };
@@ -22,86 +23,20 @@ const PNG: &[u8] = &[
 ];
 
 // ---------------------------------------------------------------------------
-// A small HTTP/1.1 client
+// A client: the raw one from the contract core, with Mastodon's error body
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+trait MastodonError {
+    /// The `error` of Mastodon's `{"error": ...}` body.
+    fn error(&self) -> String;
 }
 
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
-    }
-
+impl MastodonError for Reply {
     fn error(&self) -> String {
         self.json()["error"]
             .as_str()
             .unwrap_or_default()
             .to_string()
     }
-}
-
-/// Reads one response; an error when the connection closes before one.
-fn read_reply(reader: &mut impl BufRead) -> std::io::Result<Reply> {
-    let mut line = String::new();
-    if reader.read_line(&mut line)? == 0 {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "closed without a response",
-        ));
-    }
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {line:?}"));
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = line.split_once(':').expect("header");
-        headers.push((name.trim().to_string(), value.trim().to_string()));
-    }
-    let mut reply = Reply {
-        status,
-        headers,
-        body: Vec::new(),
-    };
-    if status == 100 {
-        return Ok(reply);
-    }
-    let length: usize = reply
-        .header("content-length")
-        .and_then(|v| v.parse().ok())
-        .expect("Content-Length");
-    reply.body.resize(length, 0);
-    reader.read_exact(&mut reply.body)?;
-    Ok(reply)
-}
-
-fn head(method: &str, path: &str, headers: &[(&str, &str)], body_len: usize) -> String {
-    let mut head =
-        format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {body_len}\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    head
 }
 
 fn send(
@@ -111,25 +46,14 @@ fn send(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> std::io::Result<Reply> {
-    send_with_timeout(server, method, path, headers, body, Duration::from_secs(5))
-}
-
-fn send_with_timeout(
-    server: &MastodonServer,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-    timeout: Duration,
-) -> std::io::Result<Reply> {
-    let mut stream = TcpStream::connect(server.addr())?;
-    stream.set_read_timeout(Some(timeout))?;
-    let mut headers = headers.to_vec();
-    headers.push(("Connection", "close"));
-    let mut bytes = head(method, path, &headers, body.len()).into_bytes();
-    bytes.extend_from_slice(body);
-    stream.write_all(&bytes)?;
-    read_reply(&mut BufReader::new(stream))
+    contract::send(
+        server.addr(),
+        method,
+        path,
+        headers,
+        body,
+        Duration::from_secs(5),
+    )
 }
 
 fn bearer(server: &MastodonServer) -> String {
@@ -1188,34 +1112,39 @@ fn media_uploads_have_their_own_limit() {
 // Faults
 
 #[test]
-fn fault_status_answers_once_then_recovers() {
+fn fault_status_answers_like_mastodon_or_its_proxy() {
     let server = MastodonServer::start();
     server.push_fault("/api/v1/statuses", Fault::Status(500));
     server.push_fault("/api/v1/statuses", Fault::Status(502));
-    assert_eq!(server.pending_faults(), 2);
+    server.push_fault("/api/v1/statuses", Fault::Status(422));
     let first = post_json(&server, &json!({"status": "hi"}), Some("k"));
     assert_eq!(first.status, 500);
-    assert!(first.json()["error"].is_string());
+    assert_eq!(
+        first.error(),
+        "We're sorry, but something went wrong on our end."
+    );
     let second = post_json(&server, &json!({"status": "hi"}), Some("k"));
     assert_eq!(second.status, 502);
+    assert_eq!(second.header("Content-Type"), Some("text/html"));
     assert!(
         String::from_utf8_lossy(&second.body).contains("502 Bad Gateway"),
         "a proxy's HTML page"
     );
+    assert_eq!(
+        second.header("X-RateLimit-Remaining"),
+        None,
+        "a proxy's page has no Mastodon headers"
+    );
+    let third = post_json(&server, &json!({"status": "hi"}), Some("k"));
+    assert_eq!(third.status, 422);
+    assert_eq!(third.error(), "Unprocessable Content");
     assert!(
         server.statuses().is_empty(),
         "faults answer without handling"
     );
-    let third = post_json(&server, &json!({"status": "hi"}), Some("k"));
-    assert_eq!(third.status, 200);
-    assert_eq!(server.pending_faults(), 0);
+    let fourth = post_json(&server, &json!({"status": "hi"}), Some("k"));
+    assert_eq!(fourth.status, 200);
     assert_eq!(server.statuses().len(), 1);
-    let answered: Vec<Option<u16>> = server
-        .requests()
-        .iter()
-        .map(|r| r.response_status)
-        .collect();
-    assert_eq!(answered, [Some(500), Some(502), Some(200)]);
     assert_clean(&server);
 }
 
@@ -1260,81 +1189,6 @@ fn fault_rate_limited_is_mastodons_own_429_without_retry_after() {
 }
 
 #[test]
-fn fault_reset_closes_the_connection_without_an_answer() {
-    let server = MastodonServer::start();
-    server.push_fault("POST /api/v1/statuses", Fault::Reset);
-    let auth = bearer(&server);
-    let result = send(
-        &server,
-        "POST",
-        "/api/v1/statuses",
-        &[
-            ("Authorization", &auth),
-            ("Content-Type", "application/json"),
-        ],
-        json!({"status": "hi"}).to_string().as_bytes(),
-    );
-    assert!(result.is_err(), "{result:?}");
-    assert!(
-        server.statuses().is_empty(),
-        "a reset request is not handled"
-    );
-    let recorded = server.requests();
-    assert_eq!(recorded.len(), 1);
-    assert_eq!(recorded[0].response_status, None);
-    assert_eq!(
-        recorded[0].json().unwrap()["status"],
-        "hi",
-        "the request was read in full"
-    );
-    assert_eq!(
-        post_json(&server, &json!({"status": "hi"}), None).status,
-        200
-    );
-}
-
-#[test]
-fn fault_slow_answers_late_but_commits_at_once() {
-    let server = MastodonServer::start();
-    server.push_fault(
-        "POST /api/v1/statuses",
-        Fault::Slow(Duration::from_millis(400)),
-    );
-    let auth = bearer(&server);
-    let headers = [
-        ("Authorization", auth.as_str()),
-        ("Content-Type", "application/json"),
-        ("Idempotency-Key", "slow"),
-    ];
-    let body = json!({"status": "hi"}).to_string();
-    // A client that gives up after 100 ms never learns of the status...
-    let timed_out = send_with_timeout(
-        &server,
-        "POST",
-        "/api/v1/statuses",
-        &headers,
-        body.as_bytes(),
-        Duration::from_millis(100),
-    );
-    assert!(timed_out.is_err(), "{timed_out:?}");
-    // ...which is stored all the same.
-    assert_eq!(server.statuses().len(), 1);
-    // Its retry with the same key gets that status back.
-    let retry = post_json(&server, &json!({"status": "hi"}), Some("slow"));
-    assert_eq!(retry.status, 200);
-    assert_eq!(server.statuses().len(), 1);
-
-    server.push_fault(
-        "GET /api/v2/instance",
-        Fault::Slow(Duration::from_millis(200)),
-    );
-    let started = Instant::now();
-    let reply = send(&server, "GET", "/api/v2/instance", &[], b"").unwrap();
-    assert_eq!(reply.status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(200));
-}
-
-#[test]
 fn fault_fail_after_commit_stores_then_answers_500() {
     let server = MastodonServer::start();
     server.push_fault("POST /api/v1/statuses", Fault::FailAfterCommit(500));
@@ -1350,110 +1204,8 @@ fn fault_fail_after_commit_stores_then_answers_500() {
     assert_clean(&server);
 }
 
-#[test]
-fn fault_fail_after_commit_leaves_rejections_alone() {
-    let server = MastodonServer::start();
-    server.push_fault("POST /api/v1/statuses", Fault::FailAfterCommit(503));
-    let reply = post_json(&server, &json!({"status": ""}), None);
-    assert_eq!(reply.status, 422);
-}
-
-#[test]
-fn faults_match_method_and_path_prefix() {
-    let server = MastodonServer::start();
-    server.push_fault("POST /api/v1/statuses", Fault::Status(503));
-    // Other methods and paths pass untouched.
-    assert_eq!(
-        send(&server, "GET", "/api/v2/instance", &[], b"")
-            .unwrap()
-            .status,
-        200
-    );
-    assert_eq!(get(&server, "/api/v1/statuses/1").status, 404);
-    assert_eq!(server.pending_faults(), 1);
-    assert_eq!(
-        post_json(&server, &json!({"status": "hi"}), None).status,
-        503
-    );
-    assert_eq!(server.pending_faults(), 0);
-
-    // A bare prefix matches any method.
-    server.push_fault("/api/v2", Fault::Status(500));
-    assert_eq!(
-        send(&server, "GET", "/api/v2/instance", &[], b"")
-            .unwrap()
-            .status,
-        500
-    );
-    server.push_fault("/api/v2", Fault::Status(500));
-    assert_eq!(upload_png(&server, "alt").status, 500);
-    assert!(server.media().is_empty());
-
-    // FailAfterCommit on media: stored, and the client is told 500.
-    server.push_fault("POST /api/v2/media", Fault::FailAfterCommit(500));
-    assert_eq!(upload_png(&server, "alt").status, 500);
-    assert_eq!(server.media().len(), 1);
-}
-
 // ---------------------------------------------------------------------------
-// HTTP plumbing
-
-#[test]
-fn keeps_connections_alive_and_reads_chunked_and_expect_continue() {
-    let server = MastodonServer::start();
-    let auth = bearer(&server);
-    let stream = TcpStream::connect(server.addr()).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-
-    // Two requests on one connection.
-    for _ in 0..2 {
-        writer
-            .write_all(head("GET", "/api/v2/instance", &[], 0).as_bytes())
-            .unwrap();
-        let reply = read_reply(&mut reader).unwrap();
-        assert_eq!(reply.status, 200);
-        assert_eq!(reply.header("Connection"), Some("keep-alive"));
-    }
-
-    // A chunked body.
-    let body = json!({"status": "chunked"}).to_string();
-    let (a, b) = body.split_at(5);
-    let request = format!(
-        "POST /api/v1/statuses HTTP/1.1\r\nHost: localhost\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
-        a.len(),
-        b.len()
-    );
-    writer.write_all(request.as_bytes()).unwrap();
-    assert_eq!(read_reply(&mut reader).unwrap().status, 200);
-
-    // Expect: 100-continue, as curl sends for larger bodies.
-    let body = json!({"status": "continued"}).to_string();
-    writer
-        .write_all(
-            head(
-                "POST",
-                "/api/v1/statuses",
-                &[
-                    ("Authorization", &auth),
-                    ("Content-Type", "application/json"),
-                    ("Expect", "100-continue"),
-                ],
-                body.len(),
-            )
-            .as_bytes(),
-        )
-        .unwrap();
-    assert_eq!(read_reply(&mut reader).unwrap().status, 100);
-    writer.write_all(body.as_bytes()).unwrap();
-    assert_eq!(read_reply(&mut reader).unwrap().status, 200);
-
-    assert_eq!(server.posted_texts(), ["chunked", "continued"]);
-    assert_clean(&server);
-}
+// Endpoints and clients
 
 #[test]
 fn unknown_endpoints_are_violations() {
@@ -1467,33 +1219,6 @@ fn unknown_endpoints_are_violations() {
     );
 }
 
-#[test]
-fn stops_when_dropped() {
-    let server = MastodonServer::start();
-    let addr = server.addr();
-    // An idle keep-alive connection must not keep it alive.
-    let idle = TcpStream::connect(addr).unwrap();
-    assert_eq!(
-        send(&server, "GET", "/api/v2/instance", &[], b"")
-            .unwrap()
-            .status,
-        200
-    );
-    let started = Instant::now();
-    drop(server);
-    assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(TcpStream::connect(addr).is_err(), "the port is closed");
-    idle.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    let mut buf = [0u8; 1];
-    assert_eq!(
-        (&idle).read(&mut buf).unwrap_or(0),
-        0,
-        "the idle connection was closed"
-    );
-}
-
-/// reqwest is what `rounds publish` sends with: its multipart, JSON and form
-/// encodings, and its pooled keep-alive connections, must all be understood.
 #[test]
 fn understands_what_reqwest_sends() {
     use reqwest::blocking::multipart::{Form, Part};

@@ -4,8 +4,10 @@
 //! (`/work/shared/specs/mastodon-openapi.json`, the rules in
 //! `/work/shared/PLATFORMS.md`) and answers the way Mastodon does, errors
 //! included, so that a client passing against it has a fair chance against a
-//! real instance. It runs in-process on `127.0.0.1` with a random port, one
-//! thread per connection, and stops when dropped.
+//! real instance. It runs in-process on `127.0.0.1` with a random port and
+//! stops when dropped: the HTTP side (keep-alive, recording, fault injection) is
+//! the generic [`ContractServer`](super::contract); this file holds Mastodon's
+//! routes, rules and error bodies.
 //!
 //! ```ignore
 //! let server = MastodonServer::start();
@@ -51,17 +53,22 @@
 
 #![allow(dead_code)]
 
-use std::collections::{HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
-use std::thread::JoinHandle;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{SecondsFormat, TimeZone, Utc};
 use regex::Regex;
 use serde_json::{Map, Value, json};
 use unicode_segmentation::UnicodeSegmentation;
+
+use super::contract::{
+    Api, ContractServer, Request, Response, multipart_boundary, parse_multipart, parse_urlencoded,
+    reason, sniff_image,
+};
+// The tests name the shared fault and record types through this module.
+pub use super::contract::{Fault, RecordedRequest};
 
 /// The token a server from [`MastodonServer::start`] accepts.
 pub const DEFAULT_TOKEN: &str = "rounds-test-token";
@@ -116,59 +123,6 @@ impl Default for Config {
     }
 }
 
-/// A failure to inject into the next request that matches.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Fault {
-    /// Answer this status at once, with `{"error": ...}`, without handling the request.
-    Status(u16),
-    /// 429 with `Retry-After: <secs>` (and `X-RateLimit-Remaining: 0`,
-    /// `X-RateLimit-Reset` that many seconds ahead), without handling the request.
-    TooMany { retry_after_secs: u64 },
-    /// 429 exactly as Mastodon's rack-attack sends it: NO `Retry-After`, only
-    /// `X-RateLimit-Remaining: 0` and an ISO 8601 `X-RateLimit-Reset` this far ahead.
-    RateLimited { reset_after_secs: u64 },
-    /// Read the whole request, then close the connection without a byte of answer.
-    Reset,
-    /// Handle the request (a status is stored at once), then wait this long
-    /// before answering: a client timeout shorter than this is a commit it never learns of.
-    Slow(Duration),
-    /// Handle the request; if it succeeded (the status or media is stored), answer
-    /// this status instead of the success.
-    FailAfterCommit(u16),
-}
-
-/// One request as the server read it.
-#[derive(Clone, Debug)]
-pub struct RecordedRequest {
-    pub method: String,
-    /// Without the query string.
-    pub path: String,
-    /// Without the `?`; empty when there was none.
-    pub query: String,
-    /// As sent, in order.
-    pub headers: Vec<(String, String)>,
-    /// Decoded from chunked transfer encoding when it was chunked.
-    pub body: Vec<u8>,
-    /// The status answered; `None` when the connection was reset.
-    pub response_status: Option<u16>,
-}
-
-impl RecordedRequest {
-    /// The first header with this name, case-insensitively.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        header(&self.headers, name)
-    }
-
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as JSON, when it is JSON.
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-}
-
 /// An uploaded media file.
 #[derive(Clone, Debug)]
 pub struct StoredMedia {
@@ -186,9 +140,9 @@ pub struct StoredMedia {
 
 /// The server. Stops when dropped.
 pub struct MastodonServer {
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
+    server: ContractServer<MastodonApi>,
+    /// A copy of the API's, so that `token()` can lend a `&str`.
+    config: Config,
 }
 
 impl MastodonServer {
@@ -206,163 +160,111 @@ impl MastodonServer {
     }
 
     pub fn start_with(config: Config) -> MastodonServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the Mastodon server");
-        let addr = listener.local_addr().expect("local address");
-        let shared = Arc::new(Shared {
-            config,
-            base: format!("http://{addr}"),
-            state: Mutex::new(State::default()),
-            connections: Mutex::new(Connections::default()),
+        let server = ContractServer::start_with_base(|base| MastodonApi {
+            shared: Shared {
+                config: config.clone(),
+                base,
+            },
+            state: State::default(),
         });
-        let acceptor = {
-            let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name("mastodon-accept".into())
-                .spawn(move || accept_loop(listener, shared))
-                .expect("spawn the Mastodon server")
-        };
-        MastodonServer {
-            addr,
-            shared,
-            acceptor: Some(acceptor),
-        }
+        MastodonServer { server, config }
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
-        self.shared.base.clone()
+        self.server.url()
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn token(&self) -> &str {
-        &self.shared.config.token
+        &self.config.token
     }
 
     pub fn config(&self) -> &Config {
-        &self.shared.config
+        &self.config
     }
 
     /// Every stored status as `GET /api/v1/statuses/:id` serves it, oldest first.
     pub fn statuses(&self) -> Vec<Value> {
-        let state = self.shared.state();
-        state
-            .statuses
-            .iter()
-            .map(|s| status_json(&self.shared, &state, s))
-            .collect()
+        self.server.with(|api| {
+            api.state
+                .statuses
+                .iter()
+                .map(|s| status_json(&api.shared, &api.state, s))
+                .collect()
+        })
     }
 
     /// The plain `status` text each stored status was posted with, oldest first.
     pub fn posted_texts(&self) -> Vec<String> {
-        self.shared
-            .state()
-            .statuses
-            .iter()
-            .map(|s| s.text.clone())
-            .collect()
+        self.server
+            .with(|api| api.state.statuses.iter().map(|s| s.text.clone()).collect())
     }
 
     /// Every request read, in order, including rejected and reset ones.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.state().requests.clone()
+        self.server.requests()
     }
 
     /// The requests with this method and exact path (no query).
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
-            .collect()
+        self.server.requests_to(method, path)
     }
 
     /// Every uploaded media file, oldest first.
     pub fn media(&self) -> Vec<StoredMedia> {
-        let state = self.shared.state();
-        state
-            .media
-            .iter()
-            .map(|m| {
-                let mut m = m.clone();
-                m.attachment = media_json(&self.shared, &m, !state.processing.contains(&m.id));
-                m
-            })
-            .collect()
+        self.server.with(|api| {
+            api.state
+                .media
+                .iter()
+                .map(|m| {
+                    let mut m = m.clone();
+                    m.attachment =
+                        media_json(&api.shared, &m, !api.state.processing.contains(&m.id));
+                    m
+                })
+                .collect()
+        })
     }
 
     /// One line per request that broke the contract: `"POST /api/v1/statuses: 422 ..."`.
     pub fn contract_violations(&self) -> Vec<String> {
-        self.shared.state().violations.clone()
+        self.server.contract_violations()
     }
 
     /// Queues a fault for the next request that matches `path_prefix`, which is a
     /// path prefix (`"/api/v1/statuses"`, any method) or a method, a space and a
     /// path prefix (`"POST /api/v1/statuses"`). Faults are used once each, first
-    /// queued first.
+    /// queued first. `Fault::Status` answers 502–504 with a proxy's HTML page and
+    /// others with Mastodon's `{"error": ...}`; `Fault::RateLimited` is Mastodon's
+    /// own 429 (rate-limit headers, no `Retry-After`), `Fault::TooMany` the same
+    /// with `Retry-After`.
     pub fn push_fault(&self, path_prefix: &str, fault: Fault) {
-        let (method, prefix) = match path_prefix.split_once(' ') {
-            Some((method, prefix)) if !method.starts_with('/') => {
-                (Some(method.to_ascii_uppercase()), prefix.trim().to_string())
-            }
-            _ => (None, path_prefix.trim().to_string()),
-        };
-        self.shared.state().faults.push_back(QueuedFault {
-            method,
-            prefix,
-            fault,
-        });
+        self.server.push_fault(path_prefix, fault);
     }
 
     /// Faults queued and not yet used.
     pub fn pending_faults(&self) -> usize {
-        self.shared.state().faults.len()
-    }
-}
-
-impl Drop for MastodonServer {
-    fn drop(&mut self) {
-        {
-            let mut connections = self.shared.connections();
-            connections.closed = true;
-            for (_, stream) in connections.open.drain() {
-                let _ = stream.shutdown(Shutdown::Both);
-            }
-        }
-        // Wake the acceptor, which sees `closed` and returns, dropping the listener.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(acceptor) = self.acceptor.take() {
-            let _ = acceptor.join();
-        }
+        self.server.pending_faults()
     }
 }
 
 // ---------------------------------------------------------------------------
 // State
 
+/// The instance behind the contract server.
+struct MastodonApi {
+    shared: Shared,
+    state: State,
+}
+
+/// What never changes once the server runs.
 struct Shared {
     config: Config,
     base: String,
-    state: Mutex<State>,
-    connections: Mutex<Connections>,
-}
-
-impl Shared {
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn connections(&self) -> MutexGuard<'_, Connections> {
-        self.connections.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-#[derive(Default)]
-struct Connections {
-    closed: bool,
-    next: u64,
-    open: HashMap<u64, TcpStream>,
 }
 
 #[derive(Default)]
@@ -371,9 +273,8 @@ struct State {
     media: Vec<StoredMedia>,
     /// Media still "processing" (202 answers) until fetched once.
     processing: Vec<String>,
-    requests: Vec<RecordedRequest>,
+    /// Found while handling the current request; handed to the server after it.
     violations: Vec<String>,
-    faults: VecDeque<QueuedFault>,
     /// (token, key) -> (status id, when)
     idempotency: HashMap<(String, String), (String, Instant)>,
     /// (bucket, principal) -> (window, count)
@@ -392,12 +293,6 @@ impl State {
             .unwrap_or(0);
         ((ms << 16) | (self.sequence & 0xffff)).to_string()
     }
-}
-
-struct QueuedFault {
-    method: Option<String>,
-    prefix: String,
-    fault: Fault,
 }
 
 struct StoredStatus {
@@ -423,430 +318,100 @@ struct StoredPoll {
 }
 
 // ---------------------------------------------------------------------------
-// HTTP
-
-struct Request {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    close: bool,
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn json(status: u16, body: &Value) -> Response {
-        Response {
-            status,
-            headers: vec![(
-                "Content-Type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
-            body: serde_json::to_vec(body).expect("JSON"),
-        }
-    }
-
-    fn error(status: u16, message: &str) -> Response {
-        Response::json(status, &json!({ "error": message }))
-    }
-
-    fn header(mut self, name: &str, value: impl Into<String>) -> Response {
-        self.headers.push((name.to_string(), value.into()));
-        self
-    }
-}
-
-enum Outcome {
-    Answer(Response, Option<Duration>),
-    Reset,
-}
-
-const MAX_BODY: usize = 64 * 1024 * 1024;
-const MAX_LINE: usize = 16 * 1024;
-const MAX_HEADERS: usize = 200;
-
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let id = {
-            let mut connections = shared.connections();
-            if connections.closed {
-                return;
-            }
-            let Ok(clone) = stream.try_clone() else {
-                continue;
-            };
-            connections.next += 1;
-            let id = connections.next;
-            connections.open.insert(id, clone);
-            id
-        };
-        let shared = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new()
-            .name("mastodon-conn".into())
-            .spawn(move || {
-                serve_connection(&shared, stream);
-                shared.connections().open.remove(&id);
-            });
-        if spawned.is_err() {
-            // Out of threads: the stream was moved into the closure and dropped.
-            continue;
-        }
-    }
-}
-
-fn serve_connection(shared: &Shared, stream: TcpStream) {
-    let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut writer = stream;
-    loop {
-        let request = match read_request(&mut reader, &mut writer) {
-            Ok(Some(request)) => request,
-            Ok(None) => return,
-            Err(problem) => {
-                let message = format!("malformed HTTP request: {problem}");
-                shared.state().violations.push(message.clone());
-                let _ = write_response(&mut writer, &Response::error(400, &message), true);
-                return;
-            }
-        };
-        match handle(shared, &request) {
-            Outcome::Reset => {
-                let _ = writer.shutdown(Shutdown::Both);
-                return;
-            }
-            Outcome::Answer(response, delay) => {
-                if let Some(delay) = delay {
-                    std::thread::sleep(delay);
-                }
-                if write_response(&mut writer, &response, request.close).is_err() || request.close {
-                    let _ = writer.shutdown(Shutdown::Both);
-                    return;
-                }
-            }
-        }
-    }
-}
-
-fn read_line(reader: &mut impl BufRead) -> Result<Option<String>, String> {
-    let mut line = Vec::new();
-    let n = reader
-        .by_ref()
-        .take(MAX_LINE as u64 + 1)
-        .read_until(b'\n', &mut line)
-        .map_err(|e| e.to_string())?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if line.len() > MAX_LINE {
-        return Err("a request line or header is too long".into());
-    }
-    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-        line.pop();
-    }
-    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
-}
-
-/// `Ok(None)` when the client closed the connection between requests.
-fn read_request(
-    reader: &mut BufReader<TcpStream>,
-    writer: &mut TcpStream,
-) -> Result<Option<Request>, String> {
-    let request_line = loop {
-        match read_line(reader)? {
-            None => return Ok(None),
-            Some(line) if line.is_empty() => continue,
-            Some(line) => break line,
-        }
-    };
-    let mut parts = request_line.split_whitespace();
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(format!("bad request line {request_line:?}"));
-    };
-    if !version.starts_with("HTTP/1.") {
-        return Err(format!("unsupported protocol {version:?}"));
-    }
-    let mut headers = Vec::new();
-    loop {
-        let line = read_line(reader)?.ok_or("the connection closed inside the headers")?;
-        if line.is_empty() {
-            break;
-        }
-        if headers.len() == MAX_HEADERS {
-            return Err("too many headers".into());
-        }
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| format!("bad header line {line:?}"))?;
-        headers.push((name.trim().to_string(), value.trim().to_string()));
-    }
-
-    let connection = header(&headers, "connection")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let close = if version == "HTTP/1.0" {
-        !connection.contains("keep-alive")
-    } else {
-        connection.contains("close")
-    };
-
-    let chunked = header(&headers, "transfer-encoding")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length = match header(&headers, "content-length") {
-        Some(v) if !chunked => Some(
-            v.parse::<usize>()
-                .map_err(|_| format!("bad Content-Length {v:?}"))?,
-        ),
-        _ => None,
-    };
-    if length.is_some_and(|n| n > MAX_BODY) {
-        return Err("the body is larger than 64 MiB".into());
-    }
-    let has_body = chunked || length.is_some_and(|n| n > 0);
-    if has_body
-        && header(&headers, "expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
-    {
-        writer
-            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-            .map_err(|e| e.to_string())?;
-    }
-
-    let mut body = Vec::new();
-    if chunked {
-        loop {
-            let size_line = read_line(reader)?.ok_or("the connection closed inside a chunk")?;
-            let size_hex = size_line.split(';').next().unwrap_or_default().trim();
-            let size = usize::from_str_radix(size_hex, 16)
-                .map_err(|_| format!("bad chunk size {size_line:?}"))?;
-            if size == 0 {
-                // Trailers, then the empty line.
-                while let Some(line) = read_line(reader)? {
-                    if line.is_empty() {
-                        break;
-                    }
-                }
-                break;
-            }
-            if body.len() + size > MAX_BODY {
-                return Err("the body is larger than 64 MiB".into());
-            }
-            let start = body.len();
-            body.resize(start + size, 0);
-            reader
-                .read_exact(&mut body[start..])
-                .map_err(|e| format!("the body ended early: {e}"))?;
-            let mut crlf = [0u8; 2];
-            reader
-                .read_exact(&mut crlf)
-                .map_err(|e| format!("the body ended early: {e}"))?;
-        }
-    } else if let Some(length) = length {
-        body.resize(length, 0);
-        reader
-            .read_exact(&mut body)
-            .map_err(|e| format!("the body ended before Content-Length: {e}"))?;
-    }
-
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path.to_string(), query.to_string()),
-        None => (target.to_string(), String::new()),
-    };
-    Ok(Some(Request {
-        method: method.to_ascii_uppercase(),
-        path,
-        query,
-        headers,
-        body,
-        close,
-    }))
-}
-
-fn write_response(stream: &mut TcpStream, response: &Response, close: bool) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
-    for (name, value) in &response.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
-    head.push_str(if close {
-        "Connection: close\r\n\r\n"
-    } else {
-        "Connection: keep-alive\r\n\r\n"
-    });
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&response.body);
-    stream.write_all(&bytes)?;
-    stream.flush()
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        202 => "Accepted",
-        206 => "Partial Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        410 => "Gone",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Content",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
-    }
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-// ---------------------------------------------------------------------------
 // Dispatch
 
-fn handle(shared: &Shared, request: &Request) -> Outcome {
-    let fault = take_fault(shared, request);
-    let outcome = match fault {
-        Some(Fault::Reset) => Outcome::Reset,
-        Some(Fault::Status(code)) => Outcome::Answer(fault_response(code), None),
-        Some(Fault::TooMany { retry_after_secs }) => Outcome::Answer(
-            too_many(shared, retry_after_secs).header("Retry-After", retry_after_secs.to_string()),
-            None,
-        ),
-        Some(Fault::RateLimited { reset_after_secs }) => {
-            Outcome::Answer(too_many(shared, reset_after_secs), None)
-        }
-        Some(Fault::Slow(delay)) => Outcome::Answer(route(shared, request), Some(delay)),
-        Some(Fault::FailAfterCommit(code)) => {
-            let response = route(shared, request);
-            if response.status < 300 {
-                Outcome::Answer(fault_response(code), None)
-            } else {
-                Outcome::Answer(response, None)
-            }
-        }
-        None => Outcome::Answer(route(shared, request), None),
-    };
-    let response_status = match &outcome {
-        Outcome::Answer(response, _) => Some(response.status),
-        Outcome::Reset => None,
-    };
-    shared.state().requests.push(RecordedRequest {
-        method: request.method.clone(),
-        path: request.path.clone(),
-        query: request.query.clone(),
-        headers: request.headers.clone(),
-        body: request.body.clone(),
-        response_status,
-    });
-    outcome
+/// Mastodon's error body.
+fn error(status: u16, message: &str) -> Response {
+    Response::json(status, &json!({ "error": message }))
 }
 
-fn take_fault(shared: &Shared, request: &Request) -> Option<Fault> {
-    let mut state = shared.state();
-    let index = state.faults.iter().position(|f| {
-        f.method.as_deref().is_none_or(|m| m == request.method)
-            && request.path.starts_with(&f.prefix)
-    })?;
-    state.faults.remove(index).map(|f| f.fault)
-}
+impl Api for MastodonApi {
+    fn handle(&mut self, request: &Request, violations: &mut Vec<String>) -> Response {
+        let response = route(&self.shared, &mut self.state, request);
+        violations.append(&mut self.state.violations);
+        response
+    }
 
-fn fault_response(code: u16) -> Response {
-    match code {
-        // What a reverse proxy in front of Mastodon sends: HTML, not JSON.
-        502..=504 => Response {
-            status: code,
-            headers: vec![("Content-Type".into(), "text/html".into())],
-            body: format!(
-                "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                reason = reason(code)
+    fn fault_response(&self, status: u16) -> Response {
+        match status {
+            // What a reverse proxy in front of Mastodon sends: HTML, not JSON.
+            502..=504 => Response::text(
+                status,
+                "text/html",
+                format!(
+                    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                    reason = reason(status)
+                ),
+            ),
+            500 => error(500, "We're sorry, but something went wrong on our end."),
+            _ => error(status, reason(status)),
+        }
+    }
+
+    /// rack-attack's 429: Mastodon's rate-limit headers and no `Retry-After`.
+    fn rate_limited(&self, reset_after_secs: u64) -> Response {
+        let reset = Utc::now() + chrono::Duration::seconds(reset_after_secs as i64);
+        error(429, "Too many requests")
+            .header(
+                "X-RateLimit-Limit",
+                self.shared.config.rate_limit.to_string(),
             )
-            .into_bytes(),
-        },
-        500 => Response::error(500, "We're sorry, but something went wrong on our end."),
-        _ => Response::error(code, reason(code)),
+            .header("X-RateLimit-Remaining", "0")
+            .header(
+                "X-RateLimit-Reset",
+                reset.to_rfc3339_opts(SecondsFormat::Micros, true),
+            )
     }
 }
 
-fn too_many(shared: &Shared, reset_after_secs: u64) -> Response {
-    let reset = Utc::now() + chrono::Duration::seconds(reset_after_secs as i64);
-    Response::error(429, "Too many requests")
-        .header("X-RateLimit-Limit", shared.config.rate_limit.to_string())
-        .header("X-RateLimit-Remaining", "0")
-        .header(
-            "X-RateLimit-Reset",
-            reset.to_rfc3339_opts(SecondsFormat::Micros, true),
-        )
-}
-
-fn route(shared: &Shared, request: &Request) -> Response {
+fn route(shared: &Shared, state: &mut State, request: &Request) -> Response {
     let path = request.path.trim_end_matches('/');
     let method = request.method.as_str();
-    let mut state = shared.state();
 
     if let Some(rest) = path.strip_prefix("/system/media_attachments/files/") {
-        return serve_media_file(&state, rest);
+        return serve_media_file(state, rest);
     }
     if !path.starts_with("/api/") {
-        return Response::error(404, "Record not found");
+        return error(404, "Record not found");
     }
 
-    let principal = bearer(request).unwrap_or("anonymous").to_string();
+    let principal = request.bearer().unwrap_or("anonymous").to_string();
     let media_upload = method == "POST" && path == "/api/v2/media";
-    let limits = match rate_limit(shared, &mut state, &principal, media_upload) {
+    let limits = match rate_limit(shared, state, &principal, media_upload) {
         Ok(limits) => limits,
         Err(response) => {
-            violation(&mut state, request, &response, "rate limit exceeded".into());
+            violation(state, request, &response, "rate limit exceeded".into());
             return response;
         }
     };
 
     let response = match (method, path) {
         ("GET", "/api/v2/instance") => Response::json(200, &instance_json(shared)),
-        ("POST", "/api/v2/media") => with_auth(shared, &mut state, request, upload_media),
-        ("POST", "/api/v1/statuses") => with_auth(shared, &mut state, request, create_status),
+        ("POST", "/api/v2/media") => with_auth(shared, state, request, upload_media),
+        ("POST", "/api/v1/statuses") => with_auth(shared, state, request, create_status),
         ("GET", "/api/v1/accounts/verify_credentials") => {
-            with_auth(shared, &mut state, request, |shared, state, _| {
+            with_auth(shared, state, request, |shared, state, _| {
                 Response::json(200, &credential_account_json(shared, state))
             })
         }
         ("GET", _) if path.starts_with("/api/v1/media/") => {
             let id = path["/api/v1/media/".len()..].to_string();
-            with_auth(shared, &mut state, request, move |shared, state, _| {
+            with_auth(shared, state, request, move |shared, state, _| {
                 get_media(shared, state, &id)
             })
         }
         ("GET", _) if path.starts_with("/api/v1/accounts/") && path.ends_with("/statuses") => {
             let id = path["/api/v1/accounts/".len()..path.len() - "/statuses".len()].to_string();
-            account_statuses(shared, &mut state, request, &id)
+            account_statuses(shared, state, request, &id)
         }
         ("GET", _) if path.starts_with("/api/v1/statuses/") => {
             let id = path["/api/v1/statuses/".len()..].to_string();
-            get_status(shared, &mut state, request, &id)
+            get_status(shared, state, request, &id)
         }
         _ => {
-            let response = Response::error(404, "Record not found");
+            let response = error(404, "Record not found");
             violation(
-                &mut state,
+                state,
                 request,
                 &response,
                 "no such endpoint in the contract".into(),
@@ -903,7 +468,7 @@ fn rate_limit(
     };
     let (limit, remaining, reset, over) = shown;
     if over || general_over {
-        return Err(Response::error(429, "Too many requests")
+        return Err(error(429, "Too many requests")
             .header("X-RateLimit-Limit", limit.to_string())
             .header("X-RateLimit-Remaining", "0")
             .header("X-RateLimit-Reset", reset));
@@ -912,16 +477,9 @@ fn rate_limit(
 }
 
 fn violation(state: &mut State, request: &Request, response: &Response, why: String) {
-    state.violations.push(format!(
-        "{} {}: {} {}",
-        request.method, request.path, response.status, why
-    ));
-}
-
-fn bearer(request: &Request) -> Option<&str> {
-    let value = header(&request.headers, "authorization")?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    state
+        .violations
+        .push(request.violation(response.status, why));
 }
 
 fn with_auth(
@@ -941,10 +499,10 @@ fn with_auth(
 }
 
 fn check_auth(shared: &Shared, request: &Request) -> Result<(), String> {
-    let Some(value) = header(&request.headers, "authorization") else {
+    let Some(value) = request.header("authorization") else {
         return Err("no Authorization header".into());
     };
-    match bearer(request) {
+    match request.bearer() {
         None => Err(format!(
             "Authorization is not `Bearer <token>`: {:?}",
             value.split(' ').next().unwrap_or_default()
@@ -955,7 +513,7 @@ fn check_auth(shared: &Shared, request: &Request) -> Result<(), String> {
 }
 
 fn unauthorized() -> Response {
-    Response::error(401, INVALID_TOKEN).header(
+    error(401, INVALID_TOKEN).header(
         "WWW-Authenticate",
         format!(
             "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"{INVALID_TOKEN}\""
@@ -1242,7 +800,7 @@ fn serve_media_file(state: &State, rest: &str) -> Response {
             headers: vec![("Content-Type".into(), media.content_type.clone())],
             body: media.bytes.clone(),
         },
-        None => Response::error(404, "Record not found"),
+        None => error(404, "Record not found"),
     }
 }
 
@@ -1251,7 +809,7 @@ fn serve_media_file(state: &State, rest: &str) -> Response {
 
 fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -> Response {
     // Public statuses can be read without a token; a token that is sent must be valid.
-    let authorized = if header(&request.headers, "authorization").is_some() {
+    let authorized = if request.header("authorization").is_some() {
         if let Err(why) = check_auth(shared, request) {
             let response = unauthorized();
             violation(state, request, &response, why);
@@ -1268,7 +826,7 @@ fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -
             Response::json(200, &status_json(shared, state, status))
         }
         // Not a contract violation: looking a status up to see if it exists is fair.
-        _ => Response::error(404, "Record not found"),
+        _ => error(404, "Record not found"),
     }
 }
 
@@ -1276,7 +834,7 @@ fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -
 /// at most 40) and `max_id` for paging back, as Mastodon pages.
 fn account_statuses(shared: &Shared, state: &mut State, request: &Request, id: &str) -> Response {
     if id != ACCOUNT_ID {
-        return Response::error(404, "Record not found");
+        return error(404, "Record not found");
     }
     let param = |name: &str| {
         request.query.split('&').find_map(|pair| {
@@ -1288,14 +846,14 @@ fn account_statuses(shared: &Shared, state: &mut State, request: &Request, id: &
         None => 20,
         Some(Ok(l)) => l.clamp(1, 40),
         Some(Err(_)) => {
-            let response = Response::error(400, "limit must be a number");
+            let response = error(400, "limit must be a number");
             violation(state, request, &response, "bad limit".into());
             return response;
         }
     };
     let max_id = param("max_id").and_then(|m| m.parse::<u128>().ok());
     let authorized =
-        header(&request.headers, "authorization").is_some() && check_auth(shared, request).is_ok();
+        request.header("authorization").is_some() && check_auth(shared, request).is_ok();
     let page: Vec<Value> = state
         .statuses
         .iter()
@@ -1310,7 +868,7 @@ fn account_statuses(shared: &Shared, state: &mut State, request: &Request, id: &
 
 fn get_media(shared: &Shared, state: &mut State, id: &str) -> Response {
     let Some(media) = state.media.iter().find(|m| m.id == id).cloned() else {
-        return Response::error(404, "Record not found");
+        return error(404, "Record not found");
     };
     // Processing finishes the first time the client looks.
     state.processing.retain(|p| p != id);
@@ -1320,11 +878,11 @@ fn get_media(shared: &Shared, state: &mut State, id: &str) -> Response {
 fn upload_media(shared: &Shared, state: &mut State, request: &Request) -> Response {
     let c = &shared.config;
     let reject = |state: &mut State, status: u16, message: &str, why: &str| {
-        let response = Response::error(status, message);
+        let response = error(status, message);
         violation(state, request, &response, format!("{message} ({why})"));
         response
     };
-    let content_type = header(&request.headers, "content-type").unwrap_or_default();
+    let content_type = request.header("content-type").unwrap_or_default();
     let Some(boundary) = multipart_boundary(content_type) else {
         return reject(
             state,
@@ -1475,12 +1033,12 @@ struct PollParams {
 
 fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Response {
     let c = &shared.config;
-    let token = bearer(request).unwrap_or_default().to_string();
+    let token = request.bearer().unwrap_or_default().to_string();
 
     let params = match status_params(request) {
         Ok(params) => params,
         Err(message) => {
-            let response = Response::error(400, "Error occurred while parsing request parameters.");
+            let response = error(400, "Error occurred while parsing request parameters.");
             violation(state, request, &response, message);
             return response;
         }
@@ -1493,7 +1051,8 @@ fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Respo
     }
 
     // Mastodon answers a repeat before validating anything.
-    let key = header(&request.headers, "idempotency-key")
+    let key = request
+        .header("idempotency-key")
         .filter(|k| !k.is_empty())
         .map(str::to_string);
     if let Some(key) = &key {
@@ -1510,7 +1069,7 @@ fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Respo
     }
 
     let unprocessable = |state: &mut State, message: String| {
-        let response = Response::error(422, &message);
+        let response = error(422, &message);
         violation(state, request, &response, message);
         response
     };
@@ -1554,7 +1113,7 @@ fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Respo
 
     if let Some(reply) = &params.in_reply_to_id {
         if !reply.is_empty() && !state.statuses.iter().any(|s| &s.id == reply) {
-            let response = Response::error(
+            let response = error(
                 404,
                 "The post you are trying to reply to does not appear to exist.",
             );
@@ -1710,7 +1269,8 @@ fn status_params(request: &Request) -> Result<StatusParams, String> {
     let mut params = StatusParams::default();
     // Rails merges the query string into the parameters.
     apply_form(&mut params, &parse_urlencoded(request.query.as_bytes()));
-    let content_type = header(&request.headers, "content-type")
+    let content_type = request
+        .header("content-type")
         .unwrap_or_default()
         .to_ascii_lowercase();
     let mime = content_type.split(';').next().unwrap_or_default().trim();
@@ -1872,190 +1432,6 @@ fn ruby_to_i(value: &str) -> i64 {
     };
     let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
     digits.parse::<i64>().map(|n| sign * n).unwrap_or(0)
-}
-
-fn parse_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
-    bytes
-        .split(|b| *b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let mut halves = pair.splitn(2, |b| *b == b'=');
-            let key = percent_decode(halves.next().unwrap_or_default());
-            let value = percent_decode(halves.next().unwrap_or_default());
-            (key, value)
-        })
-        .collect()
-}
-
-fn percent_decode(bytes: &[u8]) -> String {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-struct Part {
-    name: String,
-    filename: Option<String>,
-    content_type: Option<String>,
-    data: Vec<u8>,
-}
-
-fn multipart_boundary(content_type: &str) -> Option<String> {
-    let mut pieces = content_type.split(';');
-    let mime = pieces.next()?.trim();
-    if !mime.eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    pieces.find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| v.trim().trim_matches('"').to_string())
-            .filter(|b| !b.is_empty())
-    })
-}
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if from > haystack.len() {
-        return None;
-    }
-    haystack[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
-}
-
-fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let next_delimiter = format!("\r\n--{boundary}").into_bytes();
-    let mut at = find(body, &delimiter, 0).ok_or("the boundary never appears")? + delimiter.len();
-    let mut parts = Vec::new();
-    loop {
-        if body[at..].starts_with(b"--") {
-            return Ok(parts);
-        }
-        if !body[at..].starts_with(b"\r\n") {
-            return Err("a boundary is not followed by CRLF".into());
-        }
-        at += 2;
-        let head_end =
-            find(body, b"\r\n\r\n", at).ok_or("a part has no blank line after its headers")?;
-        let head = String::from_utf8_lossy(&body[at..head_end]).into_owned();
-        let data_start = head_end + 4;
-        let data_end = find(body, &next_delimiter, data_start)
-            .ok_or("a part is not closed by the boundary")?;
-        let mut part = Part {
-            name: String::new(),
-            filename: None,
-            content_type: None,
-            data: body[data_start..data_end].to_vec(),
-        };
-        let mut disposition = false;
-        for line in head.split("\r\n") {
-            let Some((name, value)) = line.split_once(':') else {
-                continue;
-            };
-            if name.trim().eq_ignore_ascii_case("content-disposition") {
-                disposition = true;
-                for (k, v) in disposition_params(value) {
-                    match k.as_str() {
-                        "name" => part.name = v,
-                        "filename" => part.filename = Some(v),
-                        _ => {}
-                    }
-                }
-            } else if name.trim().eq_ignore_ascii_case("content-type") {
-                part.content_type = Some(value.trim().to_string());
-            }
-        }
-        if !disposition {
-            return Err("a part has no Content-Disposition".into());
-        }
-        parts.push(part);
-        at = data_end + next_delimiter.len();
-    }
-}
-
-/// `form-data; name="file"; filename="a.png"` -> [(name, file), (filename, a.png)].
-fn disposition_params(value: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = value;
-    while let Some(semi) = rest.find(';') {
-        rest = &rest[semi + 1..];
-        let Some(eq) = rest.find('=') else { break };
-        let key = rest[..eq].trim().to_ascii_lowercase();
-        rest = &rest[eq + 1..];
-        let value;
-        if let Some(quoted) = rest.strip_prefix('"') {
-            let mut v = String::new();
-            let mut chars = quoted.char_indices();
-            let mut end = quoted.len();
-            while let Some((i, ch)) = chars.next() {
-                match ch {
-                    '\\' => {
-                        if let Some((_, escaped)) = chars.next() {
-                            v.push(escaped);
-                        }
-                    }
-                    '"' => {
-                        end = i + 1;
-                        break;
-                    }
-                    c => v.push(c),
-                }
-            }
-            value = v;
-            rest = &quoted[end.min(quoted.len())..];
-        } else {
-            let end = rest.find(';').unwrap_or(rest.len());
-            value = rest[..end].trim().to_string();
-            rest = &rest[end..];
-        }
-        out.push((key, value));
-    }
-    out
-}
-
-fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && matches!(
-            &bytes[8..12],
-            b"avif" | b"avis" | b"heic" | b"heix" | b"mif1" | b"msf1"
-        )
-    {
-        // Still an image: Paperclip's spoof check only compares image with image.
-        Some("image/avif")
-    } else {
-        None
-    }
 }
 
 // ---------------------------------------------------------------------------
