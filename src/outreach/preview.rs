@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::network::Attachment;
 use super::{Network, OutreachItem};
 
 fn esc(s: &str) -> String {
@@ -48,6 +49,54 @@ fn linked(text: &str) -> String {
     out
 }
 
+/// The post's image with its title, as a network shows an attached image.
+fn image_card(item: &OutreachItem) -> String {
+    let Some(image) = &item.image else {
+        return String::new();
+    };
+    format!(
+        "<figure class=\"link-card\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"><figcaption><strong>{}</strong>{}</figcaption></figure>",
+        url(&image.url),
+        esc(image.alt.as_deref().unwrap_or_default()),
+        esc(&item.title),
+        item.description
+            .as_deref()
+            .map(|d| format!("<br>{}", esc(d)))
+            .unwrap_or_default()
+    )
+}
+
+/// The card a network makes from the linked page's Open Graph tags: its
+/// image when it has one, its domain, title and description.
+fn link_card(item: &OutreachItem) -> String {
+    let domain = url::Url::parse(&item.link)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let image = item
+        .image
+        .as_ref()
+        .map(|i| {
+            format!(
+                "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                url(&i.url),
+                esc(i.alt.as_deref().unwrap_or_default())
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<a class=\"link-card\" href=\"{href}\">{image}<span class=\"caption\"><span class=\"domain\">{domain}</span><strong>{title}</strong>{description}</span></a>",
+        href = url(&item.link),
+        domain = esc(&domain),
+        title = esc(&item.title),
+        description = item
+            .description
+            .as_deref()
+            .map(|d| format!("<span>{}</span>", esc(d)))
+            .unwrap_or_default(),
+    )
+}
+
 pub fn render(
     site_title: &str,
     items: &[OutreachItem],
@@ -80,26 +129,28 @@ pub fn render(
                 state = esc(&state(item)),
                 text = linked(&item.text),
             );
-            if let Some(poll) = &item.poll {
-                if poll.native {
-                    card.push_str("<ul class=\"poll\">");
-                    for option in &poll.options {
-                        card.push_str(&format!("<li>{}</li>", esc(option)));
-                    }
-                    card.push_str(&format!(
-                        "</ul><p class=\"meta\">Poll open {} hours</p>",
-                        poll.seconds / 3600
-                    ));
+            let native_poll = item.poll.as_ref().filter(|p| p.native);
+            if let Some(poll) = native_poll {
+                card.push_str("<ul class=\"poll\">");
+                for option in &poll.options {
+                    card.push_str(&format!("<li>{}</li>", esc(option)));
                 }
-            }
-            if let Some(image) = &item.image {
+                // As long as the network keeps it open (Threads: a day).
+                let seconds = item.network.poll_rules().map_or(poll.seconds, |r| {
+                    poll.seconds.clamp(r.min_seconds, r.max_seconds)
+                });
                 card.push_str(&format!(
-                    "<figure class=\"link-card\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"><figcaption><strong>{}</strong>{}</figcaption></figure>",
-                    url(&image.url),
-                    esc(image.alt.as_deref().unwrap_or_default()),
-                    esc(&item.title),
-                    item.description.as_deref().map(|d| format!("<br>{}", esc(d))).unwrap_or_default()
+                    "</ul><p class=\"meta\">Poll open {} hours</p>",
+                    seconds / 3600
                 ));
+            }
+            match item
+                .network
+                .attachment(item.image.is_some(), native_poll.is_some())
+            {
+                Attachment::Image => card.push_str(&image_card(item)),
+                Attachment::LinkCard => card.push_str(&link_card(item)),
+                Attachment::Nothing => {}
             }
             card.push_str(&format!(
                 "<footer><meter min=\"0\" max=\"{limit}\" value=\"{len}\" aria-label=\"Length\"></meter> <span class=\"{cls}\">{len} / {limit}</span>{when}<br><code>{id}</code></footer>",
@@ -137,5 +188,70 @@ a{color:#0b57a4}\
 .poll{list-style:none;padding:0}.poll li{border:1px solid #c9d1d9;border-radius:1rem;padding:.2rem .75rem;margin:.25rem 0}\
 .link-card{margin:0;border:1px solid #c9d1d9;border-radius:.5rem;overflow:hidden}.link-card img{display:block;width:100%;max-height:10rem;object-fit:cover}\
 .link-card figcaption{padding:.5rem;font-size:.9rem}\
+a.link-card{display:block;color:inherit;text-decoration:none}\
+.link-card .caption{display:flex;flex-direction:column;padding:.5rem;font-size:.9rem}.domain{color:#4b5661;text-transform:uppercase;font-size:.75rem}\
 footer{font-size:.85rem;color:#4b5661;margin-top:.5rem}meter{width:8rem}.over{color:#a3123a;font-weight:700}\
 .warning{color:#8a1c1c;font-size:.9rem;margin:.25rem 0}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outreach::{Image, Poll};
+    use crate::publish::graph::sample_item;
+
+    fn card(item: &OutreachItem) -> String {
+        render("Clinic", std::slice::from_ref(item), |_| {
+            "not yet posted".into()
+        })
+    }
+
+    #[test]
+    fn facebook_shows_the_link_card_facebook_makes() {
+        let mut item = sample_item(Network::Facebook, None);
+        let html = card(&item);
+        assert!(html.contains("--accent:#1877f2"), "{html}");
+        assert!(html.contains("<a class=\"link-card\""), "{html}");
+        assert!(
+            html.contains("<span class=\"domain\">heart.example</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<strong>Blood pressure basics</strong>"),
+            "{html}"
+        );
+        assert!(html.contains("What the numbers mean."), "{html}");
+        item.image = Some(Image {
+            url: "https://heart.example/images/pulse.png".into(),
+            alt: Some("A cuff".into()),
+        });
+        let html = card(&item);
+        assert!(
+            html.contains("<img src=\"https://heart.example/images/pulse.png\" alt=\"A cuff\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn threads_shows_a_poll_open_a_day_an_image_or_the_link_card() {
+        let mut item = sample_item(Network::Threads, None);
+        assert!(card(&item).contains("<a class=\"link-card\""));
+        item.image = Some(Image {
+            url: "https://heart.example/images/pulse.png".into(),
+            alt: None,
+        });
+        let html = card(&item);
+        assert!(html.contains("<figure class=\"link-card\"><img"), "{html}");
+        assert!(!html.contains("<a class=\"link-card\""), "{html}");
+        item.image = None;
+        item.poll = Some(Poll {
+            question: "How often?".into(),
+            options: vec!["Daily".into(), "Weekly".into()],
+            seconds: 3 * 86_400,
+            native: true,
+        });
+        let html = card(&item);
+        assert!(html.contains("<li>Daily</li><li>Weekly</li>"), "{html}");
+        assert!(html.contains("Poll open 24 hours"), "{html}");
+        assert!(!html.contains("link-card\""), "{html}");
+    }
+}

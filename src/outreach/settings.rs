@@ -22,16 +22,18 @@ pub struct NetworkSettings {
     pub reach: Option<Reach>,
     /// The clinic's account: `@clinic@instance` on Mastodon, a handle elsewhere.
     pub account: Option<String>,
-    /// Mastodon instance or Bluesky service URL.
+    /// Mastodon instance or Bluesky service URL; another API base for the
+    /// other networks (tests point it at a local server).
     pub instance: Option<String>,
-    /// LinkedIn organisation URN, Facebook page id, Threads user id.
+    /// LinkedIn organisation URN, Facebook Page id, Threads user id (default `me`).
     pub id: Option<String>,
     /// At most this many hashtags per item.
     #[serde(default = "three")]
     pub max_hashtags: usize,
     /// Visibility on Mastodon (`public`, `unlisted`).
     pub visibility: Option<String>,
-    /// LinkedIn API version header, `YYYYMM`.
+    /// LinkedIn API version header, `YYYYMM`; Graph API version on Facebook
+    /// (`v25.0`) and Threads (`v1.0`).
     pub api_version: Option<String>,
 }
 

@@ -4,9 +4,14 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contract;
+pub mod facebook;
+pub mod graph;
+pub mod ledger;
 pub mod mastodon;
 pub mod pds;
 pub mod s3;
+pub mod threads;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
