@@ -12,7 +12,9 @@ use super::{Format, SiteArgs, report};
 use crate::ledger::Ledger;
 use crate::load::Site;
 use crate::outreach::{Network, OutreachItem};
-use crate::publish::{self, Client, Outcome, bluesky, linkedin, mastodon, retry};
+use crate::publish::{
+    self, Client, Outcome, bluesky, facebook, linkedin, mastodon, retry, threads,
+};
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -165,6 +167,8 @@ fn connect(
         Network::Mastodon => mastodon::connect(&setup),
         Network::Bluesky => bluesky::connect(&setup),
         Network::LinkedIn => linkedin::connect(&setup),
+        Network::Facebook => facebook::connect(&setup),
+        Network::Threads => threads::connect(&setup),
         other => Err(format!(
             "publishing to {} is not supported yet",
             other.name()
@@ -187,6 +191,13 @@ fn print_item(item: &OutreachItem) {
             "   poll ({}): {}\n",
             if poll.native { "native" } else { "as text" },
             poll.options.join(" | ")
+        ));
+    }
+    if let Some(due) = publish::goes_live(item, chrono::Utc::now()) {
+        out.push_str(&format!(
+            "   scheduled: {} publishes it at {}\n",
+            item.network.name(),
+            due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ));
     }
     if let Some(image) = &item.image {

@@ -372,6 +372,31 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
+        /// What Threads refuses never comes out of fitting: over 500 with
+        /// emoji as bytes, or more than five different links counting the
+        /// link card (the link back, sent again as `link_attachment`).
+        #[test]
+        fn threads_items_pass_threads_own_checks(
+            body in prop::collection::vec(
+                prop_oneof![
+                    Just("😀".to_string()),
+                    Just("👨\u{200D}👩\u{200D}👧".to_string()),
+                    Just("❤️".to_string()),
+                    "https://[a-z]{3,6}\\.example/[a-z]{0,6}",
+                    "www\\.[a-z]{3,6}\\.com",
+                    "[a-z]{1,8}",
+                ],
+                1..150,
+            ).prop_map(|w| w.join(" ")),
+        ) {
+            let link = "https://clinic.example/blog/a-post/?utm_source=threads".to_string();
+            let parts = Parts { body, fixed: vec![], link: Some(link.clone()), hashtags: vec!["#Heart".into()] };
+            let fitted = fit(Network::Threads, &parts).expect("a short link always fits");
+            prop_assert!(Network::Threads.count(&fitted.text) <= 500, "{}", fitted.text);
+            let links = crate::outreach::network::threads_links(&fitted.text, Some(&link));
+            prop_assert!(links <= 5, "{links} links: {}", fitted.text);
+        }
+
         #[test]
         fn every_item_fits_keeps_its_link_and_cuts_cleanly(
             body in text(120),

@@ -475,8 +475,7 @@ impl Composer<'_> {
                 }
             };
             let mut item = self.base_item(network, ItemKind::Poll, id, link.clone(), &parts);
-            if native && item.image.is_some() && network == Network::Mastodon {
-                // Mastodon cannot combine a poll with media.
+            if native && network.poll_excludes_media() {
                 item.image = None;
             }
             item.poll = Some(Poll {

@@ -36,6 +36,17 @@ pub enum Reach {
     Both,
 }
 
+/// What a network shows below a post's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attachment {
+    /// The post's image, uploaded or fetched with the post.
+    Image,
+    /// A card the network makes from the linked page's Open Graph tags:
+    /// image, title, description and domain.
+    LinkCard,
+    Nothing,
+}
+
 /// Width of every URL on networks that shorten links.
 const URL_WEIGHT: usize = 23;
 
@@ -64,8 +75,50 @@ impl Network {
     pub fn can_publish(self) -> bool {
         matches!(
             self,
-            Network::Mastodon | Network::Bluesky | Network::LinkedIn
+            Network::Mastodon
+                | Network::Bluesky
+                | Network::LinkedIn
+                | Network::Facebook
+                | Network::Threads
         )
+    }
+
+    /// How far ahead this network takes a post to publish later by itself
+    /// (shortest, longest lead). An item due within it is sent now, scheduled,
+    /// instead of being held back until it is due.
+    pub fn schedules_ahead(self) -> Option<(chrono::Duration, chrono::Duration)> {
+        match self {
+            // Facebook takes `scheduled_publish_time` 10 minutes to 30 days
+            // ahead. The margins cover retries and clocks that disagree.
+            Network::Facebook => Some((chrono::Duration::minutes(15), chrono::Duration::days(29))),
+            _ => None,
+        }
+    }
+
+    /// What goes below an item's text here, given whether it has an image
+    /// the network can take and a native poll.
+    pub fn attachment(self, image: bool, native_poll: bool) -> Attachment {
+        match self {
+            // A link post: Facebook makes the card, whatever the item has.
+            Network::Facebook => Attachment::LinkCard,
+            // Threads: a poll is a text post alone; an image post shows the
+            // image; a text post gets the link back as its card.
+            Network::Threads if native_poll => Attachment::Nothing,
+            Network::Threads if image => Attachment::Image,
+            Network::Threads => Attachment::LinkCard,
+            // An article post: our own title, description and thumbnail;
+            // a poll stands alone.
+            Network::LinkedIn if native_poll => Attachment::Nothing,
+            Network::LinkedIn => Attachment::LinkCard,
+            _ if image => Attachment::Image,
+            _ => Attachment::Nothing,
+        }
+    }
+
+    /// Whether a post with a native poll must go without its image.
+    pub fn poll_excludes_media(self) -> bool {
+        // Mastodon refuses a poll with media; Threads takes polls on text posts only.
+        matches!(self, Network::Mastodon | Network::Threads)
     }
 
     pub fn name(self) -> &'static str {
@@ -104,6 +157,28 @@ impl Network {
     }
 
     /// Whether `id` under `[networks.*]` names an account the way this network does.
+    /// Whether `api_version` is written the way this network's API wants it.
+    /// (Graph versions, `v25.0`, are checked where Facebook and Threads connect.)
+    pub fn check_api_version(self, version: &str) -> Result<(), String> {
+        match self {
+            Network::LinkedIn => {
+                let month = version.get(4..).and_then(|m| m.parse::<u8>().ok());
+                let valid = version.len() == 6
+                    && version.bytes().all(|b| b.is_ascii_digit())
+                    && version.starts_with("20")
+                    && month.is_some_and(|m| (1..=12).contains(&m));
+                if valid {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{version}` is not a LinkedIn API version; write the year and month as YYYYMM, e.g. \"202605\""
+                    ))
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn check_id(self, id: &str) -> Result<(), String> {
         match self {
             Network::LinkedIn => organization_number(id)
@@ -153,7 +228,7 @@ impl Network {
 
     /// How long a native poll asked to run `seconds` runs here. LinkedIn
     /// offers 1, 3, 7 or 14 days: the longest that does not outlast the one
-    /// asked for, and a day at least.
+    /// asked for, and a day at least; elsewhere, within the network's limits.
     pub fn poll_seconds(self, seconds: u64) -> u64 {
         const DAY: u64 = 86_400;
         match self {
@@ -161,7 +236,9 @@ impl Network {
                 let days = [14, 7, 3].into_iter().find(|d| seconds >= d * DAY);
                 days.unwrap_or(1) * DAY
             }
-            _ => seconds,
+            _ => self
+                .poll_rules()
+                .map_or(seconds, |r| seconds.clamp(r.min_seconds, r.max_seconds)),
         }
     }
 
@@ -189,7 +266,7 @@ impl Network {
         match self {
             // Bluesky also caps the bytes of a post.
             Network::Bluesky => within && text.len() <= 3000,
-            Network::Threads => within && urls(text).count() <= 5,
+            Network::Threads => within && threads_links(text, None) <= THREADS_MAX_LINKS,
             _ => within,
         }
     }
@@ -298,6 +375,23 @@ fn x_char_weight(c: char) -> usize {
     if light { 1 } else { 2 }
 }
 
+/// Threads refuses a post with more links than this.
+pub const THREADS_MAX_LINKS: usize = 5;
+
+/// The links of a Threads post as Threads counts them: each different URL in
+/// the text once, schemeless ones (`www.example.com`) included, and the link
+/// attachment when it is not one of them.
+pub fn threads_links(text: &str, attachment: Option<&str>) -> usize {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    finder.url_must_have_scheme(false);
+    let mut unique: Vec<&str> = finder.links(text).map(|l| l.as_str()).collect();
+    unique.extend(attachment);
+    unique.sort_unstable();
+    unique.dedup();
+    unique.len()
+}
+
 /// Threads: characters, but an emoji counts as many as its UTF-8 bytes.
 fn threads_length(text: &str) -> usize {
     text.graphemes(true)
@@ -375,13 +469,54 @@ mod tests {
 
     #[test]
     fn threads_counts_emoji_by_bytes_and_caps_links() {
+        // Threads' documentation: emoji count as their UTF-8 bytes; other
+        // characters (accents, CJK) count one each.
         assert_eq!(Network::Threads.count("hi 😀"), 3 + 4);
+        assert_eq!(Network::Threads.count("❤️"), 6, "heart + VS16: 3 + 3 bytes");
+        assert_eq!(Network::Threads.count("1️⃣"), 7, "keycap: 1 + 3 + 3 bytes");
+        assert_eq!(Network::Threads.count(FLAG), 8);
+        assert_eq!(Network::Threads.count(WAVE_DARK), 8);
         assert_eq!(Network::Threads.count(FAMILY), FAMILY.len());
-        let six_links = (0..6)
-            .map(|i| format!("https://a.example/{i}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        assert!(!Network::Threads.fits(&six_links));
+        assert_eq!(Network::Threads.count(FAMILY), 25);
+        assert_eq!(Network::Threads.count("心臓 café #1"), 10);
+        assert!(Network::Threads.fits(&"a".repeat(500)));
+        assert!(!Network::Threads.fits(&"a".repeat(501)));
+        assert!(Network::Threads.fits(&"😀".repeat(125)));
+        assert!(!Network::Threads.fits(&"😀".repeat(126)));
+        let links = |n: usize| {
+            (0..n)
+                .map(|i| format!("https://a.example/{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(Network::Threads.fits(&links(5)));
+        assert!(!Network::Threads.fits(&links(6)));
+    }
+
+    #[test]
+    fn threads_counts_links_as_its_documentation_does() {
+        // The documentation's own examples: each different URL once, schemeless
+        // ones too, and the link attachment unless it is one of them.
+        assert_eq!(
+            threads_links("www.facebook.com", Some("www.facebook.com")),
+            1
+        );
+        assert_eq!(
+            threads_links(
+                "www.instagram.com and www.threads.com",
+                Some("www.facebook.com")
+            ),
+            3
+        );
+        assert_eq!(
+            threads_links(
+                "www.example.com, www.example.com, and www.test.com",
+                Some("www.test.com")
+            ),
+            2
+        );
+        let repeated = "https://a.example/x ".repeat(6);
+        assert!(Network::Threads.fits(&repeated), "one link, six times");
     }
 
     #[test]

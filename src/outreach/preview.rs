@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::network::Attachment;
 use super::{Network, OutreachItem, little_text};
 
 fn esc(s: &str) -> String {
@@ -67,52 +68,52 @@ fn poll_time(seconds: u64) -> String {
     }
 }
 
-/// What the network shows under the text: its link card, or the image.
-fn attachment(item: &OutreachItem) -> String {
-    let native_poll = item.poll.as_ref().is_some_and(|p| p.native);
-    let description = || {
+/// The post's image with its title, as a network shows an attached image.
+fn image_card(item: &OutreachItem) -> String {
+    let Some(image) = &item.image else {
+        return String::new();
+    };
+    format!(
+        "<figure class=\"link-card\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"><figcaption><strong>{}</strong>{}</figcaption></figure>",
+        url(&image.url),
+        esc(image.alt.as_deref().unwrap_or_default()),
+        esc(&item.title),
         item.description
             .as_deref()
             .map(|d| format!("<br>{}", esc(d)))
             .unwrap_or_default()
-    };
-    let image = |i: &super::Image| {
-        format!(
-            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
-            url(&i.url),
-            esc(i.alt.as_deref().unwrap_or_default())
-        )
-    };
-    match item.network {
-        // An article card with our own title, description and thumbnail, on
-        // every LinkedIn post but a poll; the host is what LinkedIn prints under the title.
-        Network::LinkedIn if !native_poll => {
-            let host = url::Url::parse(&item.link)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_default();
+    )
+}
+
+/// The card a network makes from the linked page's Open Graph tags: its
+/// image when it has one, its domain, title and description.
+fn link_card(item: &OutreachItem) -> String {
+    let domain = url::Url::parse(&item.link)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let image = item
+        .image
+        .as_ref()
+        .map(|i| {
             format!(
-                "<figure class=\"link-card article\">{}<figcaption><strong>{}</strong>{}<br><small>{}</small></figcaption></figure>",
-                item.image.as_ref().map(image).unwrap_or_default(),
-                esc(&item.title),
-                description(),
-                esc(&host)
+                "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                url(&i.url),
+                esc(i.alt.as_deref().unwrap_or_default())
             )
-        }
-        Network::LinkedIn => String::new(),
-        _ => item
-            .image
-            .as_ref()
-            .map(|i| {
-                format!(
-                    "<figure class=\"link-card\">{}<figcaption><strong>{}</strong>{}</figcaption></figure>",
-                    image(i),
-                    esc(&item.title),
-                    description()
-                )
-            })
+        })
+        .unwrap_or_default();
+    format!(
+        "<a class=\"link-card\" href=\"{href}\">{image}<span class=\"caption\"><span class=\"domain\">{domain}</span><strong>{title}</strong>{description}</span></a>",
+        href = url(&item.link),
+        domain = esc(&domain),
+        title = esc(&item.title),
+        description = item
+            .description
+            .as_deref()
+            .map(|d| format!("<span>{}</span>", esc(d)))
             .unwrap_or_default(),
-    }
+    )
 }
 
 pub fn render(
@@ -147,19 +148,26 @@ pub fn render(
                 state = esc(&state(item)),
                 text = linked(&shown_text(item)),
             );
-            if let Some(poll) = &item.poll {
-                if poll.native {
-                    card.push_str("<ul class=\"poll\">");
-                    for option in &poll.options {
-                        card.push_str(&format!("<li>{}</li>", esc(option)));
-                    }
-                    card.push_str(&format!(
-                        "</ul><p class=\"meta\">Poll open {}</p>",
-                        poll_time(item.network.poll_seconds(poll.seconds))
-                    ));
+            let native_poll = item.poll.as_ref().filter(|p| p.native);
+            if let Some(poll) = native_poll {
+                card.push_str("<ul class=\"poll\">");
+                for option in &poll.options {
+                    card.push_str(&format!("<li>{}</li>", esc(option)));
                 }
+                // As long as the network keeps it open (Threads: a day).
+                card.push_str(&format!(
+                    "</ul><p class=\"meta\">Poll open {}</p>",
+                    poll_time(item.network.poll_seconds(poll.seconds))
+                ));
             }
-            card.push_str(&attachment(item));
+            match item
+                .network
+                .attachment(item.image.is_some(), native_poll.is_some())
+            {
+                Attachment::Image => card.push_str(&image_card(item)),
+                Attachment::LinkCard => card.push_str(&link_card(item)),
+                Attachment::Nothing => {}
+            }
             card.push_str(&format!(
                 "<footer><meter min=\"0\" max=\"{limit}\" value=\"{len}\" aria-label=\"Length\"></meter> <span class=\"{cls}\">{len} / {limit}</span>{when}<br><code>{id}</code></footer>",
                 limit = item.limit,
@@ -196,82 +204,70 @@ a{color:#0b57a4}\
 .poll{list-style:none;padding:0}.poll li{border:1px solid #c9d1d9;border-radius:1rem;padding:.2rem .75rem;margin:.25rem 0}\
 .link-card{margin:0;border:1px solid #c9d1d9;border-radius:.5rem;overflow:hidden}.link-card img{display:block;width:100%;max-height:10rem;object-fit:cover}\
 .link-card figcaption{padding:.5rem;font-size:.9rem}\
+a.link-card{display:block;color:inherit;text-decoration:none}\
+.link-card .caption{display:flex;flex-direction:column;padding:.5rem;font-size:.9rem}.domain{color:#4b5661;text-transform:uppercase;font-size:.75rem}\
 footer{font-size:.85rem;color:#4b5661;margin-top:.5rem}meter{width:8rem}.over{color:#a3123a;font-weight:700}\
 .warning{color:#8a1c1c;font-size:.9rem;margin:.25rem 0}";
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outreach::{Image, ItemKind, Poll};
+    use crate::outreach::{Image, Poll};
+    use crate::publish::graph::sample_item;
 
-    fn item(network: Network) -> OutreachItem {
-        OutreachItem {
-            id: format!("blog/bp/teaser/{}", network.key()),
-            post: Some("blog/bp.md".into()),
-            post_url: "https://heart.example/blog/bp/".into(),
-            title: "Blood pressure basics".into(),
-            description: Some("Know your numbers".into()),
-            network,
-            kind: ItemKind::Teaser,
-            text:
-                "Tips (really) & more: https://heart.example/blog/bp/?utm_source=x\n\n#HeartHealth"
-                    .into(),
-            link: "https://heart.example/blog/bp/?utm_source=x".into(),
-            hashtags: vec!["#HeartHealth".into()],
-            mentions: vec![],
-            poll: None,
-            image: None,
-            language: "en".into(),
-            not_before: None,
-            approved: false,
-            length: 80,
-            limit: network.limit(),
-            warnings: vec![],
-        }
+    fn card(item: &OutreachItem) -> String {
+        render("Clinic", std::slice::from_ref(item), |_| {
+            "not yet posted".into()
+        })
     }
 
     #[test]
-    fn a_linkedin_item_is_an_article_card_with_the_text_as_shown() {
-        let mut linkedin = item(Network::LinkedIn);
-        let html = render("Clinic", std::slice::from_ref(&linkedin), |_| String::new());
-        assert!(html.contains("--accent:#0a66c2"));
+    fn facebook_shows_the_link_card_facebook_makes() {
+        let mut item = sample_item(Network::Facebook, None);
+        let html = card(&item);
+        assert!(html.contains("--accent:#1877f2"), "{html}");
+        assert!(html.contains("<a class=\"link-card\""), "{html}");
         assert!(
-            html.contains("<figure class=\"link-card article\"><figcaption><strong>Blood pressure basics</strong><br>Know your numbers<br><small>heart.example</small></figcaption></figure>"),
-            "a card even without an image: {html}"
+            html.contains("<span class=\"domain\">heart.example</span>"),
+            "{html}"
         );
-        assert!(html.contains("Tips (really) &amp; more"), "{html}");
-        linkedin.image = Some(Image {
+        assert!(
+            html.contains("<strong>Blood pressure basics</strong>"),
+            "{html}"
+        );
+        assert!(html.contains("What the numbers mean."), "{html}");
+        item.image = Some(Image {
             url: "https://heart.example/images/pulse.png".into(),
-            alt: Some("A nurse".into()),
+            alt: Some("A cuff".into()),
         });
-        linkedin.text = "Thanks @[Prairie (East)](urn:li:organization:4)!".into();
-        let html = render("Clinic", std::slice::from_ref(&linkedin), |_| String::new());
+        let html = card(&item);
         assert!(
-            html.contains("<img src=\"https://heart.example/images/pulse.png\" alt=\"A nurse\"")
+            html.contains("<img src=\"https://heart.example/images/pulse.png\" alt=\"A cuff\""),
+            "{html}"
         );
-        assert!(
-            html.contains("Thanks Prairie (East)!"),
-            "a mention shows as its name: {html}"
-        );
+    }
 
-        linkedin.poll = Some(Poll {
-            question: "Salt?".into(),
-            options: vec!["Yes".into(), "No".into()],
-            seconds: 10 * 86_400,
+    #[test]
+    fn threads_shows_a_poll_open_a_day_an_image_or_the_link_card() {
+        let mut item = sample_item(Network::Threads, None);
+        assert!(card(&item).contains("<a class=\"link-card\""));
+        item.image = Some(Image {
+            url: "https://heart.example/images/pulse.png".into(),
+            alt: None,
+        });
+        let html = card(&item);
+        assert!(html.contains("<figure class=\"link-card\"><img"), "{html}");
+        assert!(!html.contains("<a class=\"link-card\""), "{html}");
+        item.image = None;
+        item.poll = Some(Poll {
+            question: "How often?".into(),
+            options: vec!["Daily".into(), "Weekly".into()],
+            seconds: 3 * 86_400,
             native: true,
         });
-        let html = render("Clinic", &[linkedin], |_| String::new());
-        assert!(!html.contains("class=\"link-card"), "a poll has no card");
-        assert!(
-            html.contains("Poll open 7 days"),
-            "LinkedIn's duration: {html}"
-        );
-    }
-
-    #[test]
-    fn other_networks_show_their_text_as_written_and_a_card_only_with_an_image() {
-        let html = render("Clinic", &[item(Network::Mastodon)], |_| String::new());
-        assert!(!html.contains("class=\"link-card"));
-        assert!(html.contains("Tips (really)"));
+        let html = card(&item);
+        assert!(html.contains("<li>Daily</li><li>Weekly</li>"), "{html}");
+        assert!(html.contains("Poll open 1 day"), "{html}");
+        assert!(!html.contains("link-card\""), "{html}");
     }
 }

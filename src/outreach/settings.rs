@@ -22,17 +22,19 @@ pub struct NetworkSettings {
     pub reach: Option<Reach>,
     /// The clinic's account: `@clinic@instance` on Mastodon, a handle elsewhere.
     pub account: Option<String>,
-    /// Mastodon instance or Bluesky service URL.
+    /// Mastodon instance or Bluesky service URL; another API base for the
+    /// other networks (tests point it at a local server).
     pub instance: Option<String>,
-    /// LinkedIn organisation URN (`urn:li:organization:…`), Facebook page id, Threads user id.
+    /// LinkedIn organisation URN (`urn:li:organization:…`), Facebook Page id,
+    /// Threads user id (default `me`).
     pub id: Option<String>,
     /// At most this many hashtags per item.
     #[serde(default = "three")]
     pub max_hashtags: usize,
     /// Visibility on Mastodon (`public`, `unlisted`).
     pub visibility: Option<String>,
-    /// LinkedIn API version header, `YYYYMM`.
-    #[serde(default, deserialize_with = "year_month")]
+    /// LinkedIn API version header, `YYYYMM`; Graph API version on Facebook
+    /// (`v25.0`) and Threads (`v1.0`).
     pub api_version: Option<String>,
 }
 
@@ -41,23 +43,6 @@ fn yes() -> bool {
 }
 fn three() -> usize {
     3
-}
-
-/// A version header such as LinkedIn's: the year and month, `202605`.
-fn year_month<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let text = String::deserialize(d)?;
-    let month = text.get(4..).and_then(|m| m.parse::<u8>().ok());
-    let valid = text.len() == 6
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && text.starts_with("20")
-        && month.is_some_and(|m| (1..=12).contains(&m));
-    if valid {
-        Ok(Some(text))
-    } else {
-        Err(serde::de::Error::custom(format!(
-            "`{text}` is not an API version; write the year and month as YYYYMM, e.g. \"202605\""
-        )))
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -206,6 +191,10 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
             Ok(s) => {
                 let bad_id = s.id.as_deref().map(|id| network.check_id(id));
                 if let Some(Err(why)) = bad_id {
+                    problems.push(problem(&format!("networks.{key}"), &why));
+                }
+                let bad_version = s.api_version.as_deref().map(|v| network.check_api_version(v));
+                if let Some(Err(why)) = bad_version {
                     problems.push(problem(&format!("networks.{key}"), &why));
                 }
                 settings.networks.insert(network, s);

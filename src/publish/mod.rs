@@ -4,8 +4,11 @@
 
 pub mod bluesky;
 pub mod linkedin;
+pub mod facebook;
+pub mod graph;
 pub mod mastodon;
 pub mod retry;
+pub mod threads;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -145,7 +148,24 @@ pub trait Client: Send {
         since: Option<DateTime<Utc>>,
     ) -> Result<Option<Remote>, PostError>;
     fn post(&mut self, item: &OutreachItem, key: &str) -> Result<Remote, PostError>;
+    /// Posts in steps (Threads: a container, then its publication), handing
+    /// `checkpoint` a new key once a step has made something on the network,
+    /// before the next step. The key is saved in the ledger, so `find` after a
+    /// crash can finish what was begun rather than begin again. A network that
+    /// posts in one request has nothing to save.
+    fn post_in_steps(
+        &mut self,
+        item: &OutreachItem,
+        key: &str,
+        checkpoint: &mut Checkpoint,
+    ) -> Result<Remote, PostError> {
+        let _ = checkpoint;
+        self.post(item, key)
+    }
 }
+
+/// Saves an item's new key while it is still pending; see [`Client::post_in_steps`].
+pub type Checkpoint<'a> = dyn FnMut(&str) -> Result<(), PostError> + 'a;
 
 /// What happened to one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +214,7 @@ pub fn decide(
     }
     if let Some(not_before) = &item.not_before {
         let due = crate::content::Date::parse(not_before).map(|d| d.instant().with_timezone(&Utc));
-        if due.is_some_and(|due| due > now) {
+        if due.is_some_and(|due| due > now && !schedulable(item.network, due - now)) {
             return Some(Outcome::NotDue(not_before.clone()));
         }
     }
@@ -204,6 +224,22 @@ pub fn decide(
         return Some(Outcome::AwaitingApproval);
     }
     None
+}
+
+/// Whether `network` can take a post now and publish it itself `lead` later.
+fn schedulable(network: crate::outreach::Network, lead: chrono::Duration) -> bool {
+    network
+        .schedules_ahead()
+        .is_some_and(|(shortest, longest)| (shortest..=longest).contains(&lead))
+}
+
+/// When an item should go live, if that is still ahead: a network that
+/// schedules posts itself is sent the item early, with this time.
+pub fn goes_live(item: &OutreachItem, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let due = crate::content::Date::parse(item.not_before.as_deref()?)?
+        .instant()
+        .with_timezone(&Utc);
+    (due > now).then_some(due)
 }
 
 /// The ledger shared by the networks' workers: every state change is saved
@@ -267,7 +303,15 @@ pub fn post_one(
             match retry::run(policy, || client.find(item, &key, since)) {
                 Ok(Some(remote)) => return record_posted(journal, item, remote),
                 Ok(None) => {}
-                Err(e) => return record_failed(journal, item, key, e),
+                // Whether it went out is still unknown: it stays pending,
+                // to be looked for again, whatever the error.
+                Err(e) => {
+                    let unknown = PostError {
+                        transient: true,
+                        ..e
+                    };
+                    return record_failed(journal, item, key, unknown);
+                }
             }
             key
         }
@@ -282,16 +326,37 @@ pub fn post_one(
         at: Some(now()),
         error: None,
     };
-    if let Err(e) = journal.record(pending) {
+    if let Err(e) = journal.record(pending.clone()) {
         return Outcome::Failed(format!("cannot write the ledger, so nothing was sent: {e}"));
     }
     crash_point!("publish::before-request");
-    match retry::run(policy, || client.post(item, &key)) {
+    let mut checkpoint = |step: &str| {
+        journal
+            .record(SyndicationRecord {
+                remote_id: Some(step.to_string()),
+                at: Some(now()),
+                ..pending.clone()
+            })
+            .map_err(|e| {
+                PostError::permanent(format!(
+                    "cannot write the ledger, so the post was not finished: {e}"
+                ))
+            })
+    };
+    let result = retry::run(policy, || client.post_in_steps(item, &key, &mut checkpoint));
+    match result {
         Ok(remote) => {
             crash_point!("publish::after-request");
             record_posted(journal, item, remote)
         }
-        Err(e) => record_failed(journal, item, key, e),
+        Err(e) => {
+            // The latest key: a step may have moved it on.
+            let key = journal
+                .get(&item.id)
+                .and_then(|r| r.remote_id)
+                .unwrap_or(key);
+            record_failed(journal, item, key, e)
+        }
     }
 }
 
@@ -343,4 +408,55 @@ pub fn scrub(message: &str, secrets: &[&str]) -> String {
         out = out.replace(secret, "[redacted]");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outreach::Network;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-02-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn due_at(network: Network, when: &str) -> Option<Outcome> {
+        let item = graph::sample_item(network, Some(when));
+        decide(&item, &Ledger::default(), now(), false)
+    }
+
+    #[test]
+    fn an_item_due_later_waits_unless_its_network_schedules_it() {
+        let tomorrow = "2026-02-02T12:00:00Z";
+        assert_eq!(
+            due_at(Network::Mastodon, tomorrow),
+            Some(Outcome::NotDue(tomorrow.into()))
+        );
+        assert_eq!(
+            due_at(Network::Facebook, tomorrow),
+            None,
+            "scheduled on Facebook"
+        );
+        // Outside Facebook's window (10 minutes to 30 days ahead) it waits too.
+        for outside in ["2026-02-01T12:05:00Z", "2026-03-15"] {
+            assert_eq!(
+                due_at(Network::Facebook, outside),
+                Some(Outcome::NotDue(outside.into()))
+            );
+        }
+        assert_eq!(due_at(Network::Facebook, "2026-01-10"), None, "already due");
+        assert_eq!(due_at(Network::Mastodon, "2026-01-10"), None);
+    }
+
+    #[test]
+    fn only_future_times_go_live_later() {
+        let later = graph::sample_item(Network::Facebook, Some("2026-02-02"));
+        assert_eq!(
+            goes_live(&later, now()).map(|t| t.to_rfc3339()),
+            Some("2026-02-02T00:00:00+00:00".to_string())
+        );
+        let past = graph::sample_item(Network::Facebook, Some("2026-01-02"));
+        assert_eq!(goes_live(&past, now()), None);
+    }
 }

@@ -5,10 +5,14 @@
 
 pub mod browser;
 pub mod contract;
+pub mod facebook;
+pub mod graph;
+pub mod ledger;
 pub mod linkedin;
 pub mod mastodon;
 pub mod pds;
 pub mod s3;
+pub mod threads;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
