@@ -12,7 +12,7 @@ use super::{Format, SiteArgs, report};
 use crate::ledger::Ledger;
 use crate::load::Site;
 use crate::outreach::{Network, OutreachItem};
-use crate::publish::{self, Client, Outcome, bluesky, mastodon, retry};
+use crate::publish::{self, Client, Outcome, bluesky, mastodon, retry, x};
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -164,6 +164,7 @@ fn connect(
     match network {
         Network::Mastodon => mastodon::connect(&setup),
         Network::Bluesky => bluesky::connect(&setup),
+        Network::X => x::connect(&setup),
         other => Err(format!(
             "publishing to {} is not supported yet",
             other.name()

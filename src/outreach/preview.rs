@@ -48,6 +48,18 @@ fn linked(text: &str) -> String {
     out
 }
 
+/// `3 days`, `12 hours`, `30 minutes`: a poll's length as people say it.
+fn duration_label(seconds: u64) -> String {
+    let (count, unit) = if seconds >= 86_400 && seconds % 86_400 == 0 {
+        (seconds / 86_400, "day")
+    } else if seconds >= 3600 {
+        (seconds / 3600, "hour")
+    } else {
+        (seconds / 60, "minute")
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+}
+
 pub fn render(
     site_title: &str,
     items: &[OutreachItem],
@@ -87,12 +99,14 @@ pub fn render(
                         card.push_str(&format!("<li>{}</li>", esc(option)));
                     }
                     card.push_str(&format!(
-                        "</ul><p class=\"meta\">Poll open {} hours</p>",
-                        poll.seconds / 3600
+                        "</ul><p class=\"meta\">Poll open {}</p>",
+                        duration_label(poll.seconds)
                     ));
                 }
             }
-            if let Some(image) = &item.image {
+            // A native poll goes out without the image: no network takes both.
+            let native_poll = item.poll.as_ref().is_some_and(|p| p.native);
+            if let Some(image) = item.image.as_ref().filter(|_| !native_poll) {
                 card.push_str(&format!(
                     "<figure class=\"link-card\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"><figcaption><strong>{}</strong>{}</figcaption></figure>",
                     url(&image.url),
@@ -139,3 +153,16 @@ a{color:#0b57a4}\
 .link-card figcaption{padding:.5rem;font-size:.9rem}\
 footer{font-size:.85rem;color:#4b5661;margin-top:.5rem}meter{width:8rem}.over{color:#a3123a;font-weight:700}\
 .warning{color:#8a1c1c;font-size:.9rem;margin:.25rem 0}";
+
+#[cfg(test)]
+mod tests {
+    use super::duration_label;
+
+    #[test]
+    fn poll_lengths_read_as_people_say_them() {
+        assert_eq!(duration_label(3 * 86_400), "3 days");
+        assert_eq!(duration_label(86_400), "1 day");
+        assert_eq!(duration_label(36 * 3600), "36 hours");
+        assert_eq!(duration_label(300), "5 minutes");
+    }
+}

@@ -4,7 +4,10 @@
 
 pub mod bluesky;
 pub mod mastodon;
+pub mod oauth1;
 pub mod retry;
+pub mod x;
+pub mod x_auth;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
