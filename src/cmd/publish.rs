@@ -13,7 +13,7 @@ use crate::ledger::Ledger;
 use crate::load::Site;
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::{
-    self, Client, Outcome, bluesky, facebook, linkedin, mastodon, retry, threads,
+    self, Client, Outcome, bluesky, facebook, linkedin, mastodon, retry, threads, x,
 };
 
 #[derive(Debug, Args)]
@@ -57,7 +57,6 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         .items
         .iter()
         .filter(|i| wanted.is_empty() || wanted.contains(&i.network))
-        .filter(|i| i.network.can_publish())
         .filter(|i| {
             args.only.as_deref().is_none_or(|o| {
                 i.post.as_deref().unwrap_or("").contains(o) || i.post_url.contains(o)
@@ -169,10 +168,7 @@ fn connect(
         Network::LinkedIn => linkedin::connect(&setup),
         Network::Facebook => facebook::connect(&setup),
         Network::Threads => threads::connect(&setup),
-        other => Err(format!(
-            "publishing to {} is not supported yet",
-            other.name()
-        )),
+        Network::X => x::connect(&setup),
     }
 }
 

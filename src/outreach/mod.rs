@@ -8,6 +8,7 @@ pub mod network;
 pub mod newsletter;
 pub mod preview;
 pub mod settings;
+pub mod twitter_text;
 
 use serde::Serialize;
 use serde_json::Value;

@@ -1,7 +1,6 @@
 //! The social networks: each one's limits and way of counting, in one place.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{EmojiStatus, UnicodeEmoji};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -71,18 +70,6 @@ impl Network {
         }
     }
 
-    /// Whether `rounds publish` can post to this network yet.
-    pub fn can_publish(self) -> bool {
-        matches!(
-            self,
-            Network::Mastodon
-                | Network::Bluesky
-                | Network::LinkedIn
-                | Network::Facebook
-                | Network::Threads
-        )
-    }
-
     /// How far ahead this network takes a post to publish later by itself
     /// (shortest, longest lead). An item due within it is sent now, scheduled,
     /// instead of being held back until it is due.
@@ -110,6 +97,7 @@ impl Network {
             // a poll stands alone.
             Network::LinkedIn if native_poll => Attachment::Nothing,
             Network::LinkedIn => Attachment::LinkCard,
+            _ if native_poll && self.poll_excludes_media() => Attachment::Nothing,
             _ if image => Attachment::Image,
             _ => Attachment::Nothing,
         }
@@ -117,8 +105,11 @@ impl Network {
 
     /// Whether a post with a native poll must go without its image.
     pub fn poll_excludes_media(self) -> bool {
-        // Mastodon refuses a poll with media; Threads takes polls on text posts only.
-        matches!(self, Network::Mastodon | Network::Threads)
+        // Mastodon and X refuse a poll with media; Threads takes polls on text posts only.
+        matches!(
+            self,
+            Network::Mastodon | Network::Bluesky | Network::X | Network::Threads
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -344,35 +335,9 @@ pub fn is_emoji(cluster: &str) -> bool {
             .any(|c| matches!(c, '\u{FE0F}' | '\u{20E3}' | '\u{200D}'))
 }
 
-/// X (twitter-text v3): NFC; code points in a few Latin and punctuation ranges
-/// weigh 1, everything else 2; an emoji sequence weighs 2; a URL 23.
+/// X: twitter-text's v3 weights, in their own module.
 fn x_weighted_length(text: &str) -> usize {
-    let normalized: String = text.nfc().collect();
-    let mut total = 0;
-    let mut last = 0;
-    let weigh = |segment: &str| {
-        segment
-            .graphemes(true)
-            .map(|g| {
-                if is_emoji(g) {
-                    2
-                } else {
-                    g.chars().map(x_char_weight).sum()
-                }
-            })
-            .sum::<usize>()
-    };
-    for link in urls(&normalized) {
-        total += weigh(&normalized[last..link.start()]) + URL_WEIGHT;
-        last = link.end();
-    }
-    total + weigh(&normalized[last..])
-}
-
-fn x_char_weight(c: char) -> usize {
-    let code = c as u32;
-    let light = matches!(code, 0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247);
-    if light { 1 } else { 2 }
+    super::twitter_text::weighted_length(text)
 }
 
 /// Threads refuses a post with more links than this.

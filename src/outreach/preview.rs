@@ -58,14 +58,16 @@ fn shown_text(item: &OutreachItem) -> String {
     }
 }
 
-fn poll_time(seconds: u64) -> String {
-    match seconds {
-        s if s % 86_400 == 0 && s >= 86_400 => {
-            let days = s / 86_400;
-            format!("{days} day{}", if days == 1 { "" } else { "s" })
-        }
-        s => format!("{} hours", s / 3600),
-    }
+/// `3 days`, `12 hours`, `30 minutes`: a poll's length as people say it.
+fn duration_label(seconds: u64) -> String {
+    let (count, unit) = if seconds >= 86_400 && seconds % 86_400 == 0 {
+        (seconds / 86_400, "day")
+    } else if seconds >= 3600 {
+        (seconds / 3600, "hour")
+    } else {
+        (seconds / 60, "minute")
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
 /// The post's image with its title, as a network shows an attached image.
@@ -157,7 +159,7 @@ pub fn render(
                 // As long as the network keeps it open (Threads: a day).
                 card.push_str(&format!(
                     "</ul><p class=\"meta\">Poll open {}</p>",
-                    poll_time(item.network.poll_seconds(poll.seconds))
+                    duration_label(item.network.poll_seconds(poll.seconds))
                 ));
             }
             match item

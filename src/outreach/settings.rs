@@ -193,7 +193,10 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
                 if let Some(Err(why)) = bad_id {
                     problems.push(problem(&format!("networks.{key}"), &why));
                 }
-                let bad_version = s.api_version.as_deref().map(|v| network.check_api_version(v));
+                let bad_version = s
+                    .api_version
+                    .as_deref()
+                    .map(|v| network.check_api_version(v));
                 if let Some(Err(why)) = bad_version {
                     problems.push(problem(&format!("networks.{key}"), &why));
                 }

@@ -261,7 +261,7 @@ pub fn tid(micros: i64) -> String {
 }
 
 /// Writes a session file only its owner can read.
-fn save_private(file: &std::path::Path, text: &str) {
+pub(super) fn save_private(file: &std::path::Path, text: &str) {
     if let Some(dir) = file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }

@@ -3,12 +3,15 @@
 //! re-run never posts an item twice.
 
 pub mod bluesky;
-pub mod linkedin;
 pub mod facebook;
 pub mod graph;
+pub mod linkedin;
 pub mod mastodon;
+pub mod oauth1;
 pub mod retry;
 pub mod threads;
+pub mod x;
+pub mod x_auth;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -10,9 +10,13 @@ pub mod graph;
 pub mod ledger;
 pub mod linkedin;
 pub mod mastodon;
+pub mod openapi;
 pub mod pds;
 pub mod s3;
 pub mod threads;
+pub mod x;
+pub mod x_api;
+pub mod x_signing;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -108,6 +112,17 @@ impl Fixture {
 pub fn rounds() -> Command {
     let mut cmd = Command::cargo_bin("rounds").expect("rounds binary");
     cmd.env("NO_COLOR", "1").env_remove("ROUNDS_MASTODON_TOKEN");
+    for var in [
+        "ROUNDS_X_ACCESS_TOKEN",
+        "ROUNDS_X_REFRESH_TOKEN",
+        "ROUNDS_X_CLIENT_ID",
+        "ROUNDS_X_CLIENT_SECRET",
+        "ROUNDS_X_CONSUMER_KEY",
+        "ROUNDS_X_CONSUMER_SECRET",
+        "ROUNDS_X_ACCESS_TOKEN_SECRET",
+    ] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
