@@ -226,9 +226,12 @@ fn missing_settings_and_credentials_are_named() {
     for (setting, expected) in [
         (
             "api_version = \"2026-05\"",
-            "`2026-05` is not an API version; write the year and month as YYYYMM",
+            "`2026-05` is not a LinkedIn API version; write the year and month as YYYYMM",
         ),
-        ("api_version = \"202613\"", "`202613` is not an API version"),
+        (
+            "api_version = \"202613\"",
+            "`202613` is not a LinkedIn API version",
+        ),
     ] {
         let fixture = clinic(&server.url(), setting);
         let out = publish(&fixture, &[]);
@@ -467,11 +470,17 @@ fn the_preview_shows_linkedins_article_card() {
         .expect("a LinkedIn card");
     assert!(card.contains("--accent:#0a66c2"), "{card}");
     assert!(
-        card.contains("link-card article"),
+        card.contains("class=\"link-card\""),
         "an article card: {card}"
     );
-    assert!(card.contains("<strong>Blood pressure basics</strong><br>Know your numbers"));
-    assert!(card.contains("<small>heart.example</small>"), "{card}");
+    assert!(
+        card.contains("<strong>Blood pressure basics</strong><span>Know your numbers</span>"),
+        "{card}"
+    );
+    assert!(
+        card.contains("<span class=\"domain\">heart.example</span>"),
+        "{card}"
+    );
     assert!(
         card.contains("Tips (and a *few* myths)") && !card.contains("\\("),
         "the text as LinkedIn shows it, without escapes: {card}"

@@ -14,10 +14,11 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// A URL for an attribute: `escape_href` already turns `&` into `&amp;`.
 fn url(s: &str) -> String {
     let mut out = String::new();
     escape_href(&mut out, s).ok();
-    esc(&out)
+    out
 }
 
 fn accent(network: Network) -> &'static str {
@@ -221,6 +222,14 @@ mod tests {
         render("Clinic", std::slice::from_ref(item), |_| {
             "not yet posted".into()
         })
+    }
+
+    #[test]
+    fn link_addresses_are_escaped_once() {
+        assert_eq!(
+            url("https://a.example/?x=1&y=2"),
+            "https://a.example/?x=1&amp;y=2"
+        );
     }
 
     #[test]
