@@ -137,6 +137,12 @@ impl Client for Mastodon {
             .ok_or_else(|| PostError::permanent("the server's account has no id"))?
             .to_string();
         let wanted = words(&item.text, &item.link);
+        // Statuses older than a little before the attempt cannot be it. (A
+        // ledger record without a time gives the earliest time there is,
+        // which cannot be moved earlier.)
+        let cutoff = since
+            .checked_sub_signed(chrono::Duration::minutes(5))
+            .unwrap_or(since);
         let mut max_id: Option<String> = None;
         for _ in 0..SEARCH_PAGES {
             let mut query = vec![("limit", "40".to_string())];
@@ -156,7 +162,7 @@ impl Client for Mastodon {
                 last["created_at"]
                     .as_str()
                     .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                    .is_some_and(|t| t.with_timezone(&Utc) < since - chrono::Duration::minutes(5))
+                    .is_some_and(|t| t.with_timezone(&Utc) < cutoff)
             });
             if older_than_attempt {
                 break;
