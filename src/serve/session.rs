@@ -204,7 +204,7 @@ impl Session {
         }
         for file in &derived.generated {
             if let Err(e) = write::replace_if_changed(&built.output, &file.output, &file.bytes) {
-                problems.push(write_problem(&file.output, &e));
+                problems.push(write::write_error(&file.output, &e));
             }
         }
         built.derived.generated = derived.generated;
@@ -486,8 +486,3 @@ type Restore = (usize, crate::content::Post, crate::markdown::Rendered);
 
 /// Pages showing an edited post, its warnings, and how to undo the edit.
 type PostEdit = (Vec<usize>, Vec<Diagnostic>, Restore);
-
-fn write_problem(rel: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output/write", format!("cannot write {rel}: {error}"))
-        .with_help("check free disk space and the output folder's permissions")
-}

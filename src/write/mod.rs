@@ -801,7 +801,7 @@ fn put(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-fn write_error(rel: &str, error: &std::io::Error) -> Diagnostic {
+pub fn write_error(rel: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output/write", format!("cannot write {rel}: {error}"))
         .with_help("check free disk space and the output folder's permissions")
 }
