@@ -201,7 +201,10 @@ fn an_open_page_reloads_swaps_css_and_shows_build_errors() {
         status.is_some_and(|s| s.success()),
         "rounds serve did not stop cleanly on SIGTERM ({status:?}):\n{log}"
     );
-    assert!(log.contains("Rebuilt in "), "{log}");
+    assert!(
+        log.contains("Updated "),
+        "a save redraws only what it touched: {log}"
+    );
     assert!(log.contains("Rebuild failed"), "{log}");
     assert!(log.trim_end().ends_with("Stopped."), "{log}");
 }
