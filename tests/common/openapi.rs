@@ -17,10 +17,11 @@ pub struct OpenApi {
 }
 
 impl OpenApi {
-    /// A spec from `shared/specs/` beside the repository.
+    /// A spec saved in `tests/fixtures/specs/` (a copy of the project's
+    /// `shared/specs/`, so a clean clone has it).
     pub fn shared(file: &str) -> OpenApi {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/specs")
+            .join("tests/fixtures/specs")
             .join(file);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("the contract {}: {e}", path.display()));

@@ -1,6 +1,6 @@
 //! What the X contract server answers: the slice of X API v2 a cross-poster
 //! uses, checked against the saved OpenAPI description
-//! (`shared/specs/x-api-openapi.json`) and X's documented rules.
+//! (`tests/fixtures/specs/x-api-openapi.json`, a copy of `shared/specs/`) and X's documented rules.
 //!
 //! - `POST /2/tweets`: the body against `CreatePostsRequest`; the text at
 //!   most 280 by twitter-text's weights (the same rules as the client, from
