@@ -514,14 +514,7 @@ impl ThreadsApi {
             return Response::json(200, &graph::select(&full, &wanted));
         }
         if let Some(thread) = self.threads.iter().find(|t| t.id == id) {
-            let wanted = match graph::fields(
-                request,
-                &params,
-                "ThreadsMedia",
-                MEDIA_FIELDS,
-                &["id"],
-                violations,
-            ) {
+            let wanted = match media_fields(request, &params, violations) {
                 Ok(wanted) => wanted,
                 Err(response) => return response,
             };
@@ -534,14 +527,7 @@ impl ThreadsApi {
     fn list(&self, request: &Request, violations: &mut Vec<String>) -> Response {
         let params = graph::params(request);
         graph::unknown_params(request, &params, LIST_PARAMS, violations);
-        let wanted = match graph::fields(
-            request,
-            &params,
-            "ThreadsMedia",
-            MEDIA_FIELDS,
-            &["id"],
-            violations,
-        ) {
+        let wanted = match media_fields(request, &params, violations) {
             Ok(wanted) => wanted,
             Err(response) => return response,
         };
@@ -630,4 +616,20 @@ impl Api for ThreadsApi {
             json!({"call_count": 100, "total_cputime": 10, "total_time": 25}).to_string(),
         )
     }
+}
+
+/// The `fields` asked of a thread (only `id` when none are named).
+fn media_fields(
+    request: &Request,
+    params: &[(String, String)],
+    violations: &mut Vec<String>,
+) -> Result<Vec<String>, Response> {
+    graph::fields(
+        request,
+        params,
+        "ThreadsMedia",
+        MEDIA_FIELDS,
+        &["id"],
+        violations,
+    )
 }
