@@ -1,15 +1,15 @@
-//! The pipeline: load → render → derive → write, each stage a module.
+//! `rounds build`: the pipeline's products written out, atomically: the
+//! previous output stays whole until every page has been drawn and judged.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::check::Checker;
 use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, LoadOptions, Site};
+use crate::load::{LoadOptions, Site};
 use crate::outreach::Outreach;
+use crate::pipeline::{self, Analysed, Laps};
 use crate::progress::Progress;
 use crate::render::Bodies;
 use crate::write::{self, Frame, output::Staging};
@@ -90,46 +90,19 @@ pub fn build_and_keep(
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
+    let mut laps = Laps::default();
+    let analysed = match pipeline::analyse(&options.root, &load_options, &mut laps) {
+        (Ok(analysed), problems) => (analysed, problems),
+        (Err(()), problems) => return (Err(()), problems),
     };
-    let site = match load::load(&options.root, &load_options) {
-        Ok(site) => site,
-        Err(problems) => return (Err(()), problems),
-    };
-    let settings = match crate::check::Settings::from_config(&site.config, &site.root) {
-        Ok(settings) => settings,
-        Err(found) => return (Err(()), found),
-    };
-    // Checks run before rendering so their problems lead the report.
-    let (checker, mut pre_problems) = Checker::new(&site, settings, today());
-    pre_problems.extend(
-        site.posts
-            .par_iter()
-            .flat_map_iter(|post| checker.post(&site, post))
-            .collect::<Vec<_>>(),
-    );
-    stage("load");
-    let (bodies, mut problems) = crate::render::render(&site);
-    problems.splice(0..0, pre_problems);
-    stage("render");
-    let (derived, derive_problems) = crate::derive::derive(&site, &bodies);
-    problems.extend(derive_problems);
-    let (outreach, outreach_problems) = crate::outreach::derive(&site, &bodies, today());
-    problems.extend(outreach_problems);
-    problems.extend(crate::check::check_outreach(
-        &site,
-        &outreach.items,
-        checker.settings(),
-    ));
-    stage("derive");
-    if problems.iter().any(Diagnostic::is_error) {
-        return (Err(()), problems);
-    }
-    let frame = match Frame::new(&site, &bodies, &derived) {
+    let (analysed, mut problems) = analysed;
+    let Analysed {
+        site,
+        bodies,
+        derived,
+        ..
+    } = &analysed;
+    let frame = match Frame::new(site, bodies, derived) {
         Ok(frame) => frame,
         Err(mut more) => {
             problems.append(&mut more);
@@ -140,22 +113,16 @@ pub fn build_and_keep(
         Ok(staging) => staging,
         Err(e) => return (Err(()), vec![io_problem(&output, &e)]),
     };
-    let written = match write::write(&site, &bodies, &derived, &frame, staging.path(), progress) {
+    let written = match write::write(site, bodies, derived, &frame, staging.path(), progress) {
         Ok(written) => written,
         Err(mut more) => {
             problems.append(&mut more);
             return (Err(()), problems);
         }
     };
-    stage("write");
+    laps.stage("write");
     // Judged on the drawn pages, before they replace the live ones.
-    let settings = checker.settings();
-    problems.extend(settings.apply(crate::check::third_party::diagnose(
-        &site,
-        &derived,
-        &written.foreign_loads,
-        &settings.allowed_hosts,
-    )));
+    problems.extend(pipeline::judge_loads(&analysed, &written.foreign_loads));
     if problems.iter().any(Diagnostic::is_error) {
         return (Err(()), problems);
     }
@@ -163,23 +130,30 @@ pub fn build_and_keep(
         problems.push(io_problem(&output, &e));
         return (Err(()), problems);
     }
-    if let Err(problem) = write::outreach_files::write(&site, &outreach, &outreach_dir) {
+    if let Err(problem) = write::outreach_files::write(site, &analysed.outreach, &outreach_dir) {
         problems.push(problem);
         return (Err(()), problems);
     }
-    stage("swap");
+    laps.stage("swap");
     let report = Report {
         posts: site.posts.len(),
         sections: site.sections.len(),
         terms: derived.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        outreach_items: outreach.items.len(),
+        outreach_items: analysed.outreach.items.len(),
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
         elapsed: started.elapsed(),
         output: output.clone(),
-        stages,
+        stages: laps.stages,
     };
+    let Analysed {
+        site,
+        checker,
+        bodies,
+        derived,
+        outreach,
+    } = analysed;
     let built = Built {
         site,
         checker,

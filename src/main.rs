@@ -25,6 +25,7 @@ mod ledger;
 mod load;
 mod markdown;
 mod outreach;
+mod pipeline;
 mod progress;
 mod publish;
 mod render;

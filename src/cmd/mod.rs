@@ -8,6 +8,7 @@ mod publish;
 mod serve;
 mod social;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,26 +102,25 @@ pub fn report(site: &SiteArgs, problems: &[Diagnostic]) -> bool {
     problems.iter().any(Diagnostic::is_error)
 }
 
-/// The site and its outreach, for commands that work on outreach items;
-/// problems are reported here, and `None` means an error stopped it.
-pub fn load_outreach(
-    site_args: &SiteArgs,
-) -> Option<(
-    crate::load::Site,
-    crate::outreach::Outreach,
-    Vec<Diagnostic>,
-)> {
-    let site = match crate::load::load(&site_args.root, &crate::load::LoadOptions::default()) {
-        Ok(site) => site,
-        Err(problems) => {
+/// The site and its outreach, for commands that work on outreach items,
+/// through the same pipeline and checks as `rounds build`: problems are
+/// reported here, and `None` means an error stopped it, so nothing the build
+/// refuses is shown as fine or posted.
+pub fn load_outreach(site_args: &SiteArgs) -> Option<(crate::pipeline::Analysed, Vec<Diagnostic>)> {
+    let (result, problems) =
+        crate::pipeline::vet(&site_args.root, &crate::load::LoadOptions::default());
+    match result {
+        Ok(analysed) => Some((analysed, problems)),
+        Err(()) => {
             report(site_args, &problems);
-            return None;
+            if site_args.format == Format::Json {
+                // A machine reading stdout learns why there is nothing.
+                let refused = serde_json::json!({"items": [], "diagnostics": problems});
+                let _ = writeln!(std::io::stdout().lock(), "{refused}");
+            }
+            None
         }
-    };
-    let (bodies, mut problems) = crate::render::render(&site);
-    let (outreach, more) = crate::outreach::derive(&site, &bodies, crate::build::today());
-    problems.extend(more);
-    Some((site, outreach, problems))
+    }
 }
 
 /// `--network NAME` values, or the message naming the unknown one.

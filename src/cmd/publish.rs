@@ -45,9 +45,10 @@ pub fn run(args: &PublishArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((site, derived, problems)) = super::load_outreach(&args.site) else {
+    let Some((analysed, problems)) = super::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
+    let (site, derived) = (&analysed.site, &analysed.outreach);
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }

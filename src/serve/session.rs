@@ -187,13 +187,8 @@ impl Session {
         let built = &mut self.built;
         let site = &built.site;
         let (derived, mut problems) = crate::derive::derive(site, &built.bodies);
-        let (outreach, found) = crate::outreach::derive(site, &built.bodies, build::today());
+        let (outreach, found) = crate::pipeline::outreach(site, &built.bodies, &built.checker);
         problems.extend(found);
-        problems.extend(crate::check::check_outreach(
-            site,
-            &outreach.items,
-            built.checker.settings(),
-        ));
         let files: BTreeSet<&Path> = changed
             .iter()
             .map(|&i| site.posts[i].file.as_path())

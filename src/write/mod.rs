@@ -174,6 +174,45 @@ pub fn draw_pages(
     }
 }
 
+/// Draws every page in memory and keeps only what each loads from other
+/// hosts, (page index, URL): how the pipeline judges pages without writing
+/// them. Every template failure is reported, and then nothing is returned.
+pub fn draw_for_loads(
+    site: &Site,
+    bodies: &Bodies,
+    derived: &Derived,
+    frame: &Frame,
+) -> Result<Vec<(usize, String)>, Vec<Diagnostic>> {
+    let views = Views::new(site, derived);
+    let drawing = frame.drawing(site, bodies, derived, &views);
+    let own_host = crate::check::third_party::host_of(site.config.base()).unwrap_or_default();
+    // The pages are dropped as soon as they are read: a large site's HTML
+    // does not fit in memory all at once.
+    let results: Vec<Result<Vec<String>, (String, String)>> = derived
+        .pages
+        .par_iter()
+        .map(|page| {
+            drawing
+                .draw(page)
+                .map(|html| crate::check::third_party::foreign_loads(&html, own_host))
+                .map_err(|message| (page.template.clone(), message))
+        })
+        .collect();
+    let mut loads = Vec::new();
+    let mut failures = Vec::new();
+    for (page, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(urls) => loads.extend(urls.into_iter().map(|url| (page, url))),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    if failures.is_empty() {
+        Ok(loads)
+    } else {
+        Err(render_failures(site, failures, derived.pages.len()))
+    }
+}
+
 /// (page index, URL) for everything the drawn pages load from other hosts.
 pub fn foreign_loads(site: &Site, drawn: &[Drawn]) -> Vec<(usize, String)> {
     let own_host = crate::check::third_party::host_of(site.config.base()).unwrap_or_default();

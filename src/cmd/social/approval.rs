@@ -18,9 +18,10 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((site, outreach, problems)) = crate::cmd::load_outreach(&args.site) else {
+    let Some((analysed, problems)) = crate::cmd::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
+    let (site, outreach) = (&analysed.site, &analysed.outreach);
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }

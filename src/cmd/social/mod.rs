@@ -52,9 +52,10 @@ pub fn run(args: &SocialArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((_, all, problems)) = super::load_outreach(&args.site) else {
+    let Some((analysed, problems)) = super::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
+    let all = &analysed.outreach;
     let failed = report(&args.site, &problems);
     let items: Vec<_> = all
         .items
