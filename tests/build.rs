@@ -1,8 +1,6 @@
 //! `rounds build` on fixture sites: what gets published, and where.
 
-mod common;
-
-use common::{Fixture, post, rounds, stderr};
+use crate::common::{Fixture, post, rounds, stderr};
 use scraper::{Html, Selector};
 
 fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
@@ -290,9 +288,9 @@ fn json_output_reports_the_build() {
 #[test]
 fn a_rebuild_gives_the_same_output() {
     let site = blog();
-    let first = common::tree(&site.root().join("public"));
+    let first = crate::common::tree(&site.root().join("public"));
     site.build_ok();
-    assert_eq!(first, common::tree(&site.root().join("public")));
+    assert_eq!(first, crate::common::tree(&site.root().join("public")));
 }
 
 #[test]

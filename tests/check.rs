@@ -1,15 +1,13 @@
 //! `rounds check`: each rule reports file, line and rule id, levels come from
 //! `[check]`, and `rounds build` stops on errors.
 
-mod common;
-
-use common::{Fixture, post, rounds, stderr};
+use crate::common::{Fixture, post, rounds, stderr};
 use serde_json::Value;
 
 /// A site whose config keeps every rule at its default level.
 fn site(files: &[(&str, &str)]) -> Fixture {
     let fixture = Fixture::new(files);
-    let config = common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
+    let config = crate::common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
     fixture.write("config.toml", &config);
     fixture
 }
@@ -185,7 +183,7 @@ fn levels_come_from_config_and_build_stops_on_errors() {
         "config.toml",
         &format!(
             "{}\n[check]\n\"review/missing\" = \"off\"\n",
-            common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
+            crate::common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
         ),
     );
     let (ok, json, _) = check(&fixture);
@@ -196,7 +194,7 @@ fn levels_come_from_config_and_build_stops_on_errors() {
         "config.toml",
         &format!(
             "{}\n[check]\n\"review/mising\" = \"off\"\n",
-            common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
+            crate::common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "")
         ),
     );
     let out = fixture.build(&[]);
@@ -617,7 +615,7 @@ En español: <span lang=\"es\">{spanish}</span>\n"
 
 /// `[check]` with the given lines, every rule otherwise at its default.
 fn with_check(fixture: &Fixture, lines: &str) {
-    let config = common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
+    let config = crate::common::CONFIG.replace("[check]\n\"review/missing\" = \"warning\"\n", "");
     fixture.write("config.toml", &format!("{config}\n[check]\n{lines}\n"));
 }
 

@@ -3,13 +3,11 @@
 //! client is involved. Each network's own rules are tested in its own file
 //! (`tests/mastodon_contract.rs`...).
 
-mod common;
-
 use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::contract::{
+use crate::common::contract::{
     Api, ContractServer, Fault, Reply, Request, Response, read_reply, request_head,
 };
 use serde_json::json;
@@ -71,7 +69,7 @@ fn send<A: Api>(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> std::io::Result<Reply> {
-    common::contract::send(
+    crate::common::contract::send(
         server.addr(),
         method,
         path,
@@ -456,7 +454,7 @@ fn fault_slow_commits_at_once_and_answers_late() {
     let server = ContractServer::start(Echo::default());
     server.push_fault("POST /things", Fault::Slow(Duration::from_millis(400)));
     // A client that gives up after 100 ms never learns of the commit...
-    let timed_out = common::contract::send(
+    let timed_out = crate::common::contract::send(
         server.addr(),
         "POST",
         "/things",

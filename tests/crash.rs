@@ -10,12 +10,10 @@
 //! `./scripts/test` turns on.
 #![cfg(feature = "failpoints")]
 
-mod common;
-
 use std::process::Output;
 
-use common::mastodon::{DEFAULT_TOKEN, MastodonServer};
-use common::{Fixture, post, rounds, stderr};
+use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+use crate::common::{Fixture, post, rounds, stderr};
 
 /// Where to crash, and on which hit of the point (the first hit is item one).
 const POINTS: &[(&str, usize)] = &[
@@ -49,7 +47,7 @@ fn clinic(mastodon: &str, bluesky: Option<&str>) -> Fixture {
     ]);
     let mut config = format!(
         "{}\n[networks.mastodon]\ninstance = \"{mastodon}\"\n",
-        common::CONFIG
+        crate::common::CONFIG
     );
     if let Some(service) = bluesky {
         config.push_str(&format!("\n[networks.bluesky]\ninstance = \"{service}\"\n"));
@@ -61,7 +59,7 @@ fn clinic(mastodon: &str, bluesky: Option<&str>) -> Fixture {
 struct Run<'a> {
     fixture: &'a Fixture,
     network: &'a str,
-    bluesky: Option<&'a common::pds::TestAccount>,
+    bluesky: Option<&'a crate::common::pds::TestAccount>,
 }
 
 impl Run<'_> {
@@ -171,11 +169,11 @@ fn mastodon_items_land_exactly_once_whatever_the_crash() {
 
 #[test]
 fn bluesky_items_land_exactly_once_whatever_the_crash() {
-    let Some(url) = common::pds::pds_url_or_skip() else {
+    let Some(url) = crate::common::pds::pds_url_or_skip() else {
         return;
     };
     for &(point, hit) in POINTS {
-        let account = common::pds::create_account(&url);
+        let account = crate::common::pds::create_account(&url);
         let server = MastodonServer::start();
         let fixture = clinic(&server.url(), Some(&url));
         let run = Run {
@@ -184,7 +182,7 @@ fn bluesky_items_land_exactly_once_whatever_the_crash() {
             bluesky: Some(&account),
         };
         run.crash_then_resume(point, hit);
-        let posts = common::pds::list_posts(&url, &account.did);
+        let posts = crate::common::pds::list_posts(&url, &account.did);
         let mut texts: Vec<&str> = posts
             .iter()
             .map(|p| p["value"]["text"].as_str().unwrap())

@@ -1,14 +1,12 @@
 //! `rounds deploy` against a real S3-compatible server (moto, started by
 //! `./scripts/test`), and the CI files `rounds init` writes.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::s3::{self, create_bucket, get_object, list, put_object};
-use common::{rounds, stderr, tree};
+use crate::common::s3::{self, create_bucket, get_object, list, put_object};
+use crate::common::{rounds, stderr, tree};
 use serde_json::Value;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/example-site");
@@ -506,7 +504,7 @@ fn check_jsonschema() -> Option<PathBuf> {
         });
     match found {
         Some(path) => Some(path),
-        None if common::pds::peers_required() => {
+        None if crate::common::pds::peers_required() => {
             panic!("no check-jsonschema: run ./scripts/test (tests/peers/jsonschema/install.sh)")
         }
         None => {

@@ -1,9 +1,7 @@
 //! Bad input: each problem gets a message naming the file and line, a
 //! non-zero exit, and the previous output stays as it was.
 
-mod common;
-
-use common::{Fixture, post, stderr, tree};
+use crate::common::{Fixture, post, stderr, tree};
 
 /// A site that builds, then `break_it` spoils it; the build must fail with
 /// messages containing every `expected` string, and leave public/ as it was.
@@ -119,7 +117,7 @@ fn bad_config() {
         |s| {
             s.write(
                 "config.toml",
-                &format!("{}\npaginate_by = \"ten\"\n", common::CONFIG),
+                &format!("{}\npaginate_by = \"ten\"\n", crate::common::CONFIG),
             )
         },
         &["config.toml:14:", "paginate_by"],
@@ -282,7 +280,7 @@ fn all_errors_are_reported_together() {
 #[test]
 fn missing_config_explains_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::rounds()
+    let out = crate::common::rounds()
         .args(["build", "--root", dir.path().to_str().unwrap()])
         .output()
         .unwrap();

@@ -2,11 +2,9 @@
 //! shapes as Graph does, and records a violation for everything the
 //! documentation forbids (or Rounds must never do).
 
-mod common;
-
+use crate::common::contract::Fault;
+use crate::common::facebook::{self, PAGE_ID, TOKEN};
 use chrono::{Duration, Utc};
-use common::contract::Fault;
-use common::facebook::{self, PAGE_ID, TOKEN};
 use reqwest::blocking::{Client, Response};
 use serde_json::Value;
 

@@ -2,12 +2,10 @@
 //! answers as LinkedIn documents, and records a violation for every request
 //! the documentation forbids.
 
-mod common;
-
 use std::time::Duration;
 
-use common::contract::{Fault, Reply};
-use common::linkedin::{self, LinkedInServer, ORGANIZATION, parse_little};
+use crate::common::contract::{Fault, Reply};
+use crate::common::linkedin::{self, LinkedInServer, ORGANIZATION, parse_little};
 use serde_json::{Value, json};
 
 fn headers() -> Vec<(&'static str, &'static str)> {
@@ -26,7 +24,7 @@ fn send(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
-    common::contract::send(
+    crate::common::contract::send(
         server.addr(),
         method,
         path,

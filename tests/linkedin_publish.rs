@@ -2,14 +2,12 @@
 //! contract server on 127.0.0.1: the posts' shape, exactly once through
 //! faults, lost answers, a lost ledger and a killed process.
 
-mod common;
-
 use std::process::Output;
 use std::time::Duration;
 
-use common::contract::Fault;
-use common::linkedin::{self, DEFAULT_TOKEN, LinkedInServer, ORGANIZATION};
-use common::{Fixture, post, rounds, stderr};
+use crate::common::contract::Fault;
+use crate::common::linkedin::{self, DEFAULT_TOKEN, LinkedInServer, ORGANIZATION};
+use crate::common::{Fixture, post, rounds, stderr};
 use serde_json::Value;
 
 const TOKEN_VAR: &str = "ROUNDS_LINKEDIN_TOKEN";
@@ -35,7 +33,7 @@ fn clinic(server: &str, extra: &str) -> Fixture {
         "config.toml",
         &format!(
             "{}\n[networks.linkedin]\nid = \"{ORGANIZATION}\"\ninstance = \"{server}\"\nreach = \"both\"\n{extra}",
-            common::CONFIG
+            crate::common::CONFIG
         ),
     );
     fixture
@@ -202,7 +200,7 @@ fn a_bad_token_is_a_clear_error_that_never_shows_the_token() {
     fixture.build_ok();
     let everything = format!("{message}{}", String::from_utf8_lossy(&out.stdout));
     assert!(!everything.contains(DEFAULT_TOKEN));
-    for (path, bytes) in common::tree(fixture.root()) {
+    for (path, bytes) in crate::common::tree(fixture.root()) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains(DEFAULT_TOKEN),
             "token written to {path}"

@@ -3,12 +3,10 @@
 //! The HTTP plumbing and the fault mechanics every network shares are tested
 //! in `tests/contract_server.rs`; here are Mastodon's routes, rules and bodies.
 
-mod common;
-
 use std::time::Duration;
 
-use common::contract::{self, Reply};
-use common::mastodon::{
+use crate::common::contract::{self, Reply};
+use crate::common::mastodon::{
     Config, DEFAULT_TOKEN, Fault, INVALID_TOKEN, MastodonServer, status_length,
 };
 use serde_json::{Value, json};

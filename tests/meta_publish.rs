@@ -4,15 +4,13 @@
 //! replies and (with `--features failpoints`) a process killed at every
 //! dangerous point.
 
-mod common;
-
 use std::process::Output;
 
+use crate::common::contract::{ContractServer, Fault};
+use crate::common::facebook::{self, FacebookApi};
+use crate::common::threads::{self, ThreadsApi};
+use crate::common::{Fixture, ledger, post, rounds, stderr};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use common::contract::{ContractServer, Fault};
-use common::facebook::{self, FacebookApi};
-use common::threads::{self, ThreadsApi};
-use common::{Fixture, ledger, post, rounds, stderr};
 
 const FACEBOOK_VAR: &str = "ROUNDS_FACEBOOK_PAGE_TOKEN";
 const THREADS_VAR: &str = "ROUNDS_THREADS_TOKEN";
@@ -42,7 +40,7 @@ fn clinic(facebook: Option<&str>, threads: Option<&str>) -> Fixture {
             &post("Not yet", "date = 2099-01-01", "Body."),
         ),
     ]);
-    let mut config = common::CONFIG.to_string();
+    let mut config = crate::common::CONFIG.to_string();
     if let Some(url) = facebook {
         config.push_str(&format!(
             "\n[networks.facebook]\ninstance = \"{url}\"\nid = \"{}\"\n",
@@ -100,7 +98,7 @@ fn posted(fixture: &Fixture) -> Vec<String> {
     ledger::ids(fixture.root(), "posted")
 }
 
-fn no_violations<A: common::contract::Api>(server: &ContractServer<A>) {
+fn no_violations<A: crate::common::contract::Api>(server: &ContractServer<A>) {
     let violations = server.contract_violations();
     assert!(violations.is_empty(), "{violations:#?}");
 }
@@ -377,7 +375,7 @@ fn a_bad_token_is_a_clear_error_that_is_not_retried_or_leaked() {
     let everything = format!("{message}{}", String::from_utf8_lossy(&out.stdout));
     for secret in [facebook::TOKEN, threads::TOKEN] {
         assert!(!everything.contains(secret));
-        for (path, bytes) in common::tree(fixture.root()) {
+        for (path, bytes) in crate::common::tree(fixture.root()) {
             assert!(
                 !String::from_utf8_lossy(&bytes).contains(secret),
                 "token written to {path}"
@@ -459,7 +457,7 @@ fn a_thread_not_yet_propagated_is_published_again_and_its_permalink_read_again()
     // yet" (subcode 4279009); then the permalink's answer is lost.
     server.push_fault(
         &format!("POST {}", threads_edge("threads_publish")),
-        Fault::Answer(common::graph::error(
+        Fault::Answer(crate::common::graph::error(
             400,
             24,
             Some(4_279_009),

@@ -1,11 +1,9 @@
 //! Outreach from posts: the items for the example site (snapshot), what each
 //! kind of post yields, and clear errors for bad `[social]` and `[physicians]`.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Fixture, post, rounds, stderr};
+use crate::common::{Fixture, post, rounds, stderr};
 use serde_json::Value;
 
 const NETWORKS: &str = r#"
@@ -77,7 +75,7 @@ fn site(extra_config: &str, files: &[(&str, &str)]) -> Fixture {
     let fixture = Fixture::new(files);
     fixture.write(
         "config.toml",
-        &format!("{}{NETWORKS}{extra_config}", common::CONFIG),
+        &format!("{}{NETWORKS}{extra_config}", crate::common::CONFIG),
     );
     fixture.write(
         "data/partners.toml",
@@ -414,7 +412,7 @@ fn linkedin_reaches_physicians_by_default_and_its_poll_rules_stay_out_of_the_way
         "config.toml",
         &format!(
             "{}\n[networks.mastodon]\naccount = \"@clinic@med.example\"\n[networks.linkedin]\nid = \"urn:li:organization:5550100\"\n",
-            common::CONFIG
+            crate::common::CONFIG
         ),
     );
     let json = social_json(fixture.root(), &[]);

@@ -3,9 +3,7 @@
 //! which starts the peer (tests/peers/bluesky/pds.sh); skipped without one unless
 //! ROUNDS_BROWSER_TESTS=1 or ROUNDS_REQUIRE_PEERS=1.
 
-mod common;
-
-use common::pds;
+use crate::common::pds;
 use serde_json::{Value, json};
 
 /// The UTF-8 byte range of `needle` in `text`, as facets count.
@@ -34,6 +32,15 @@ fn a_post_with_link_and_tag_facets_reads_back_from_a_real_pds() {
     assert!(account.app_password, "the PDS gives app passwords");
     let session = pds::create_session(&url, &account.handle, &account.password);
     assert_eq!(session.did, account.did);
+    assert_eq!(session.handle, account.handle);
+    assert!(
+        !session.refresh_jwt.is_empty(),
+        "a refresh token comes with the session"
+    );
+    assert_ne!(
+        account.password, account.account_password,
+        "publishing logs in with an app password, not the account's own"
+    );
 
     let link = "https://clinic.example/blog/flu-shots";
     let tag = "#FluSeason";

@@ -1,13 +1,11 @@
 //! `rounds publish` against a Mastodon contract server and a real Bluesky PDS
 //! on 127.0.0.1: exactly once, through faults and a killed process.
 
-mod common;
-
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::mastodon::{DEFAULT_TOKEN, Fault, MastodonServer};
-use common::{Fixture, post, rounds, stderr};
+use crate::common::mastodon::{DEFAULT_TOKEN, Fault, MastodonServer};
+use crate::common::{Fixture, post, rounds, stderr};
 use serde_json::Value;
 
 fn clinic(mastodon: &str, bluesky: Option<&str>) -> Fixture {
@@ -27,7 +25,7 @@ fn clinic(mastodon: &str, bluesky: Option<&str>) -> Fixture {
     ]);
     let mut config = format!(
         "{}\n[networks.mastodon]\ninstance = \"{mastodon}\"\n",
-        common::CONFIG
+        crate::common::CONFIG
     );
     if let Some(service) = bluesky {
         config.push_str(&format!("\n[networks.bluesky]\ninstance = \"{service}\"\n"));
@@ -205,7 +203,7 @@ fn secrets_never_appear_in_output_or_files() {
     let everything = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
     assert!(!everything.contains(secret));
     fixture.build_ok();
-    for (path, bytes) in common::tree(fixture.root()) {
+    for (path, bytes) in crate::common::tree(fixture.root()) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains(secret),
             "token written to {path}"
@@ -283,10 +281,10 @@ fn a_killed_publish_resumes_and_posts_each_item_exactly_once() {
 
 #[test]
 fn bluesky_posts_have_facets_a_card_and_land_once() {
-    let Some(url) = common::pds::pds_url_or_skip() else {
+    let Some(url) = crate::common::pds::pds_url_or_skip() else {
         return;
     };
-    let account = common::pds::create_account(&url);
+    let account = crate::common::pds::create_account(&url);
     let server = MastodonServer::start();
     let fixture = clinic(&server.url(), Some(&url));
     let run = || {
@@ -302,7 +300,7 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
     };
     let out = run();
     assert!(out.status.success(), "{}", stderr(&out));
-    let posts = common::pds::list_posts(&url, &account.did);
+    let posts = crate::common::pds::list_posts(&url, &account.did);
     assert_eq!(posts.len(), 2, "{posts:#?}");
     for entry in &posts {
         let record: &Value = &entry["value"];
@@ -342,7 +340,7 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
     // Again: nothing new, and the session was resumed rather than re-created.
     let again = run();
     assert!(again.status.success(), "{}", stderr(&again));
-    assert_eq!(common::pds::list_posts(&url, &account.did).len(), 2);
+    assert_eq!(crate::common::pds::list_posts(&url, &account.did).len(), 2);
     let state = std::fs::read_dir(fixture.root().join(".state"))
         .unwrap()
         .count();
@@ -615,7 +613,7 @@ fn the_posts_image_is_uploaded_with_its_alt_text_before_the_status() {
 #[test]
 fn a_pending_item_older_than_the_idempotency_window_is_found_not_reposted() {
     // The server forgets keys at once, as a real one does after an hour.
-    let server = MastodonServer::start_with(common::mastodon::Config {
+    let server = MastodonServer::start_with(crate::common::mastodon::Config {
         idempotency_ttl: Duration::ZERO,
         ..Default::default()
     });

@@ -2,12 +2,10 @@
 //! `rounds publish --yes` refuse exactly what `rounds build` refuses, because
 //! all of them go through the one pipeline (`src/pipeline.rs`).
 
-mod common;
-
 use std::process::Output;
 
-use common::mastodon::{DEFAULT_TOKEN, MastodonServer};
-use common::{Fixture, post, rounds, stderr};
+use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+use crate::common::{Fixture, post, rounds, stderr};
 
 const MASTODON_TOKEN: &str = "ROUNDS_MASTODON_TOKEN";
 
@@ -26,7 +24,7 @@ fn clinic(server: &MastodonServer, extra_config: &str, front: &str, body: &str) 
         "config.toml",
         &format!(
             "{}\n{extra_config}\n[networks.mastodon]\ninstance = \"{}\"\n",
-            common::CONFIG,
+            crate::common::CONFIG,
             server.url()
         ),
     );

@@ -2,13 +2,11 @@
 //! no way out of the site; and the live preview: rebuilds on save, reload
 //! events, the error kept beside the last good build, a clean stop.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use crate::common::Fixture;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -40,7 +38,7 @@ fn get(port: u16, path: &str) -> (u16, String) {
 fn serves_the_built_site_and_nothing_else() {
     let site = Fixture::new(&[(
         "content/blog/bp.md",
-        &common::post("BP", "date = 2026-01-01", "Body."),
+        &crate::common::post("BP", "date = 2026-01-01", "Body."),
     )]);
     site.write("secret.txt", "do not serve");
     let port = free_port();
@@ -173,7 +171,7 @@ fn reloaded_with(
 
 #[test]
 fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
-    let post = |body: &str| common::post("BP", "date = 2026-01-01", body);
+    let post = |body: &str| crate::common::post("BP", "date = 2026-01-01", body);
     let site = Fixture::new(&[("content/blog/bp.md", &post("First version."))]);
     let (child, port) = start(&site);
     let (_, page) = get(port, "/blog/bp/");
@@ -262,7 +260,7 @@ fn served_body(response: &str) -> String {
 /// the first difference.
 fn differs_from_full_build(site: &Fixture, port: u16) -> Option<String> {
     let out = tempfile::tempdir().unwrap();
-    let built = common::rounds()
+    let built = crate::common::rounds()
         .args(["build", "--quiet", "--base-url"])
         .arg(format!("http://127.0.0.1:{port}"))
         .arg("--output")
@@ -271,8 +269,8 @@ fn differs_from_full_build(site: &Fixture, port: u16) -> Option<String> {
         .arg(site.root())
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", common::stderr(&built));
-    let mut files = common::tree(&out.path().join("site"));
+    assert!(built.status.success(), "{}", crate::common::stderr(&built));
+    let mut files = crate::common::tree(&out.path().join("site"));
     files.retain(|(rel, _)| {
         [".html", ".xml", ".txt", ".json", ".css"]
             .iter()
@@ -312,7 +310,7 @@ fn matches_full_build(site: &Fixture, port: u16, after: &str) {
 
 #[test]
 fn incremental_updates_give_what_a_full_build_gives() {
-    let post = |title: &str, front: &str, body: &str| common::post(title, front, body);
+    let post = |title: &str, front: &str, body: &str| crate::common::post(title, front, body);
     let site = Fixture::new(&[
         (
             "content/blog/bp.md",

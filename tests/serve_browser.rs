@@ -10,8 +10,6 @@
 //! passes, unless `ROUNDS_BROWSER_TESTS=1` (set by `./scripts/test`), when
 //! it fails.
 
-mod common;
-
 use std::io::Read;
 use std::net::TcpStream;
 use std::path::Path;
@@ -19,9 +17,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use crate::common::Fixture;
 
-use common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
 
 fn show(out: &Output) -> String {
     format!(
@@ -160,7 +158,7 @@ fn an_open_page_reloads_swaps_css_and_shows_build_errors() {
     let site = Fixture::new(&[
         (
             "content/blog/bp.md",
-            &common::post("BP", "date = 2026-01-01", "First version."),
+            &crate::common::post("BP", "date = 2026-01-01", "First version."),
         ),
         ("static/style.css", &theme_css),
     ]);

@@ -1,11 +1,9 @@
 //! JSON-LD and metadata on every page of the example site, and on a post
 //! whose title tries to break out of the script element.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Fixture, post, rounds, stderr};
+use crate::common::{Fixture, post, rounds, stderr};
 use scraper::{Html, Selector};
 use serde_json::Value;
 

@@ -9,17 +9,15 @@
 //! and pass, unless `ROUNDS_BROWSER_TESTS=1` (set by `./scripts/test`),
 //! when they fail.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
 
 /// The example site, built for the local test server (root-relative links).
 fn build_example_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("temp dir");
-    let built = common::rounds()
+    let built = crate::common::rounds()
         .arg("build")
         .arg("--root")
         .arg(repo().join("example-site"))
@@ -31,7 +29,7 @@ fn build_example_site() -> tempfile::TempDir {
     assert!(
         built.status.success(),
         "building example-site failed:\n{}",
-        common::stderr(&built)
+        crate::common::stderr(&built)
     );
     assert!(out.path().join("index.html").is_file());
     out

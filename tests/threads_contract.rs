@@ -2,11 +2,9 @@
 //! life, Threads' counting and limits, and Graph's errors, each rule able to
 //! catch a client that breaks it.
 
-mod common;
-
+use crate::common::contract::Fault;
+use crate::common::threads::{self, TOKEN, USER_ID};
 use chrono::Duration;
-use common::contract::Fault;
-use common::threads::{self, TOKEN, USER_ID};
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 

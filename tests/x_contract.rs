@@ -2,15 +2,13 @@
 //! description and X's documentation allow, answers in X's shapes, and
 //! records a contract violation for anything else.
 
-mod common;
-
-use common::openapi::OpenApi;
-use common::x::{Config, XServer};
-use common::x_api::{
+use crate::common::openapi::OpenApi;
+use crate::common::x::{Config, XServer};
+use crate::common::x_api::{
     ACCESS_TOKEN, CLIENT_ID, CONSUMER_KEY, CONSUMER_SECRET, OAUTH1_TOKEN, OAUTH1_TOKEN_SECRET,
     REFRESH_TOKEN, USER_ID,
 };
-use common::x_signing;
+use crate::common::x_signing;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde_json::{Value, json};
 

@@ -2,17 +2,15 @@
 //! the documented shape, through faults, renewed tokens, OAuth 1.0a
 //! signatures, lost replies and a killed process.
 
-mod common;
-
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::x::{Config, Fault, XServer};
-use common::x_api::{
+use crate::common::x::{Config, Fault, XServer};
+use crate::common::x_api::{
     ACCESS_TOKEN, CLIENT_ID, CONSUMER_KEY, CONSUMER_SECRET, OAUTH1_TOKEN, OAUTH1_TOKEN_SECRET,
     REFRESH_TOKEN, USER_ID,
 };
-use common::{Fixture, post, rounds, stderr};
+use crate::common::{Fixture, post, rounds, stderr};
 
 /// Two posts, three items for X: the blood-pressure teaser and its
 /// discussion starter, and the salt teaser.
@@ -43,7 +41,7 @@ pub fn clinic(server: &XServer) -> Fixture {
         "config.toml",
         &format!(
             "{}\n[networks.x]\naccount = \"@RiversideHeart\"\ninstance = \"{}\"\n",
-            common::CONFIG,
+            crate::common::CONFIG,
             server.url()
         ),
     );
@@ -174,7 +172,7 @@ fn a_refused_token_is_a_clear_error_without_the_secret() {
         "a 401 is not retried"
     );
     fixture.build_ok();
-    for (path, bytes) in common::tree(fixture.root()) {
+    for (path, bytes) in crate::common::tree(fixture.root()) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains(secret),
             "token written to {path}"
@@ -459,6 +457,11 @@ fn polls_go_out_natively_and_images_with_alt_text() {
     assert_eq!(media.len(), 1, "{media:?}");
     assert_eq!(teaser.media_ids, [media[0].id.clone()]);
     assert_eq!(media[0].category, "tweet_image");
+    assert_eq!(
+        media[0].bytes,
+        include_bytes!("fixtures/images/pulse.png"),
+        "the uploaded bytes are the post's image"
+    );
     assert_eq!(
         media[0].alt_text.as_deref(),
         Some("A nurse takes a man's blood pressure")

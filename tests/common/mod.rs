@@ -1,8 +1,6 @@
 //! Fixture sites for the integration tests: written to a temporary folder,
 //! built with the real `rounds` binary.
 
-#![allow(dead_code)]
-
 pub mod browser;
 pub mod contract;
 pub mod facebook;

@@ -1,0 +1,30 @@
+//! The integration tests, one binary (as ripgrep has): each module runs the
+//! real `rounds` binary on fixture sites or against servers on 127.0.0.1.
+//! One binary links the dependency tree once instead of once per file.
+
+mod common;
+
+mod build;
+mod check;
+mod contract_server;
+mod crash;
+mod deploy;
+mod errors;
+mod facebook_contract;
+mod layering;
+mod linkedin_contract;
+mod linkedin_publish;
+mod mastodon_contract;
+mod meta_publish;
+mod outreach;
+mod pds_peer;
+mod publish;
+mod safety_gate;
+mod serve;
+mod serve_browser;
+mod structured_data;
+mod theme_browser;
+mod threads_contract;
+mod x_contract;
+mod x_counting;
+mod x_publish;
