@@ -24,6 +24,7 @@ mod diagnostic;
 mod ledger;
 mod load;
 mod markdown;
+mod network;
 mod outreach;
 mod pipeline;
 mod progress;

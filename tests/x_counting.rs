@@ -4,7 +4,7 @@
 //! directional-marker cases), written down here as (description, text,
 //! weighted length). The long texts are built from their repeated parts.
 
-#[path = "../src/outreach/twitter_text.rs"]
+#[path = "../src/network/twitter_text.rs"]
 mod twitter_text;
 
 use twitter_text::weighted_length;

@@ -128,8 +128,12 @@ pub fn networks(names: &[String]) -> Result<Vec<crate::outreach::Network>, Strin
     names
         .iter()
         .map(|name| {
-            crate::outreach::Network::from_key(&name.to_lowercase())
-                .ok_or_else(|| format!("unknown network `{name}`; use mastodon, bluesky, x, linkedin, facebook or threads"))
+            crate::outreach::Network::from_key(&name.to_lowercase()).ok_or_else(|| {
+                format!(
+                    "unknown network `{name}`; use {}",
+                    crate::outreach::Network::keys_listed()
+                )
+            })
         })
         .collect()
 }

@@ -3,12 +3,12 @@
 //! each item fitted to its network and linking back to the blog.
 
 pub mod fit;
-pub mod little_text;
-pub mod network;
 pub mod newsletter;
 pub mod preview;
 pub mod settings;
-pub mod twitter_text;
+
+// The networks sit below the outreach; these keep its old paths working.
+pub(crate) use crate::network::{self, little_text, twitter_text};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -206,10 +206,7 @@ impl Composer<'_> {
             .unwrap_or_else(|| self.post.front.title.clone())
     }
 
-    fn hashtags(&self, network: Network, social: &Social, max: usize) -> Vec<String> {
-        if !network.uses_hashtags() {
-            return Vec::new();
-        }
+    fn hashtags(&self, social: &Social, max: usize) -> Vec<String> {
         let own: Vec<&str> = match &social.hashtags {
             Some(tags) => tags.iter().map(String::as_str).collect(),
             None => self.post.front.tags.iter().map(String::as_str).collect(),
@@ -241,24 +238,11 @@ impl Composer<'_> {
             .and_then(Value::as_str)
             .unwrap_or(key)
             .to_string();
-        match record.get(network.key()).and_then(Value::as_str) {
-            Some(handle)
-                if network == Network::Mastodon
-                    || network == Network::X
-                    || network == Network::Threads =>
-            {
-                format!("@{}", handle.trim_start_matches('@'))
-            }
-            Some(handle) if network == Network::Bluesky => {
-                format!("@{}", handle.trim_start_matches('@'))
-            }
-            // LinkedIn mentions by URN only; a profile URL names them plainly.
-            Some(urn) if network == Network::LinkedIn && is_linkedin_urn(urn) => {
-                format!("@[{name}]({urn})")
-            }
-            // Facebook mentions need ids the API resolves; name them plainly.
-            _ => name,
-        }
+        record
+            .get(network.key())
+            .and_then(Value::as_str)
+            .and_then(|handle| network.mention(handle, &name))
+            .unwrap_or(name)
     }
 
     fn record<'s>(&'s self, file: &str, key: &str) -> Option<&'s serde_json::Map<String, Value>> {
@@ -350,7 +334,7 @@ impl Composer<'_> {
     ) {
         let post = self.post;
         let link = self.link(network, &post.path);
-        let hashtags = self.hashtags(network, social, network_settings.max_hashtags);
+        let hashtags = self.hashtags(social, network_settings.max_hashtags);
         let mentions: Vec<String> = social
             .mentions
             .iter()
@@ -548,7 +532,7 @@ impl Composer<'_> {
             body: format!("{title}\n\n{summary}"),
             fixed,
             link: Some(link.clone()),
-            hashtags: self.hashtags(network, social, 3),
+            hashtags: self.hashtags(social, 3),
         };
         let mut item = self.base_item(
             network,
@@ -629,10 +613,7 @@ impl Composer<'_> {
                         );
                     }
                 }
-                if seconds > 0
-                    && !(rules.min_seconds..=rules.max_seconds).contains(&seconds)
-                    && network != Network::Threads
-                {
+                if seconds > 0 && network.refuses_poll_length(seconds) {
                     error(
                         format!(
                             "a poll of {} is outside what {} allows",
@@ -660,20 +641,6 @@ impl Composer<'_> {
         let at = source[..self.post.body_offset].find(needle).unwrap_or(0);
         position_of(source, at)
     }
-}
-
-/// A LinkedIn member or organisation URN, the only way to mention one there.
-fn is_linkedin_urn(value: &str) -> bool {
-    ["urn:li:organization:", "urn:li:person:"]
-        .iter()
-        .any(|prefix| {
-            value.strip_prefix(prefix).is_some_and(|id| {
-                !id.is_empty()
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            })
-        })
 }
 
 /// `1d`, `12h`, `30m`, `2d12h` → seconds.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::OutreachItem;
 use super::network::Attachment;
-use super::{Network, OutreachItem, little_text};
 
 fn esc(s: &str) -> String {
     let mut out = String::new();
@@ -19,17 +19,6 @@ fn url(s: &str) -> String {
     let mut out = String::new();
     escape_href(&mut out, s).ok();
     out
-}
-
-fn accent(network: Network) -> &'static str {
-    match network {
-        Network::Mastodon => "#563acc",
-        Network::Bluesky => "#0560d4",
-        Network::X => "#1c2126",
-        Network::LinkedIn => "#0a66c2",
-        Network::Facebook => "#1877f2",
-        Network::Threads => "#3d3d3d",
-    }
 }
 
 /// Links in the text become links, as the network will show them.
@@ -52,11 +41,7 @@ fn linked(text: &str) -> String {
 
 /// The text as the network will show it.
 fn shown_text(item: &OutreachItem) -> String {
-    match item.network {
-        // LinkedIn reads little text: what shows is the commentary, unescaped.
-        Network::LinkedIn => little_text::shown(&little_text::commentary(&item.text)),
-        _ => item.text.clone(),
-    }
+    item.network.shown_text(&item.text)
 }
 
 /// `3 days`, `12 hours`, `30 minutes`: a poll's length as people say it.
@@ -145,7 +130,7 @@ pub fn render(
             let mut card = format!(
                 "<article class=\"card\" id=\"{id}\" style=\"--accent:{accent}\">\n<header><span class=\"network\">{network}</span> <span class=\"kind\">{kind}</span> <span class=\"state\">{state}</span></header>\n<p class=\"text\">{text}</p>\n",
                 id = esc(&item.id),
-                accent = accent(item.network),
+                accent = item.network.accent(),
                 network = item.network.name(),
                 kind = item.kind.label(),
                 state = esc(&state(item)),
@@ -215,7 +200,7 @@ footer{font-size:.85rem;color:#4b5661;margin-top:.5rem}meter{width:8rem}.over{co
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outreach::{Image, Poll};
+    use crate::outreach::{Image, Network, Poll};
     use crate::publish::graph::sample_item;
 
     fn card(item: &OutreachItem) -> String {

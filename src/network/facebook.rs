@@ -1,0 +1,43 @@
+//! Facebook Pages: link posts (Facebook draws the card), 63,206 characters,
+//! no polls through the API, native scheduling ahead of time.
+
+use super::{Attachment, PollRules, Rules};
+
+pub struct Facebook;
+
+impl Rules for Facebook {
+    fn key(&self) -> &'static str {
+        "facebook"
+    }
+    fn name(&self) -> &'static str {
+        "Facebook"
+    }
+    fn limit(&self) -> usize {
+        63_206
+    }
+    fn count(&self, text: &str) -> usize {
+        text.chars().count()
+    }
+    fn poll_rules(&self) -> Option<PollRules> {
+        None
+    }
+    fn poll_excludes_media(&self) -> bool {
+        false
+    }
+    fn accent(&self) -> &'static str {
+        "#1877f2"
+    }
+    fn mention(&self, _handle: &str, _name: &str) -> Option<String> {
+        // Page mentions need ids the API resolves: name them plainly.
+        None
+    }
+    fn attachment(&self, _image: bool, _native_poll: bool) -> Attachment {
+        // A link post: Facebook makes the card, whatever the item has.
+        Attachment::LinkCard
+    }
+    fn schedules_ahead(&self) -> Option<(chrono::Duration, chrono::Duration)> {
+        // Facebook takes `scheduled_publish_time` 10 minutes to 30 days
+        // ahead. The margins cover retries and clocks that disagree.
+        Some((chrono::Duration::minutes(15), chrono::Duration::days(29)))
+    }
+}

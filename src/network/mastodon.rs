@@ -1,0 +1,57 @@
+//! Mastodon: 500 characters, URLs count 23, a mention counts only its
+//! `@user` part; polls of up to 4 options of 50 characters, without media.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::counting::{URL_WEIGHT, with_short_urls};
+use super::{PollRules, Rules};
+
+pub struct Mastodon;
+
+impl Rules for Mastodon {
+    fn key(&self) -> &'static str {
+        "mastodon"
+    }
+    fn name(&self) -> &'static str {
+        "Mastodon"
+    }
+    fn limit(&self) -> usize {
+        500
+    }
+    fn count(&self, text: &str) -> usize {
+        let shortened = with_short_urls(text, &"x".repeat(URL_WEIGHT));
+        shortened.graphemes(true).count() - mention_domains_len(&shortened)
+    }
+    fn poll_rules(&self) -> Option<PollRules> {
+        Some(PollRules {
+            max_options: 4,
+            max_option_len: 50,
+            min_seconds: 300,
+            max_seconds: 2_629_746,
+            allows_health_questions: true,
+        })
+    }
+    fn poll_excludes_media(&self) -> bool {
+        // The API refuses a status with both a poll and media.
+        true
+    }
+    fn accent(&self) -> &'static str {
+        "#563acc"
+    }
+    fn mention(&self, handle: &str, _name: &str) -> Option<String> {
+        super::at_handle(handle)
+    }
+}
+
+/// Counts the characters of `@domain` parts in `@user@domain` mentions.
+fn mention_domains_len(text: &str) -> usize {
+    static MENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:^|[^\w/])@[A-Za-z0-9_]+(@[A-Za-z0-9.\-]+[A-Za-z0-9])")
+            .expect("valid regex")
+    });
+    MENTION
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().chars().count())
+        .sum()
+}
