@@ -132,13 +132,15 @@ pub fn source(text: &str) -> SourceView<'_> {
 }
 
 /// Resolves an image named in front matter: co-located, site path or URL.
+/// Loading refused the paths that leave the site, so the one kept for a
+/// path that does cannot be reached.
 pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
     if image.contains("://") {
-        image.to_string()
-    } else if let Some(site_path) = image.strip_prefix('/') {
-        config.permalink(&format!("/{site_path}"))
-    } else {
-        config.permalink(&format!("{post_path}{image}"))
+        return image.to_string();
+    }
+    match crate::site_path::site_path(post_path, image) {
+        Some(path) => config.permalink(&path),
+        None => config.permalink(post_path),
     }
 }
 
