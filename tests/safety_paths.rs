@@ -433,26 +433,39 @@ fn an_image_outside_the_site_is_refused_at_its_front_matter_line() {
 
 #[test]
 fn images_and_photos_in_config_and_data_outside_the_site_are_refused_at_their_line() {
+    let refused_at = |site: &Fixture, file: &str| {
+        let (out, report) = build_json(site, &[]);
+        assert!(!out.status.success(), "{report}");
+        let refused = with_rule(&report, "path/outside-output");
+        assert_eq!(refused.len(), 1, "{report}");
+        assert_eq!(refused[0]["file"], file, "{report}");
+        refused[0]["line"].clone()
+    };
     let site = site();
+    let config = config_with("[clinic.address]\ncity = \"Springfield\"").replace(
+        "phone = ",
+        "logo = \"/images/../../logo.svg\"\nphone = ",
+    );
+    site.write("config.toml", &config);
+    assert_eq!(refused_at(&site, "config.toml"), line_of(&config, "logo ="));
+
     let config = config_with("").replace(
         "paginate_by = 2",
         "paginate_by = 2\ndefault_image = \"/../../etc/clinic.png\"",
     );
     site.write("config.toml", &config);
+    assert_eq!(
+        refused_at(&site, "config.toml"),
+        line_of(&config, "default_image =")
+    );
+
+    site.write("config.toml", common::CONFIG);
     let doctors = format!("{}photo = \"../../../patel.jpg\"\n", common::DOCTORS);
     site.write("data/doctors.toml", &doctors);
-    let (out, report) = build_json(&site, &[]);
-    assert!(!out.status.success(), "{report}");
-    let refused = with_rule(&report, "path/outside-output");
-    let at = |file: &str| {
-        refused
-            .iter()
-            .find(|d| d["file"] == file)
-            .unwrap_or_else(|| panic!("nothing refused in {file}: {report}"))["line"]
-            .clone()
-    };
-    assert_eq!(at("config.toml"), line_of(&config, "default_image ="));
-    assert_eq!(at("data/doctors.toml"), line_of(&doctors, "photo ="));
+    assert_eq!(
+        refused_at(&site, "data/doctors.toml"),
+        line_of(&doctors, "photo =")
+    );
 }
 
 #[test]
