@@ -701,9 +701,7 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
 /// A doctor's `photo` in `data/doctors.*` is a site path, which the pages
 /// link to; one that climbs out of the site is refused at its line.
 fn photos_outside(root: &Path, file: &Path, value: &serde_json::Value) -> Vec<Diagnostic> {
-    if file.parent() != Some(Path::new(DATA))
-        || file.file_stem() != Some(OsStr::new("doctors"))
-    {
+    if file.parent() != Some(Path::new(DATA)) || file.file_stem() != Some(OsStr::new("doctors")) {
         return Vec::new();
     }
     let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();

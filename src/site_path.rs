@@ -167,7 +167,12 @@ pub fn walk(root: &Path, dir: &Path, skip: impl Fn(&OsStr) -> bool) -> Walk {
             }
             let leaves = e.path_is_symlink() && !readable(root, e.path());
             if leaves {
-                links_out.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+                links_out.push(
+                    e.path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf(),
+                );
             }
             !leaves
         });
@@ -251,7 +256,11 @@ mod tests {
             Some("for-physicians")
         );
         assert_eq!(output_folder("../../tmp/x"), None);
-        assert_eq!(output_folder("a/.."), None, "the root is not a folder of its own");
+        assert_eq!(
+            output_folder("a/.."),
+            None,
+            "the root is not a folder of its own"
+        );
         assert_eq!(output_folder(""), None);
     }
 
@@ -326,7 +335,10 @@ mod tests {
     fn resolved_paths_compare_before_they_exist() {
         let site = tempfile::tempdir().unwrap();
         let root = resolved(site.path());
-        assert_eq!(resolved(&site.path().join("public/../content")), root.join("content"));
+        assert_eq!(
+            resolved(&site.path().join("public/../content")),
+            root.join("content")
+        );
         assert_eq!(resolved(&site.path().join("a/b/..")), root.join("a"));
         assert_eq!(resolved(&site.path().join("..")), root.parent().unwrap());
     }

@@ -120,7 +120,10 @@ fn a_physicians_section_outside_the_output_is_refused_at_its_line_and_nothing_is
     assert!(
         canary.is_untouched(0),
         "written outside the output: {:?}",
-        tree(canary.path()).into_iter().map(|(name, _)| name).collect::<Vec<_>>()
+        tree(canary.path())
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
     );
     assert!(!out.status.success(), "the build must fail: {report}");
     let refused = with_rule(&report, "path/outside-output");
@@ -232,7 +235,10 @@ fn output_and_outreach_never_replace_the_sites_own_files() {
                 !out.status.success(),
                 "`{flag} {name}` must be refused:\n{message}"
             );
-            assert!(message.contains("output/unsafe"), "{flag} {name}: {message}");
+            assert!(
+                message.contains("output/unsafe"),
+                "{flag} {name}: {message}"
+            );
             assert!(!message.contains("panicked"), "{message}");
             assert_eq!(
                 before,
@@ -377,7 +383,10 @@ fn a_static_folder_that_links_outside_the_site_is_not_published() {
 #[test]
 fn links_that_stay_inside_the_site_are_followed() {
     let site = site();
-    site.write("shared/photo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "shared/photo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.write(
         "content/blog/cuff/index.md",
         &post("Cuff", "date = 2026-01-12", "Words."),
@@ -442,10 +451,8 @@ fn images_and_photos_in_config_and_data_outside_the_site_are_refused_at_their_li
         refused[0]["line"].clone()
     };
     let site = site();
-    let config = config_with("[clinic.address]\ncity = \"Springfield\"").replace(
-        "phone = ",
-        "logo = \"/images/../../logo.svg\"\nphone = ",
-    );
+    let config = config_with("[clinic.address]\ncity = \"Springfield\"")
+        .replace("phone = ", "logo = \"/images/../../logo.svg\"\nphone = ");
     site.write("config.toml", &config);
     assert_eq!(refused_at(&site, "config.toml"), line_of(&config, "logo ="));
 
@@ -553,7 +560,11 @@ fn publish_never_uploads_a_file_from_outside_the_site() {
         .collect();
     assert!(uploaded.is_empty(), "uploaded from outside the site");
     assert!(!out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("content/blog/bp.md:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/blog/bp.md:"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 // Defect 5: templates read the environment.

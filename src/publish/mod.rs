@@ -452,7 +452,10 @@ mod tests {
                 .map(|i| i.bytes)
         };
         assert_eq!(bytes("/images/pulse.png"), Some(b"png".to_vec()));
-        assert_eq!(bytes("/blog/bp/../../images/pulse.png"), Some(b"png".to_vec()));
+        assert_eq!(
+            bytes("/blog/bp/../../images/pulse.png"),
+            Some(b"png".to_vec())
+        );
         assert_eq!(bytes("/../outside.png"), None);
         assert_eq!(bytes("/blog/bp/../../../outside.png"), None);
         assert_eq!(bytes("/images/link.png"), None, "a link out of the site");

@@ -364,10 +364,7 @@ mod tests {
         let problems = compile(&theme, Default::default(), String::new()).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].rule, "template/environment");
-        assert_eq!(
-            problems[0].position,
-            Some(Position { line: 2, column: 6 })
-        );
+        assert_eq!(problems[0].position, Some(Position { line: 2, column: 6 }));
         assert!(no_environment(&HashMap::new()).is_err());
     }
 }
