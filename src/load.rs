@@ -704,16 +704,19 @@ fn photos_outside(root: &Path, file: &Path, value: &serde_json::Value) -> Vec<Di
     if file.parent() != Some(Path::new(DATA)) || file.file_stem() != Some(OsStr::new("doctors")) {
         return Vec::new();
     }
-    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    let photos = value
+    let outside: Vec<&str> = value
         .as_object()
         .into_iter()
         .flat_map(|doctors| doctors.values())
-        .filter_map(|doctor| doctor.get("photo")?.as_str());
-    photos
-        .filter(|photo| {
-            !photo.contains("://") && crate::site_path::site_path("/", photo).is_none()
-        })
+        .filter_map(|doctor| doctor.get("photo")?.as_str())
+        .filter(|photo| !photo.contains("://") && crate::site_path::site_path("/", photo).is_none())
+        .collect();
+    if outside.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    outside
+        .into_iter()
         .map(|photo| {
             let at = text.lines().enumerate().find_map(|(i, line)| {
                 let column = line.find("photo")?;

@@ -132,8 +132,8 @@ pub fn source(text: &str) -> SourceView<'_> {
 }
 
 /// Resolves an image named in front matter: co-located, site path or URL.
-/// Loading refused the paths that leave the site, so the one kept for a
-/// path that does cannot be reached.
+/// Loading refused every path that leaves the site; should one reach here
+/// all the same, the post's own page stands in for it.
 pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
     if image.contains("://") {
         return image.to_string();
