@@ -21,7 +21,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Where outreach goes (default: `outreach/` beside `public/`).
+    /// Where outreach goes (default: `outreach/` beside `public/`); relative
+    /// paths are under `root`, as for `output`.
     pub outreach: Option<PathBuf>,
 }
 
@@ -74,15 +75,11 @@ pub fn build_and_keep(
     progress: &Progress,
 ) -> (Result<(Report, Built), ()>, Vec<Diagnostic>) {
     let started = Instant::now();
-    let output = if options.output.is_absolute() {
-        options.output.clone()
-    } else {
-        options.root.join(&options.output)
+    let output = options.root.join(&options.output);
+    let outreach_dir = match &options.outreach {
+        Some(outreach) => options.root.join(outreach),
+        None => write::outreach_files::folder(&options.root, &output),
     };
-    let outreach_dir = options
-        .outreach
-        .clone()
-        .unwrap_or_else(|| write::outreach_files::folder(&options.root, &output));
     if let Err(problem) = safe_targets(&options.root, &output, &outreach_dir) {
         return (Err(()), vec![problem]);
     }
@@ -167,27 +164,31 @@ pub fn build_and_keep(
     (Ok((report, built)), problems)
 }
 
-/// Refuses outputs that would replace the site's own files.
+/// Refuses outputs that would replace the site's own files, each other, or
+/// a folder Rounds did not write.
 fn safe_targets(root: &Path, output: &Path, outreach_dir: &Path) -> Result<(), Diagnostic> {
-    if !write::output::is_safe_target(root, outreach_dir) || outreach_dir == output {
-        return Err(Diagnostic::error(
+    let refuse = |target: &Path, why: &str, flag: &str| {
+        Diagnostic::error(
             "output/unsafe",
-            format!(
-                "refusing to replace {}: choose another outreach folder",
-                outreach_dir.display()
-            ),
+            format!("refusing to replace {}: {why}", target.display()),
         )
-        .with_help("pass --outreach with a folder of its own"));
+        .with_help(format!(
+            "pass {flag} with a folder of its own (relative paths are under the site's folder); to reuse a folder Rounds did not write, empty or delete it first"
+        ))
+    };
+    let (site, outreach) = (
+        crate::site_path::resolved(output),
+        crate::site_path::resolved(outreach_dir),
+    );
+    if site.starts_with(&outreach) || outreach.starts_with(&site) {
+        let why = "the site and its outreach need folders of their own";
+        return Err(refuse(outreach_dir, why, "--outreach"));
     }
-    if !write::output::is_safe_target(root, output) {
-        return Err(Diagnostic::error(
-            "output/unsafe",
-            format!(
-                "refusing to replace {}: it holds the site's own files",
-                output.display()
-            ),
-        )
-        .with_help("choose an output folder of its own, e.g. --output public"));
+    if let Some(why) = write::output::refusal(root, output) {
+        return Err(refuse(output, &why, "--output"));
+    }
+    if let Some(why) = write::output::refusal(root, outreach_dir) {
+        return Err(refuse(outreach_dir, &why, "--outreach"));
     }
     Ok(())
 }

@@ -208,11 +208,37 @@ impl Config {
                 );
             }
         }
+        problems.extend(config.paths_outside(&text));
         if problems.is_empty() {
             Ok(config)
         } else {
             Err(problems)
         }
+    }
+
+    /// Images named in config are site paths; they may not climb out of it.
+    fn paths_outside(&self, text: &str) -> Vec<Diagnostic> {
+        let file = Path::new(Config::FILE);
+        let images = [
+            (&self.default_image, ["default_image"].as_slice()),
+            (&self.clinic.logo, ["clinic", "logo"].as_slice()),
+        ];
+        images
+            .into_iter()
+            .filter_map(|(value, key)| Some((value.as_deref()?, key)))
+            .filter(|(value, _)| {
+                !value.contains("://") && crate::site_path::site_path("/", value).is_none()
+            })
+            .map(|(value, key)| {
+                crate::site_path::outside_output(
+                    &key.join("."),
+                    value,
+                    file,
+                    key_line(text, key),
+                    "name a file of the site by its site path, e.g. \"/images/clinic.jpg\" for static/images/clinic.jpg",
+                )
+            })
+            .collect()
     }
 
     /// The base URL without a trailing slash; paths are appended to it.
@@ -244,6 +270,39 @@ pub fn line_of(text: &str, key: &str) -> Option<Position> {
     })
 }
 
+/// The position of the line that sets the key at `path` (`["physicians",
+/// "section"]`): inside its table (`[physicians]`, or an inline table on a
+/// parent's line), else the first line that sets its last part.
+pub fn key_line(text: &str, path: &[&str]) -> Option<Position> {
+    for split in (0..path.len()).rev() {
+        let key = path[split];
+        if split == 0 {
+            // Top-level keys come before the first table header.
+            let top = text.split("\n[").next().unwrap_or(text);
+            if let Some(position) = line_of(top, key) {
+                return Some(position);
+            }
+            continue;
+        }
+        let header = format!("[{}]", path[..split].join("."));
+        let Some(start) = text.lines().position(|l| l.trim() == header) else {
+            continue;
+        };
+        let table: Vec<&str> = text
+            .lines()
+            .skip(start + 1)
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .collect();
+        if let Some(p) = line_of(&table.join("\n"), key) {
+            return Some(Position {
+                line: p.line + start + 1,
+                column: p.column,
+            });
+        }
+    }
+    line_of(text, path.last()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +314,16 @@ mod tests {
         assert_eq!(config.theme, "clinic");
         assert_eq!(config.taxonomies.len(), 3);
         assert_eq!(config.permalink("/blog/"), "https://x.example/blog/");
+    }
+
+    #[test]
+    fn keys_are_found_in_their_table() {
+        let text = "section = \"top\"\n[social]\nsection = 1\nrecommend = { path = \"/\" }\n[physicians]\nsection = \"x\"\n";
+        let at = |path: &[&str]| key_line(text, path).map(|p| (p.line, p.column));
+        assert_eq!(at(&["physicians", "section"]), Some((6, 1)));
+        assert_eq!(at(&["social", "recommend", "path"]), Some((4, 1)));
+        assert_eq!(at(&["section"]), Some((1, 1)));
+        assert_eq!(at(&["clinic", "logo"]), None);
     }
 
     #[test]

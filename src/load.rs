@@ -8,7 +8,6 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::front_matter::{self, PostFrontMatter, SectionFrontMatter, SortBy};
@@ -245,32 +244,21 @@ fn load_content(
 }
 
 fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    // Links are followed: clinics share posts between sites by linking them in.
-    for item in WalkDir::new(root.join(CONTENT))
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()))
-    {
-        match item {
-            Ok(item) if item.file_type().is_file() => {
-                if let Ok(rel) = item.path().strip_prefix(root) {
-                    files.push(rel.to_path_buf());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let mut d = Diagnostic::error("content/unreadable", format!("cannot read: {e}"))
-                    .with_help("check the folder's permissions");
-                d.file = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map(Path::to_path_buf);
-                problems.push(d);
-            }
-        }
+    let walk = crate::site_path::walk(root, Path::new(CONTENT), is_hidden);
+    let files = walk.files;
+    let mut problems: Vec<Diagnostic> = walk
+        .links_out
+        .iter()
+        .map(|link| crate::site_path::link_outside(link))
+        .collect();
+    for e in walk.errors {
+        let mut d = Diagnostic::error("content/unreadable", format!("cannot read: {e}"))
+            .with_help("check the folder's permissions");
+        d.file = e
+            .path()
+            .and_then(|p| p.strip_prefix(root).ok())
+            .map(Path::to_path_buf);
+        problems.push(d);
     }
     // A folder with an `index.md` is one post; everything below it is its assets.
     let bundles: Vec<PathBuf> = files
@@ -509,12 +497,14 @@ fn read_post(
             );
         }
     }
+    let path = format!("{}{slug}/", section.path);
+    problems.extend(image_outside(&front, &path, file, &split));
     if !problems.is_empty() {
         return Err(problems);
     }
     let content_path = output_path_of(file);
     Ok(Post {
-        path: format!("{}{slug}/", section.path),
+        path,
         file: file.to_path_buf(),
         date: front.date.or(name_date),
         lang: front.lang.clone().unwrap_or_else(|| section.lang.clone()),
@@ -526,6 +516,27 @@ fn read_post(
         source,
         body_offset,
     })
+}
+
+/// A post's `image` names a file beside it or a site path; either way it
+/// must stay inside the site, since `rounds publish` uploads it.
+fn image_outside(
+    front: &PostFrontMatter,
+    post_path: &str,
+    file: &Path,
+    split: &front_matter::Split<'_>,
+) -> Option<Diagnostic> {
+    let image = front.image.as_deref()?;
+    if image.contains("://") || crate::site_path::site_path(post_path, image).is_some() {
+        return None;
+    }
+    Some(crate::site_path::outside_output(
+        "image",
+        image,
+        file,
+        crate::config::line_of(split.header, "image").map(|p| shifted(p, split.header_line)),
+        "name a file beside the post (image = \"photo.jpg\") or a site path (image = \"/images/photo.jpg\")",
+    ))
 }
 
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {
@@ -626,16 +637,13 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
     if !dir.is_dir() {
         return Ok(data);
     }
-    let files: Vec<PathBuf> = WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+    let walk = crate::site_path::walk(root, Path::new(DATA), is_hidden);
+    let mut problems: Vec<Diagnostic> = walk
+        .links_out
+        .iter()
+        .map(|link| crate::site_path::link_outside(link))
         .collect();
-    let mut problems = Vec::new();
-    for file in files {
+    for file in walk.files {
         let ext = file.extension().and_then(OsStr::to_str).unwrap_or("");
         let value = match ext {
             "toml" | "yaml" | "yml" => {
@@ -676,7 +684,10 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
             _ => continue,
         };
         match value {
-            Ok(value) => insert_data(&mut data, &file, value),
+            Ok(value) => {
+                problems.extend(photos_outside(root, &file, &value));
+                insert_data(&mut data, &file, value);
+            }
             Err(mut e) => problems.append(&mut e),
         }
     }
@@ -685,6 +696,44 @@ fn load_data(root: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
     } else {
         Err(problems)
     }
+}
+
+/// A doctor's `photo` in `data/doctors.*` is a site path, which the pages
+/// link to; one that climbs out of the site is refused at its line.
+fn photos_outside(root: &Path, file: &Path, value: &serde_json::Value) -> Vec<Diagnostic> {
+    if file.parent() != Some(Path::new(DATA)) || file.file_stem() != Some(OsStr::new("doctors")) {
+        return Vec::new();
+    }
+    let outside: Vec<&str> = value
+        .as_object()
+        .into_iter()
+        .flat_map(|doctors| doctors.values())
+        .filter_map(|doctor| doctor.get("photo")?.as_str())
+        .filter(|photo| !photo.contains("://") && crate::site_path::site_path("/", photo).is_none())
+        .collect();
+    if outside.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    outside
+        .into_iter()
+        .map(|photo| {
+            let at = text.lines().enumerate().find_map(|(i, line)| {
+                let column = line.find("photo")?;
+                line[column..].contains(photo).then(|| crate::diagnostic::Position {
+                    line: i + 1,
+                    column: line[..column].chars().count() + 1,
+                })
+            });
+            crate::site_path::outside_output(
+                "photo",
+                photo,
+                file,
+                at,
+                "name the photo by its site path, e.g. photo = \"/images/doctors/patel.jpg\" for static/images/doctors/patel.jpg",
+            )
+        })
+        .collect()
 }
 
 /// `data/lab/tests.toml` becomes `data.lab.tests`.

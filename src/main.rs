@@ -32,6 +32,7 @@ mod publish;
 mod render;
 mod schema;
 mod serve;
+mod site_path;
 mod theme;
 mod write;
 

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Position};
 
@@ -60,7 +59,17 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         let mut theme = Theme::default();
         theme.add_built_in(&BUILT_IN);
-        let theme_dir = Path::new("themes").join(name);
+        let Some(theme_dir) = crate::site_path::folder_within("themes", name) else {
+            return Err(vec![
+                Diagnostic::error(
+                    crate::site_path::OUTSIDE_SITE,
+                    format!("theme `{name}` leads outside the site's themes/ folder"),
+                )
+                .in_file(crate::config::Config::FILE)
+                .at_opt(theme_line(root))
+                .with_help("name a folder of themes/, e.g. theme = \"calm\" for themes/calm/"),
+            ]);
+        };
         if root.join(&theme_dir).is_dir() {
             theme.add_folder(
                 root,
@@ -113,8 +122,10 @@ impl Theme {
         templates: &Path,
         statics: &Path,
     ) -> Result<(), Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        for (rel, file) in files_under(root, templates) {
+        let (templates, mut problems) = files_under(root, templates);
+        let (statics, more) = files_under(root, statics);
+        problems.extend(more);
+        for (rel, file) in templates {
             match std::fs::read(root.join(&file)) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
@@ -133,7 +144,7 @@ impl Theme {
                 Err(e) => problems.push(crate::load::unreadable(&file, &e)),
             }
         }
-        for (rel, file) in files_under(root, statics) {
+        for (rel, file) in statics {
             self.static_files
                 .insert(rel, StaticSource::File(root.join(file)));
         }
@@ -145,22 +156,24 @@ impl Theme {
     }
 }
 
-/// Files below `root/dir`, as (path relative to `dir` with `/`, path relative to `root`).
-fn files_under(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
-    if !root.join(dir).is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(root.join(dir))
-        .sort_by_file_name()
+/// Files below `root/dir`, as (path relative to `dir` with `/`, path
+/// relative to `root`), and an error for each link that leads out of the site.
+fn files_under(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let walk = crate::site_path::walk(root, dir, crate::load::is_hidden);
+    let files = walk
+        .files
         .into_iter()
-        .filter_entry(|e| !crate::load::is_hidden(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(root.join(dir)).ok()?;
-            Some((slash_path(rel), dir.join(rel)))
+        .filter_map(|file| {
+            let rel = file.strip_prefix(dir).ok()?;
+            Some((slash_path(rel), file.clone()))
         })
-        .collect()
+        .collect();
+    let problems = walk
+        .links_out
+        .iter()
+        .map(|link| crate::site_path::link_outside(link))
+        .collect();
+    (files, problems)
 }
 
 fn slash_path(path: &Path) -> String {

@@ -14,7 +14,11 @@ use crate::progress::Progress;
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site (relative paths are under the site's folder)
+    /// Where to write the site (relative paths are under the site's folder).
+    /// Never one of the site's sources (config.toml, content, data, templates,
+    /// themes, static, syndication.toml, .github, netlify.toml, .git), and
+    /// never a folder with files Rounds did not write: Rounds marks the
+    /// folders it writes with a `.rounds-output` file
     #[arg(long, short = 'o', value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
     /// Publish at another address than config.toml's base_url (e.g. a preview)
@@ -23,7 +27,9 @@ pub struct BuildArgs {
     /// Include posts and sections marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
-    /// Where to write the outreach (default: outreach/ beside public/, or OUTPUT.outreach)
+    /// Where to write the outreach (default: outreach/ beside public/, or
+    /// OUTPUT.outreach); relative paths are under the site's folder, and the
+    /// same folders are refused as for --output
     #[arg(long, value_name = "DIR")]
     pub outreach: Option<PathBuf>,
     /// Print how long each stage took

@@ -409,6 +409,10 @@ impl<'s> Renderer<'s, '_> {
             Some(site_path) => self.source.root.join("static").join(site_path),
             None => self.source.root.join(&self.source.dir).join(dest),
         };
+        // Only the site's own files are read, even for their size.
+        if !crate::site_path::readable(self.source.root, &path) {
+            return None;
+        }
         image_dimensions(&path)
     }
 

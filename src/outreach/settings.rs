@@ -209,10 +209,14 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
         Ok(s) => settings.social = s,
         Err(e) => problems.push(problem("social", &e)),
     }
+    if let Some(recommend) = &mut settings.social.recommend {
+        problems.extend(resolve_recommend_path(recommend, &text));
+    }
     match serde_json::from_value::<PhysicianSettings>(Value::Object(config.physicians.clone())) {
         Ok(s) => settings.physicians = s,
         Err(e) => problems.push(problem("physicians", &e)),
     }
+    problems.extend(resolve_physicians_section(&mut settings.physicians, &text));
     match serde_json::from_value::<PublishSettings>(Value::Object(config.publish.clone())) {
         Ok(s) => settings.publish = s,
         Err(e) => problems.push(problem("publish", &e)),
@@ -221,6 +225,42 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
         Ok(settings)
     } else {
         Err(problems)
+    }
+}
+
+/// `[physicians] section` is a folder of the output: resolved, and refused
+/// when it leaves it, before anything is written there.
+fn resolve_physicians_section(settings: &mut PhysicianSettings, text: &str) -> Option<Diagnostic> {
+    match crate::site_path::output_folder(&settings.section) {
+        Some(folder) => {
+            settings.section = folder;
+            None
+        }
+        None => Some(crate::site_path::outside_output(
+            "[physicians] section",
+            &settings.section,
+            Path::new(Config::FILE),
+            crate::config::key_line(text, &["physicians", "section"]),
+            "name a folder of the site, e.g. section = \"for-physicians\"",
+        )),
+    }
+}
+
+/// `[social] recommend.path` is a page of the site the item links to.
+fn resolve_recommend_path(recommend: &mut Recommend, text: &str) -> Option<Diagnostic> {
+    let path = recommend.path.as_deref()?;
+    match crate::site_path::site_path("/", path) {
+        Some(resolved) => {
+            recommend.path = Some(resolved);
+            None
+        }
+        None => Some(crate::site_path::outside_output(
+            "[social] recommend.path",
+            path,
+            Path::new(Config::FILE),
+            crate::config::key_line(text, &["social", "recommend", "path"]),
+            "name a page of the site by its path, e.g. path = \"/contact/\"",
+        )),
     }
 }
 

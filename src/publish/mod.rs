@@ -84,10 +84,16 @@ pub struct LocalImage {
 
 impl BuiltSite {
     /// The image behind one of the site's own URLs, in a format the networks
-    /// take (not SVG); `None` for other sites' images or other formats.
+    /// take (not SVG); `None` for other sites' images or other formats, and
+    /// for any path that leads out of the built site: nothing from elsewhere
+    /// on the machine is ever uploaded.
     pub fn image(&self, url: &str) -> Option<LocalImage> {
         let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
+        let path = crate::site_path::site_path("/", path)?;
         let file = self.public.join(path.trim_start_matches('/'));
+        if !crate::site_path::readable(&self.public, &file) {
+            return None;
+        }
         let mime = match file.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "png" => "image/png",
             "jpg" | "jpeg" => "image/jpeg",
@@ -422,6 +428,37 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-02-01T12:00:00Z")
             .unwrap()
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn images_are_read_only_from_inside_the_built_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        std::fs::create_dir_all(public.join("images")).unwrap();
+        std::fs::write(public.join("images/pulse.png"), "png").unwrap();
+        std::fs::write(dir.path().join("outside.png"), "secret").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            dir.path().join("outside.png"),
+            public.join("images/link.png"),
+        )
+        .unwrap();
+        let site = BuiltSite {
+            public,
+            base_url: "https://heart.example/".into(),
+        };
+        let bytes = |path: &str| {
+            site.image(&format!("https://heart.example{path}"))
+                .map(|i| i.bytes)
+        };
+        assert_eq!(bytes("/images/pulse.png"), Some(b"png".to_vec()));
+        assert_eq!(
+            bytes("/blog/bp/../../images/pulse.png"),
+            Some(b"png".to_vec())
+        );
+        assert_eq!(bytes("/../outside.png"), None);
+        assert_eq!(bytes("/blog/bp/../../../outside.png"), None);
+        assert_eq!(bytes("/images/link.png"), None, "a link out of the site");
     }
 
     fn due_at(network: Network, when: &str) -> Option<Outcome> {

@@ -277,7 +277,7 @@ pub fn put_static(site: &Site, out: &Path) -> Result<Vec<String>, Vec<Diagnostic
 /// reader never sees half a page; leaves the file alone when it already
 /// holds these bytes. Says whether it wrote.
 pub fn replace_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<bool> {
-    let path = out.join(rel);
+    let path = crate::site_path::in_output(out, rel)?;
     if std::fs::read(&path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
@@ -833,7 +833,7 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
 }
 
 fn put(out: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let path = out.join(rel);
+    let path = crate::site_path::in_output(out, rel)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -914,7 +914,7 @@ fn copy_files(site: &Site, out: &Path, bytes: &AtomicU64) -> (usize, Vec<Diagnos
                     put(out, rel, data).map(|_| data.len() as u64)
                 }
                 Source::Static(StaticSource::File(path)) | Source::File(path) => {
-                    copy(path, &out.join(rel))
+                    crate::site_path::in_output(out, rel).and_then(|to| copy(path, &to))
                 }
             };
             match result {

@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
+/// The file Rounds writes into every folder it builds (the site, the
+/// outreach), so that a build replaces only a folder it wrote.
+pub const MARKER: &str = ".rounds-output";
+
+const MARKER_TEXT: &str = "This folder is written by Rounds (`rounds build`), which replaces it whole on every build.\nRounds replaces only folders that hold this file, or empty ones.\n";
+
 pub struct Staging {
     dir: TempDir,
     target: PathBuf,
@@ -27,6 +33,7 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.rounds-"))
             .tempdir_in(&parent)?;
+        std::fs::write(dir.path().join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -82,12 +89,60 @@ fn set_readable(_: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Refuses an output folder whose replacement would delete the site itself.
-pub fn is_safe_target(root: &Path, target: &Path) -> bool {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = canonical(root);
-    let target = canonical(target);
-    !root.starts_with(&target) && target != root.join("content") && target != root.join("static")
+/// What the site's sources are made of: no build may replace them.
+const SOURCES: &[&str] = &[
+    crate::config::Config::FILE,
+    crate::load::CONTENT,
+    crate::load::DATA,
+    "templates",
+    "themes",
+    "static",
+    crate::ledger::FILE,
+    ".github",
+    "netlify.toml",
+    ".git",
+];
+
+/// Why a build of the site at `root` may not replace `target`, if it may not:
+/// it holds the site, is one of the site's sources or inside one, is a file,
+/// or is a folder with files that Rounds did not write.
+pub fn refusal(root: &Path, target: &Path) -> Option<String> {
+    let root = crate::site_path::resolved(root);
+    let target = crate::site_path::resolved(target);
+    if root.starts_with(&target) {
+        return Some("it holds the whole site".into());
+    }
+    let inside = target.strip_prefix(&root).ok();
+    if let Some((inside, first)) = inside.and_then(|i| Some((i, i.components().next()?))) {
+        let first = first.as_os_str().to_string_lossy();
+        // Case-insensitive, for the file systems of macOS and Windows.
+        if let Some(source) = SOURCES.iter().find(|s| s.eq_ignore_ascii_case(&first)) {
+            return Some(if inside.components().count() == 1 {
+                format!("it is the site's own `{source}`")
+            } else {
+                format!("it is inside the site's own `{source}`")
+            });
+        }
+    }
+    if target.is_file() {
+        return Some("it is a file, not a folder".into());
+    }
+    (target.is_dir() && !is_empty(&target) && !written_by_rounds(&target))
+        .then(|| format!("it holds files Rounds did not write (no `{MARKER}` in it)"))
+}
+
+fn is_empty(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// A folder with the marker, or one a Rounds from before the marker wrote:
+/// a site (`syntax.css` and `sitemap.xml`, which every build writes) or an
+/// outreach folder (`outreach.json` and its preview page).
+fn written_by_rounds(dir: &Path) -> bool {
+    let has = |name: &str| dir.join(name).is_file();
+    has(MARKER)
+        || (has(crate::derive::SYNTAX_CSS) && has("sitemap.xml"))
+        || (has("outreach.json") && has("index.html"))
 }
 
 #[cfg(test)]
@@ -119,10 +174,35 @@ mod tests {
     }
 
     #[test]
-    fn the_site_itself_is_not_a_safe_target() {
+    fn the_site_and_its_sources_are_not_safe_targets() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(!is_safe_target(tmp.path(), tmp.path()));
-        assert!(!is_safe_target(&tmp.path().join("site"), tmp.path()));
-        assert!(is_safe_target(tmp.path(), &tmp.path().join("public")));
+        let root = tmp.path();
+        assert!(refusal(root, root).is_some());
+        assert!(refusal(&root.join("site"), root).is_some());
+        assert!(refusal(root, &root.join("public")).is_none());
+        for source in SOURCES {
+            assert!(refusal(root, &root.join(source)).is_some(), "{source}");
+        }
+        assert!(refusal(root, &root.join("Content")).is_some());
+        assert!(refusal(root, &root.join("content/blog")).is_some());
+        assert!(refusal(root, &root.join("public/../templates")).is_some());
+    }
+
+    #[test]
+    fn only_empty_folders_and_folders_rounds_wrote_are_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let folder = root.join("preview");
+        std::fs::create_dir(&folder).unwrap();
+        assert!(refusal(root, &folder).is_none(), "empty");
+        std::fs::write(folder.join("notes.txt"), "mine").unwrap();
+        assert!(refusal(root, &folder).is_some(), "someone else's");
+        std::fs::write(folder.join(MARKER), MARKER_TEXT).unwrap();
+        assert!(refusal(root, &folder).is_none(), "marked");
+        std::fs::write(root.join("README.md"), "read me").unwrap();
+        assert!(refusal(root, &root.join("README.md")).is_some(), "a file");
+
+        let staging = Staging::new(&root.join("public")).unwrap();
+        assert!(staging.path().join(MARKER).is_file());
     }
 }

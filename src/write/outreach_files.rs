@@ -55,7 +55,8 @@ pub fn write(site: &Site, outreach: &Outreach, target: &Path) -> Result<(), Diag
         let dir = staging.path().join("newsletter");
         std::fs::create_dir_all(&dir).map_err(fail)?;
         for (name, html) in &outreach.newsletters {
-            std::fs::write(dir.join(name), html).map_err(fail)?;
+            let file = crate::site_path::in_output(&dir, name).map_err(fail)?;
+            std::fs::write(file, html).map_err(fail)?;
         }
     }
     staging.commit().map_err(fail)

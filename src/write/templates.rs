@@ -57,6 +57,7 @@ pub fn compile(
             problems.push(syntax_error(name, &template.origin.display_path(), &error));
         }
     }
+    problems.extend(environment_reads(theme));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -81,8 +82,38 @@ pub fn compile(
         return Err(vec![diagnostic]);
     }
     tera.register_function("get_url", GetUrl { permalinks, base });
+    // Replaces tera's own, should a call slip past `environment_reads`.
+    tera.register_function("get_env", no_environment);
     tera.register_filter("hours", hours_filter);
     Ok(tera)
+}
+
+/// What a template is told when it asks for an environment variable.
+const NO_ENVIRONMENT: &str = "templates cannot read environment variables (`get_env`): in CI they hold the clinic's tokens and keys";
+
+/// Templates get no access to the environment, where CI keeps the
+/// clinic's tokens: a page that printed one would publish it. Every call of
+/// tera's `get_env` is an error at its line.
+fn environment_reads(theme: &Theme) -> Vec<Diagnostic> {
+    let call = regex::Regex::new(r"\bget_env\s*\(").expect("a valid pattern");
+    theme
+        .templates
+        .values()
+        .filter_map(|template| {
+            let found = call.find(&template.text)?;
+            Some(
+                Diagnostic::error("template/environment", NO_ENVIRONMENT)
+                    .in_file(template.origin.display_path())
+                    .at(crate::diagnostic::position_of(&template.text, found.start()))
+                    .spanning("get_env".len())
+                    .with_help("put the value in config.toml's [extra] and write `{{ config.extra.NAME }}`"),
+            )
+        })
+        .collect()
+}
+
+fn no_environment(_: &HashMap<String, Value>) -> tera::Result<Value> {
+    Err(tera::Error::msg(NO_ENVIRONMENT))
 }
 
 fn syntax_error(name: &str, file: &std::path::Path, error: &tera::Error) -> Diagnostic {
@@ -318,6 +349,23 @@ mod tests {
             Some("Monday, Wednesday, 9 a.m. to 1:15 p.m.")
         );
         assert_eq!(readable_hours("by appointment"), None);
+    }
+
+    #[test]
+    fn templates_cannot_call_get_env() {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            "404.html".into(),
+            crate::theme::Template {
+                text: "<p>\n  {{ get_env (name=\"HOME\") }}</p>".into(),
+                origin: crate::theme::Origin::File("templates/404.html".into()),
+            },
+        );
+        let problems = compile(&theme, Default::default(), String::new()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].rule, "template/environment");
+        assert_eq!(problems[0].position, Some(Position { line: 2, column: 6 }));
+        assert!(no_environment(&HashMap::new()).is_err());
     }
 }
 

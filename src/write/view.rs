@@ -132,13 +132,15 @@ pub fn source(text: &str) -> SourceView<'_> {
 }
 
 /// Resolves an image named in front matter: co-located, site path or URL.
+/// Loading refused every path that leaves the site; should one reach here
+/// all the same, the post's own page stands in for it.
 pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
     if image.contains("://") {
-        image.to_string()
-    } else if let Some(site_path) = image.strip_prefix('/') {
-        config.permalink(&format!("/{site_path}"))
-    } else {
-        config.permalink(&format!("{post_path}{image}"))
+        return image.to_string();
+    }
+    match crate::site_path::site_path(post_path, image) {
+        Some(path) => config.permalink(&path),
+        None => config.permalink(post_path),
     }
 }
 
