@@ -126,7 +126,7 @@ impl Ledger {
             "# Written by `rounds publish` after each post goes out; commit it so the next\n\
              # build shows each post's \"Also on …\" links and nothing is posted twice.\n\n",
         );
-        text.push_str(&toml::to_string(self).map_err(std::io::Error::other)?);
+        text.push_str(&toml::to_string(&self.scrubbed()).map_err(std::io::Error::other)?);
         remove_stale_temporaries(root);
         let mut file = tempfile::Builder::new()
             .prefix(TEMPORARY_PREFIX)
@@ -136,6 +136,25 @@ impl Ledger {
         crash_point!("ledger::before-rename");
         file.persist(root.join(FILE)).map_err(|e| e.error)?;
         Ok(())
+    }
+
+    /// The ledger as it may be written and committed: what came from a server
+    /// (its ids, URLs and error messages) without any secret it echoed. The
+    /// item ids and times are Rounds' own and stay as they are.
+    fn scrubbed(&self) -> Ledger {
+        let scrub = |field: &Option<String>| field.as_deref().map(crate::secrets::scrub);
+        Ledger {
+            items: self
+                .items
+                .iter()
+                .map(|r| SyndicationRecord {
+                    remote_id: scrub(&r.remote_id),
+                    url: scrub(&r.url),
+                    error: scrub(&r.error),
+                    ..r.clone()
+                })
+                .collect(),
+        }
     }
 
     /// The networks a post was posted to, one link each, in network order.

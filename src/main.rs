@@ -29,6 +29,7 @@ mod progress;
 mod publish;
 mod render;
 mod schema;
+mod secrets;
 mod serve;
 mod theme;
 mod write;
