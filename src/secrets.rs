@@ -201,7 +201,7 @@ mod tests {
         let out = scrub(&echoed);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains("czNjcjN0"), "base64 left in {out}");
-        assert_eq!(out.matches(REDACTED).count(), 4, "{out}");
+        assert_eq!(out.matches(REDACTED).count(), 5, "{out}");
         assert!(out.contains("json \"[redacted]\""), "{out}");
     }
 

@@ -182,7 +182,7 @@ fn an_echoing_linkedin_never_shows_the_token() {
     let server = linkedin::start();
     echo_everything(&server, 400);
     let fixture = clinic(&format!(
-        "[networks.linkedin]\nid = \"{ORGANIZATION}\"\ninstance = \"{}\"\n",
+        "[networks.linkedin]\nid = \"{ORGANIZATION}\"\ninstance = \"{}\"\nreach = \"both\"\n",
         server.url()
     ));
     let state = tempfile::tempdir().unwrap();
@@ -302,7 +302,10 @@ fn an_echoing_bluesky_login_never_shows_the_app_password() {
     let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(!out.status.success());
     assert!(printed.contains("login failed"), "{printed}");
-    assert!(printed.contains("HTTP/1.1"), "the echo was shown: {printed}");
+    assert!(
+        printed.contains("HTTP/1.1"),
+        "the echo was shown: {printed}"
+    );
     assert!(!printed.contains(BLUESKY_PASSWORD), "{printed}");
     for (path, bytes) in common::tree(fixture.root()) {
         assert!(
@@ -405,17 +408,24 @@ fn a_password_in_the_environments_endpoint_is_never_printed() {
     assert_hidden(&json, &[URL_PASSWORD, SECRET_KEY]);
     let report = json_report(&json);
     assert_eq!(report["ok"], false, "{report}");
-    assert!(report["errors"][0]
-        .as_str()
-        .is_some_and(|e| e.contains("connection refused")), "{report}");
+    assert!(
+        report["errors"][0]
+            .as_str()
+            .is_some_and(|e| e.contains("connection refused")),
+        "{report}"
+    );
 }
 
 #[test]
 fn a_password_in_the_configs_endpoint_is_refused_without_being_printed() {
     let port = closed_port();
     for target in [
-        format!("bucket = \"clinic-site\"\nendpoint = \"http://{ACCESS_KEY}:{URL_PASSWORD}@127.0.0.1:{port}/\""),
-        format!("url = \"s3://clinic-site/www?endpoint=http://{ACCESS_KEY}:{URL_PASSWORD}@127.0.0.1:{port}\""),
+        format!(
+            "bucket = \"clinic-site\"\nendpoint = \"http://{ACCESS_KEY}:{URL_PASSWORD}@127.0.0.1:{port}/\""
+        ),
+        format!(
+            "url = \"s3://clinic-site/www?endpoint=http://{ACCESS_KEY}:{URL_PASSWORD}@127.0.0.1:{port}\""
+        ),
     ] {
         let fixture = deploy_site(&target);
         let human = deploy(&fixture, &[], &[]);
@@ -442,19 +452,27 @@ fn refused_target_urls_are_quoted_without_their_secrets() {
         // A URL with user info, in a table and inline (where the quoted
         // source line is the one holding it).
         (
-            format!("[deploy.targets.test]\nurl = \"https://{ACCESS_KEY}:{URL_PASSWORD}@s3.example/b\"\n"),
+            format!(
+                "[deploy.targets.test]\nurl = \"https://{ACCESS_KEY}:{URL_PASSWORD}@s3.example/b\"\n"
+            ),
             "unknown scheme",
         ),
         (
-            format!("[deploy.targets]\ntest = {{ url = \"https://{ACCESS_KEY}:{URL_PASSWORD}@s3.example/b\" }}\n"),
+            format!(
+                "[deploy.targets]\ntest = {{ url = \"https://{ACCESS_KEY}:{URL_PASSWORD}@s3.example/b\" }}\n"
+            ),
             "unknown scheme",
         ),
         (
-            format!("[deploy.targets.test]\nurl = \"s3://clinic-site?secret_access_key={URL_PASSWORD}\"\n"),
+            format!(
+                "[deploy.targets.test]\nurl = \"s3://clinic-site?secret_access_key={URL_PASSWORD}\"\n"
+            ),
             "unknown setting",
         ),
         (
-            format!("[deploy.targets]\ntest = {{ url = \"s3://clinic-site?region=x&secret_access_key={URL_PASSWORD}\" }}\n"),
+            format!(
+                "[deploy.targets]\ntest = {{ url = \"s3://clinic-site?region=x&secret_access_key={URL_PASSWORD}\" }}\n"
+            ),
             "unknown setting",
         ),
     ];
@@ -463,8 +481,16 @@ fn refused_target_urls_are_quoted_without_their_secrets() {
         fixture.write("config.toml", &format!("{}\n{table}", common::CONFIG));
         let human = deploy(&fixture, &[], &[]);
         assert!(!human.status.success(), "{table}");
-        assert!(stderr(&human).contains(refusal), "{table}: {}", stderr(&human));
-        assert!(stderr(&human).contains("***"), "{table}: {}", stderr(&human));
+        assert!(
+            stderr(&human).contains(refusal),
+            "{table}: {}",
+            stderr(&human)
+        );
+        assert!(
+            stderr(&human).contains("***"),
+            "{table}: {}",
+            stderr(&human)
+        );
         assert_hidden(&human, &[URL_PASSWORD]);
         let json = deploy(&fixture, &[], &["--format", "json"]);
         assert_hidden(&json, &[URL_PASSWORD]);

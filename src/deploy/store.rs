@@ -268,7 +268,8 @@ fn no_answer(error: &(dyn std::error::Error + 'static)) -> Option<NoAnswer> {
                 _ => {}
             }
         }
-        if e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout)
+        if e.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
             || e.downcast_ref::<HttpError>()
                 .is_some_and(|h| h.kind() == HttpErrorKind::Timeout)
         {

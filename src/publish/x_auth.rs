@@ -156,7 +156,6 @@ impl Auth {
             Auth::OAuth1(_) => Ok(()),
         }
     }
-
 }
 
 impl OAuth2 {
