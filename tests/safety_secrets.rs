@@ -177,6 +177,40 @@ fn an_echoing_x_never_shows_the_oauth2_tokens() {
 }
 
 #[test]
+fn an_echoing_x_token_renewal_never_shows_the_client_credentials() {
+    use base64::Engine;
+    use common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
+    let server = common::x::XServer::start();
+    // Every post is refused as unauthorised, and every renewal it sets off
+    // (HTTP Basic with the client's id and secret) is echoed.
+    for _ in 0..ECHOES {
+        server.push_fault("POST /2/tweets", Fault::Status(401));
+        server.push_fault("/2/oauth2/token", Fault::Echo(400));
+    }
+    let fixture = x_clinic(&server);
+    let state = tempfile::tempdir().unwrap();
+    let client_secret = "x-test-client-secret";
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{client_secret}"));
+    let out = publish(
+        &fixture,
+        state.path(),
+        &[
+            ("ROUNDS_X_ACCESS_TOKEN", ACCESS_TOKEN),
+            ("ROUNDS_X_REFRESH_TOKEN", REFRESH_TOKEN),
+            ("ROUNDS_X_CLIENT_ID", CLIENT_ID),
+            ("ROUNDS_X_CLIENT_SECRET", client_secret),
+        ],
+    );
+    assert_sent(&server, &basic);
+    assert_nothing_leaked(
+        &out,
+        &fixture,
+        &[ACCESS_TOKEN, REFRESH_TOKEN, client_secret, &basic],
+    );
+}
+
+#[test]
 fn an_echoing_linkedin_never_shows_the_token() {
     use common::linkedin::{self, DEFAULT_TOKEN, ORGANIZATION};
     let server = linkedin::start();
