@@ -280,6 +280,20 @@ mod tests {
     }
 
     #[test]
+    fn a_diagnostic_never_shows_a_secret_however_it_is_printed() {
+        crate::secrets::register("diagnostic-secret-31");
+        let d = Diagnostic::error("config/deploy", "`url` \"s3://k:diagnostic-secret-31@b\"")
+            .in_file("config.toml")
+            .with_help("not diagnostic-secret-31");
+        let json = serde_json::to_string(&d).unwrap();
+        let shown = d.to_string();
+        for text in [&json, &shown] {
+            assert!(!text.contains("diagnostic-secret-31"), "{text}");
+            assert!(text.contains("s3://***@b"), "{text}");
+        }
+    }
+
+    #[test]
     fn suggests_near_keys_only() {
         let known = ["reviewed_by", "last_reviewed", "title"];
         assert_eq!(suggest("reviewd_by", known), Some("reviewed_by"));

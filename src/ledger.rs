@@ -251,4 +251,29 @@ url = "https://x.example/1"
         assert_eq!(links[0].url, "https://med.example/@clinic/1");
         assert_eq!(stem_of("blog/cuff/index.md"), "blog/cuff");
     }
+
+    #[test]
+    fn the_ledger_is_written_without_the_secrets_a_server_echoed() {
+        crate::secrets::register("ledger-test-token-77");
+        let mut ledger = Ledger::default();
+        ledger.set(SyndicationRecord {
+            id: "blog/bp/teaser/mastodon".into(),
+            network: Network::Mastodon,
+            state: State::Failed,
+            remote_id: Some("blog/bp/teaser/mastodon".into()),
+            url: Some("https://med.example/@c/1?access_token=ledger-test-token-77".into()),
+            at: Some("2026-02-01T12:00:00Z".into()),
+            error: Some("400: authorization: Bearer ledger-test-token-77".into()),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        ledger.save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(!text.contains("ledger-test-token-77"), "{text}");
+        let again = Ledger::load(dir.path()).unwrap();
+        assert_eq!(again.items[0].id, "blog/bp/teaser/mastodon");
+        assert_eq!(
+            again.items[0].error.as_deref(),
+            Some("400: authorization: Bearer [redacted]")
+        );
+    }
 }
