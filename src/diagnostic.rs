@@ -26,12 +26,14 @@ pub struct Position {
     pub column: usize,
 }
 
-/// One problem found in the site's input.
+/// One problem found in the site's input. Its words are scrubbed of secrets
+/// however it is printed: as JSON, with `Display` or by [`emit`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable rule id, e.g. `front-matter/unknown-key`.
     pub rule: &'static str,
+    #[serde(serialize_with = "scrubbed")]
     pub message: String,
     /// Path relative to the site root where possible.
     pub file: Option<PathBuf>,
@@ -40,7 +42,33 @@ pub struct Diagnostic {
     /// How many characters the problem spans from `position` (at least 1).
     #[serde(skip)]
     pub span_chars: usize,
+    #[serde(serialize_with = "scrubbed")]
     pub help: Option<String>,
+}
+
+/// Serializes a diagnostic's words without the secrets they may quote.
+fn scrubbed<S: serde::Serializer, T: Scrub>(text: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    text.scrubbed().serialize(serializer)
+}
+
+/// Text that can be scrubbed of secrets.
+trait Scrub {
+    type Out: Serialize;
+    fn scrubbed(&self) -> Self::Out;
+}
+
+impl Scrub for String {
+    type Out = String;
+    fn scrubbed(&self) -> String {
+        crate::secrets::scrub(self)
+    }
+}
+
+impl Scrub for Option<String> {
+    type Out = Option<String>;
+    fn scrubbed(&self) -> Option<String> {
+        self.as_deref().map(crate::secrets::scrub)
+    }
 }
 
 impl Diagnostic {
@@ -102,8 +130,8 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{} [{}]", self.message, self.rule)?;
-        if let Some(help) = &self.help {
+        write!(f, "{} [{}]", self.message.scrubbed(), self.rule)?;
+        if let Some(help) = self.help.scrubbed() {
             write!(f, "\n  help: {help}")?;
         }
         Ok(())
@@ -155,8 +183,8 @@ pub fn emit(out: &mut dyn WriteColor, root: &Path, diagnostics: &[Diagnostic]) {
             Severity::Warning => Report::warning(),
         }
         .with_code(diagnostic.rule)
-        .with_message(&diagnostic.message);
-        if let Some(help) = &diagnostic.help {
+        .with_message(diagnostic.message.scrubbed());
+        if let Some(help) = diagnostic.help.scrubbed() {
             report = report.with_notes(vec![format!("help: {help}")]);
         }
         let snippet = diagnostic
@@ -166,7 +194,9 @@ pub fn emit(out: &mut dyn WriteColor, root: &Path, diagnostics: &[Diagnostic]) {
             .and_then(|(file, pos)| {
                 let id = *ids.entry(file).or_insert_with(|| {
                     let text = std::fs::read(root.join(file)).ok()?;
-                    let text = String::from_utf8_lossy(&text).into_owned();
+                    // The quoted line may hold a URL with a password; lines
+                    // stay where they were, so the label still finds its line.
+                    let text = crate::secrets::scrub(&String::from_utf8_lossy(&text));
                     Some(files.add(file.display().to_string(), text))
                 });
                 let id = id?;
@@ -247,6 +277,20 @@ mod tests {
         let text = "one\ntwo three\n";
         let range = byte_range(text, Position { line: 2, column: 5 }, 5).unwrap();
         assert_eq!(&text[range], "three");
+    }
+
+    #[test]
+    fn a_diagnostic_never_shows_a_secret_however_it_is_printed() {
+        crate::secrets::register("diagnostic-secret-31");
+        let d = Diagnostic::error("config/deploy", "`url` \"s3://k:diagnostic-secret-31@b\"")
+            .in_file("config.toml")
+            .with_help("not diagnostic-secret-31");
+        let json = serde_json::to_string(&d).unwrap();
+        let shown = d.to_string();
+        for text in [&json, &shown] {
+            assert!(!text.contains("diagnostic-secret-31"), "{text}");
+            assert!(text.contains("s3://***@b"), "{text}");
+        }
     }
 
     #[test]

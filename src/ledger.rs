@@ -126,7 +126,7 @@ impl Ledger {
             "# Written by `rounds publish` after each post goes out; commit it so the next\n\
              # build shows each post's \"Also on …\" links and nothing is posted twice.\n\n",
         );
-        text.push_str(&toml::to_string(self).map_err(std::io::Error::other)?);
+        text.push_str(&toml::to_string(&self.scrubbed()).map_err(std::io::Error::other)?);
         remove_stale_temporaries(root);
         let mut file = tempfile::Builder::new()
             .prefix(TEMPORARY_PREFIX)
@@ -136,6 +136,25 @@ impl Ledger {
         crash_point!("ledger::before-rename");
         file.persist(root.join(FILE)).map_err(|e| e.error)?;
         Ok(())
+    }
+
+    /// The ledger as it may be written and committed: what came from a server
+    /// (its ids, URLs and error messages) without any secret it echoed. The
+    /// item ids and times are Rounds' own and stay as they are.
+    fn scrubbed(&self) -> Ledger {
+        let scrub = |field: &Option<String>| field.as_deref().map(crate::secrets::scrub);
+        Ledger {
+            items: self
+                .items
+                .iter()
+                .map(|r| SyndicationRecord {
+                    remote_id: scrub(&r.remote_id),
+                    url: scrub(&r.url),
+                    error: scrub(&r.error),
+                    ..r.clone()
+                })
+                .collect(),
+        }
     }
 
     /// The networks a post was posted to, one link each, in network order.
@@ -231,5 +250,30 @@ url = "https://x.example/1"
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].url, "https://med.example/@clinic/1");
         assert_eq!(stem_of("blog/cuff/index.md"), "blog/cuff");
+    }
+
+    #[test]
+    fn the_ledger_is_written_without_the_secrets_a_server_echoed() {
+        crate::secrets::register("ledger-test-token-77");
+        let mut ledger = Ledger::default();
+        ledger.set(SyndicationRecord {
+            id: "blog/bp/teaser/mastodon".into(),
+            network: Network::Mastodon,
+            state: State::Failed,
+            remote_id: Some("blog/bp/teaser/mastodon".into()),
+            url: Some("https://med.example/@c/1?access_token=ledger-test-token-77".into()),
+            at: Some("2026-02-01T12:00:00Z".into()),
+            error: Some("400: authorization: Bearer ledger-test-token-77".into()),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        ledger.save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(!text.contains("ledger-test-token-77"), "{text}");
+        let again = Ledger::load(dir.path()).unwrap();
+        assert_eq!(again.items[0].id, "blog/bp/teaser/mastodon");
+        assert_eq!(
+            again.items[0].error.as_deref(),
+            Some("400: authorization: Bearer [redacted]")
+        );
     }
 }

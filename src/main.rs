@@ -31,6 +31,7 @@ mod progress;
 mod publish;
 mod render;
 mod schema;
+mod secrets;
 mod serve;
 mod site_path;
 mod theme;

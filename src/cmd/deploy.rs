@@ -10,6 +10,8 @@ use serde_json::json;
 use super::{Format, SiteArgs, report};
 use crate::config::Config;
 use crate::deploy::{self, Options, Report, store::Bucket, target::Target};
+use crate::diagnostic::Diagnostic;
+use crate::secrets;
 
 #[derive(Debug, Args)]
 pub struct DeployArgs {
@@ -39,20 +41,21 @@ pub fn run(args: &DeployArgs) -> ExitCode {
         Ok(settings) => settings,
         Err(problems) => {
             report(&args.site, &problems);
-            return ExitCode::FAILURE;
+            return refused(args, None, &[], &problems);
         }
     };
     let target = match settings.pick(args.target.as_deref()) {
         Ok(target) => target,
-        Err(message) => return fail(&message),
+        Err(message) => return fail(args, None, &message),
     };
+    let stop = |message: &str| fail(args, Some(target), message);
     let public = if args.output.is_absolute() {
         args.output.clone()
     } else {
         root.join(&args.output)
     };
     if !public.is_dir() {
-        return fail(&format!(
+        return stop(&format!(
             "{} does not exist: run `rounds build` first",
             public.display()
         ));
@@ -60,21 +63,21 @@ pub fn run(args: &DeployArgs) -> ExitCode {
     let files = match deploy::plan::scan(&public) {
         Ok(files) if files.is_empty() => {
             // Deploying nothing with --delete would empty the bucket.
-            return fail(&format!(
+            return stop(&format!(
                 "{} is empty: run `rounds build` first",
                 public.display()
             ));
         }
         Ok(files) => files,
-        Err(message) => return fail(&message),
+        Err(message) => return stop(&message),
     };
     let bucket = match Bucket::connect(target) {
         Ok(bucket) => bucket,
-        Err(message) => return fail(&message),
+        Err(message) => return stop(&message),
     };
     let runtime = match deploy::runtime() {
         Ok(runtime) => runtime,
-        Err(message) => return fail(&message),
+        Err(message) => return stop(&message),
     };
     let options = Options {
         dry_run: args.dry_run,
@@ -92,12 +95,40 @@ pub fn run(args: &DeployArgs) -> ExitCode {
     ));
     match done {
         Ok(done) => finish(args, target, &bucket, &done),
-        Err(message) => fail(&format!("target `{}`: {message}", target.name)),
+        Err(message) => stop(&format!("target `{}`: {message}", target.name)),
     }
 }
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+/// A deploy that stopped before its report: the message on stderr, or, with
+/// `--format json`, a report saying why on stdout.
+fn fail(args: &DeployArgs, target: Option<&Target>, message: &str) -> ExitCode {
+    if args.site.format == Format::Human {
+        eprintln!("error: {}", secrets::scrub(message));
+    }
+    refused(args, target, &[message.to_string()], &[])
+}
+
+/// With `--format json`: `{"ok": false, "errors": [...], "diagnostics": [...]}`
+/// on stdout, so a script reading it always gets an answer.
+fn refused(
+    args: &DeployArgs,
+    target: Option<&Target>,
+    errors: &[String],
+    diagnostics: &[Diagnostic],
+) -> ExitCode {
+    if args.site.format == Format::Json {
+        let errors: Vec<String> = errors.iter().map(|e| secrets::scrub(e)).collect();
+        let report = json!({
+            "ok": false,
+            "target": target.map(|t| &t.name),
+            "url": target.map(|t| secrets::url(&t.to_string())),
+            "errors": errors,
+            "diagnostics": diagnostics,
+        });
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(format!("{report}\n").as_bytes());
+    }
     ExitCode::FAILURE
 }
 
@@ -108,9 +139,10 @@ fn finish(args: &DeployArgs, target: &Target, bucket: &Bucket, done: &Report) ->
             let failed: Vec<_> = done
                 .failed
                 .iter()
-                .map(|(path, error)| json!({"path": path, "error": error}))
+                .map(|(path, error)| json!({"path": path, "error": secrets::scrub(error)}))
                 .collect();
             let report = json!({
+                "ok": done.failed.is_empty(),
                 "target": target.name,
                 "url": bucket.label(),
                 "dry_run": done.dry_run,
@@ -138,7 +170,7 @@ fn finish(args: &DeployArgs, target: &Target, bucket: &Bucket, done: &Report) ->
                 }
             }
             for (key, why) in &done.failed {
-                eprintln!("failed  {key}  {why}");
+                eprintln!("failed  {key}  {}", secrets::scrub(why));
             }
             if !args.site.quiet {
                 eprintln!("{}", summary(target, bucket, done));

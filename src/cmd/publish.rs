@@ -100,7 +100,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         match connect(&site, network, built.clone()) {
             Ok(client) => workers.push((client, queue)),
             Err(message) => {
-                eprintln!("error: {message}");
+                eprintln!("error: {}", crate::secrets::scrub(&message));
                 return ExitCode::FAILURE;
             }
         }
@@ -269,7 +269,8 @@ fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode
                         Outcome::NotDue(when) => Some(when.clone()),
                         Outcome::Failed(why) => Some(why.clone()),
                         _ => None,
-                    };
+                    }
+                    .map(|d| crate::secrets::scrub(&d));
                     json!({"id": item.id, "network": item.network, "outcome": outcome.label(), "detail": detail})
                 })
                 .collect();
@@ -279,9 +280,14 @@ fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode
         }
         Format::Human => {
             for (item, outcome) in outcomes {
+                // A server's words (and URLs) may echo a secret.
                 match outcome {
-                    Outcome::Posted(url) => eprintln!("posted  {}  {url}", item.id),
-                    Outcome::Failed(why) => eprintln!("failed  {}  {why}", item.id),
+                    Outcome::Posted(url) => {
+                        eprintln!("posted  {}  {}", item.id, crate::secrets::scrub(url))
+                    }
+                    Outcome::Failed(why) => {
+                        eprintln!("failed  {}  {}", item.id, crate::secrets::scrub(why))
+                    }
                     _ => {}
                 }
             }

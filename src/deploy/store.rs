@@ -36,8 +36,6 @@ pub struct Bucket {
     prefix: String,
     /// `s3://bucket/prefix`, for messages.
     label: String,
-    /// Secrets from the environment, blanked out of any error text.
-    secrets: Vec<String>,
 }
 
 impl Bucket {
@@ -47,6 +45,7 @@ impl Bucket {
     /// confusing off the cloud.
     pub fn connect(target: &Target) -> Result<Bucket, String> {
         check_credentials(target)?;
+        register_secrets();
         // Fewer, shorter retries than object_store's defaults (10 over 3
         // minutes): a deploy in CI should fail in seconds, not hang.
         let retry = RetryConfig {
@@ -71,6 +70,9 @@ impl Bucket {
                     .clone()
                     .or_else(|| env("AWS_ENDPOINT_URL").or_else(|| env("AWS_ENDPOINT")));
                 if let Some(endpoint) = endpoint {
+                    // A password in the endpoint's user info is echoed in
+                    // the client's errors.
+                    crate::secrets::register_url(&endpoint);
                     // MinIO and test servers run on plain HTTP; allowing it is
                     // what writing an http:// endpoint asks for.
                     let http = endpoint.starts_with("http://");
@@ -91,19 +93,17 @@ impl Bucket {
                 .build()
                 .map(|s| Arc::new(s) as _),
         };
-        let secrets = secrets();
         let store = built.map_err(|e| {
             format!(
                 "target `{}` ({target}): {}",
                 target.name,
-                scrub(&e.to_string(), &secrets)
+                crate::secrets::scrub(&e.to_string())
             )
         })?;
         Ok(Bucket {
             store,
             prefix: target.prefix.clone(),
             label: target.to_string(),
-            secrets,
         })
     }
 
@@ -114,7 +114,6 @@ impl Bucket {
             store,
             prefix: prefix.into(),
             label: format!("memory://{prefix}"),
-            secrets: Vec::new(),
         }
     }
 
@@ -233,13 +232,55 @@ impl Bucket {
             object_store::Error::NotFound { .. } if doing == "listing" => {
                 " (does the bucket exist?)"
             }
-            _ => "",
+            _ => match no_answer(error) {
+                Some(NoAnswer::Refused) => {
+                    " (connection refused: is the endpoint right, and is its server up?)"
+                }
+                Some(NoAnswer::TimedOut) => {
+                    " (timed out: the endpoint did not answer; is it right, and reachable from here?)"
+                }
+                None => "",
+            },
         };
-        let message = scrub(&error.to_string(), &self.secrets);
+        let message = crate::secrets::scrub(&error.to_string());
         format!("{}: {doing}: {message}{hint}", self.label)
     }
 }
 
+/// Why a request got no answer at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoAnswer {
+    Refused,
+    TimedOut,
+}
+
+/// Walks an error's causes for the reason nothing answered: the clients'
+/// own messages stop at "error sending request", and the words a person
+/// searches for ("connection refused", "timed out") are in a cause.
+fn no_answer(error: &(dyn std::error::Error + 'static)) -> Option<NoAnswer> {
+    use object_store::client::{HttpError, HttpErrorKind};
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Some(NoAnswer::Refused),
+                std::io::ErrorKind::TimedOut => return Some(NoAnswer::TimedOut),
+                _ => {}
+            }
+        }
+        if e.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+            || e.downcast_ref::<HttpError>()
+                .is_some_and(|h| h.kind() == HttpErrorKind::Timeout)
+        {
+            return Some(NoAnswer::TimedOut);
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// A variable that is no secret (a name, a region, a file's path), if set.
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -316,8 +357,9 @@ fn check_credentials(target: &Target) -> Result<(), String> {
     ))
 }
 
-/// The values of every secret variable that is set, to blank out of errors.
-fn secrets() -> Vec<String> {
+/// Registers every secret variable that is set: the provider's client reads
+/// them itself, and may echo them in its errors.
+fn register_secrets() {
     const SECRET: &[&str] = &[
         "AWS_SECRET_ACCESS_KEY",
         "AWS_SESSION_TOKEN",
@@ -328,18 +370,9 @@ fn secrets() -> Vec<String> {
         "AZURE_STORAGE_TOKEN",
         "AZURE_CLIENT_SECRET",
     ];
-    SECRET.iter().filter_map(|v| env(v)).collect()
-}
-
-/// Blanks out secrets, and signatures in any URL an error quotes.
-fn scrub(message: &str, secrets: &[String]) -> String {
-    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let out = crate::publish::scrub(message, &secrets);
-    let signed = regex::Regex::new(
-        r"(?i)\b(sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=[^&\s]+",
-    )
-    .expect("a valid pattern");
-    signed.replace_all(&out, "$1=[redacted]").into_owned()
+    for name in SECRET {
+        crate::secrets::from_env(name);
+    }
 }
 
 #[cfg(test)]
@@ -347,12 +380,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signatures_and_secrets_are_scrubbed() {
-        let message = "GET https://x.blob.core.windows.net/c/a?sv=1&sig=abcDEF%2B&se=2 failed: key s3cr3t-value";
-        let out = scrub(message, &["s3cr3t-value".to_string()]);
-        assert!(!out.contains("abcDEF"), "{out}");
-        assert!(!out.contains("s3cr3t-value"), "{out}");
-        assert!(out.contains("sig=[redacted]"), "{out}");
+    fn no_answer_is_told_from_the_causes() {
+        #[derive(Debug)]
+        struct Wrapped(std::io::Error);
+        impl std::fmt::Display for Wrapped {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "error sending request")
+            }
+        }
+        impl std::error::Error for Wrapped {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused = Wrapped(std::io::ErrorKind::ConnectionRefused.into());
+        assert_eq!(no_answer(&refused), Some(NoAnswer::Refused));
+        let slow = Wrapped(std::io::ErrorKind::TimedOut.into());
+        assert_eq!(no_answer(&slow), Some(NoAnswer::TimedOut));
+        let other = Wrapped(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(no_answer(&other), None);
     }
 
     #[test]

@@ -371,19 +371,28 @@ fn target(name: &str, written: TargetTable) -> Result<Target, String> {
         ));
     }
     if let Some(endpoint) = &target.endpoint {
+        // Quoted only with its user info and secret parameters hidden.
+        let shown = crate::secrets::url(endpoint);
         let parsed = url::Url::parse(endpoint).map_err(|e| {
-            format!("`endpoint` {endpoint:?} is not a URL ({e}); write e.g. \"https://s3.us-west-004.backblazeb2.com\"")
+            format!("`endpoint` {shown:?} is not a URL ({e}); write e.g. \"https://s3.us-west-004.backblazeb2.com\"")
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("`endpoint` {endpoint:?} must start with https://"));
+            return Err(format!("`endpoint` {shown:?} must start with https://"));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(format!(
+                "`endpoint` {shown:?} must not hold credentials; they come from the environment (see README.md)"
+            ));
         }
     }
     Ok(target)
 }
 
 /// `s3://bucket/prefix?region=…&endpoint=…`
-fn from_url(name: &str, url: &str) -> Result<Target, String> {
-    let parsed = url::Url::parse(url.trim()).map_err(|e| {
+fn from_url(name: &str, written: &str) -> Result<Target, String> {
+    // Quoted only with its user info and secret parameters hidden.
+    let url = &crate::secrets::url(written);
+    let parsed = url::Url::parse(written.trim()).map_err(|e| {
         format!("`url` {url:?} is not a URL ({e}); write e.g. \"s3://my-bucket/site\"")
     })?;
     let provider = Provider::from_scheme(parsed.scheme()).ok_or_else(|| {

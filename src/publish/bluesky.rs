@@ -36,7 +36,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         setup.built.clone(),
         setup.timeout,
     )
-    .map_err(|e| super::scrub(&e.message, &[&password]))?;
+    .map_err(|e| crate::secrets::scrub(&e.message))?;
     Ok(Box::new(client))
 }
 
@@ -55,6 +55,14 @@ struct Session {
     access: String,
     #[serde(rename = "refreshJwt")]
     refresh: String,
+}
+
+impl Session {
+    /// The session's tokens are secrets as much as the password they came from.
+    fn register(&self) {
+        crate::secrets::register(&self.access);
+        crate::secrets::register(&self.refresh);
+    }
 }
 
 impl Bluesky {
@@ -77,6 +85,7 @@ impl Bluesky {
             .and_then(|f| std::fs::read_to_string(f).ok())
             .and_then(|t| serde_json::from_str::<Session>(&t).ok())
             .and_then(|s| {
+                s.register();
                 let response = http
                     .post(format!("{service}/xrpc/com.atproto.server.refreshSession"))
                     .bearer_auth(&s.refresh)
@@ -105,6 +114,7 @@ impl Bluesky {
                     .map_err(|e| PostError::permanent(format!("unexpected login reply: {e}")))?
             }
         };
+        session.register();
         if let Some(file) = &saved {
             save_private(file, &serde_json::to_string(&session).unwrap_or_default());
         }

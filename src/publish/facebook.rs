@@ -71,7 +71,7 @@ impl Facebook {
 
     fn failed(&self, e: GraphError) -> PostError {
         let mut error = e.into_post_error("Facebook", TOKEN_VAR);
-        error.message = super::scrub(&error.message, &[&self.token]);
+        error.message = crate::secrets::scrub(&error.message);
         error
     }
 

@@ -123,7 +123,7 @@ pub fn parse_error(status: u16, text: &str, retry_after: Option<Duration>) -> Gr
     let message = error["message"]
         .as_str()
         .map(str::to_string)
-        .unwrap_or_else(|| text.chars().take(200).collect());
+        .unwrap_or_else(|| crate::secrets::excerpt(text, 200));
     GraphError {
         status,
         code: error["code"].as_i64(),

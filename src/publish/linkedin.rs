@@ -104,7 +104,7 @@ impl LinkedIn {
 
     fn send(&self, request: RequestBuilder) -> Result<Answer, PostError> {
         let response = request.send().map_err(transport)?;
-        Ok(answer(response, &[&self.token], &self.version))
+        Ok(answer(response, &self.version))
     }
 
     /// The post's JSON, as the Posts API documents it.
@@ -362,7 +362,7 @@ impl Answer {
 
 /// Reads a response: 2xx with its id and body; a duplicate; or an error
 /// with LinkedIn's own message, transient for 429 and 5xx.
-fn answer(response: Response, secrets: &[&str], version: &str) -> Answer {
+fn answer(response: Response, version: &str) -> Answer {
     let status = response.status().as_u16();
     let header = |name: &str| {
         response
@@ -393,7 +393,7 @@ fn answer(response: Response, secrets: &[&str], version: &str) -> Answer {
             of: message.as_deref().and_then(duplicate_of),
         };
     }
-    let said = message.unwrap_or_else(|| text.chars().take(200).collect());
+    let said = message.unwrap_or_else(|| crate::secrets::excerpt(&text, 200));
     let hint = match status {
         401 => format!(" (check {TOKEN_VAR})"),
         403 => " (the token needs w_organization_social, and an admin or content admin role on the page)".into(),
@@ -403,7 +403,7 @@ fn answer(response: Response, secrets: &[&str], version: &str) -> Answer {
         _ => String::new(),
     };
     Answer::Failed(PostError {
-        message: super::scrub(&format!("{status}: {said}{hint}"), secrets),
+        message: crate::secrets::scrub(&format!("{status}: {said}{hint}")),
         transient: status == 429 || status >= 500,
         retry_after,
     })

@@ -308,7 +308,7 @@ pub fn checked(response: Response) -> Result<Value, PostError> {
                 .or(v["message"].as_str())
                 .map(str::to_string)
         })
-        .unwrap_or_else(|| text.chars().take(200).collect());
+        .unwrap_or_else(|| crate::secrets::excerpt(&text, 200));
     let message = format!("{}: {server_message}", status.as_u16());
     let transient = status.as_u16() == 429 || status.is_server_error();
     Err(PostError {

@@ -34,7 +34,8 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostE
 
 /// What a network's client is made from: its `[networks.*]` settings, the
 /// built site (for images) and the request timeout. Secrets come from the
-/// environment, read by each network's `connect`.
+/// environment, read by each network's `connect` through [`Setup::secret`],
+/// which registers them with [`crate::secrets`].
 pub struct Setup<'a> {
     pub settings: Option<&'a NetworkSettings>,
     pub built: BuiltSite,
@@ -42,14 +43,17 @@ pub struct Setup<'a> {
 }
 
 impl Setup<'_> {
-    /// An environment variable, if set and not empty.
+    /// An environment variable that is no secret (a handle, a folder), if
+    /// set and not empty. Secrets go through [`Setup::secret`] or
+    /// [`crate::secrets::from_env`].
     pub fn env(name: &str) -> Option<String> {
         std::env::var(name).ok().filter(|v| !v.is_empty())
     }
 
-    /// A required secret from the environment, or a message saying which to set.
+    /// A required secret from the environment, or a message saying which to
+    /// set. It is registered, so no message or ledger field can show it.
     pub fn secret(name: &str, network: &str) -> Result<String, String> {
-        Self::env(name).ok_or(format!("set {name} to post to {network}"))
+        crate::secrets::from_env(name).ok_or(format!("set {name} to post to {network}"))
     }
 
     /// Where clients keep state between runs (Bluesky's session, refreshed
@@ -397,6 +401,9 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
     } else {
         State::Failed
     };
+    // Whatever a network's client let through, a server's words are shown
+    // and stored only without the secrets they may echo.
+    let message = crate::secrets::scrub(&error.message);
     let _ = journal.record(SyndicationRecord {
         id: item.id.clone(),
         network: item.network,
@@ -404,19 +411,9 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
         remote_id: Some(key),
         url: None,
         at: Some(now()),
-        error: Some(error.message.clone()),
+        error: Some(message.clone()),
     });
-    Outcome::Failed(error.message)
-}
-
-/// Removes anything that looks like a secret from a server's message before
-/// it is shown or stored.
-pub fn scrub(message: &str, secrets: &[&str]) -> String {
-    let mut out = message.to_string();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(secret, "[redacted]");
-    }
-    out
+    Outcome::Failed(message)
 }
 
 #[cfg(test)]

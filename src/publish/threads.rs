@@ -110,7 +110,7 @@ impl Threads {
 
     fn failed(&self, e: GraphError) -> PostError {
         let mut error = e.into_post_error("Threads", TOKEN_VAR);
-        error.message = super::scrub(&error.message, &[&self.token]);
+        error.message = crate::secrets::scrub(&error.message);
         error
     }
 

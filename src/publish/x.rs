@@ -84,10 +84,8 @@ impl X {
         body: Option<&Value>,
     ) -> Result<Value, PostError> {
         let result = self.send_unscrubbed(method, path, query, body);
-        let secrets = self.auth.secrets();
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         result.map_err(|e| PostError {
-            message: super::scrub(&e.message, &secrets),
+            message: crate::secrets::scrub(&e.message),
             ..e
         })
     }
@@ -383,7 +381,7 @@ fn checked(response: Response) -> Result<Value, PostError> {
         .as_ref()
         .map(problem_text)
         .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| text.chars().take(200).collect());
+        .unwrap_or_else(|| crate::secrets::excerpt(&text, 200));
     let message = if status == 403 && detail.to_lowercase().contains("duplicate") {
         format!("403: {DUPLICATE}: {detail}")
     } else if status == 401 {

@@ -75,7 +75,7 @@ impl Auth {
                 token_secret: Setup::secret(ACCESS_TOKEN_SECRET_VAR, "X with OAuth 1.0a")?,
             }));
         }
-        let refresh = match Setup::env(REFRESH_TOKEN_VAR) {
+        let refresh = match crate::secrets::from_env(REFRESH_TOKEN_VAR) {
             Some(token) => {
                 let client_id = Setup::env(CLIENT_ID_VAR).ok_or(format!(
                     "set {CLIENT_ID_VAR} too, so the X token in {REFRESH_TOKEN_VAR} can be refreshed"
@@ -86,7 +86,7 @@ impl Auth {
                     origin: fingerprint(&token),
                     token,
                     client_id,
-                    client_secret: Setup::env(CLIENT_SECRET_VAR),
+                    client_secret: crate::secrets::from_env(CLIENT_SECRET_VAR),
                     saved,
                 })
             }
@@ -156,25 +156,6 @@ impl Auth {
             Auth::OAuth1(_) => Ok(()),
         }
     }
-
-    /// Everything secret, to scrub from messages.
-    pub fn secrets(&self) -> Vec<String> {
-        match self {
-            Auth::OAuth2(token) => {
-                let mut out = vec![token.access.clone()];
-                if let Some(refresh) = &token.refresh {
-                    out.push(refresh.token.clone());
-                    out.extend(refresh.client_secret.clone());
-                }
-                out
-            }
-            Auth::OAuth1(c) => vec![
-                c.consumer_secret.clone(),
-                c.token.clone(),
-                c.token_secret.clone(),
-            ],
-        }
-    }
 }
 
 impl OAuth2 {
@@ -192,6 +173,8 @@ impl OAuth2 {
             .and_then(|t| serde_json::from_str::<SavedTokens>(&t).ok())
             .filter(|s| s.origin == refresh.origin);
         if let Some(saved) = saved {
+            crate::secrets::register(&saved.access_token);
+            crate::secrets::register(&saved.refresh_token);
             self.access = saved.access_token;
             self.expires_at = saved.expires_at;
             refresh.token = saved.refresh_token;
@@ -215,6 +198,7 @@ impl OAuth2 {
             Some(secret) => {
                 let basic = base64::engine::general_purpose::STANDARD
                     .encode(format!("{}:{secret}", refresh.client_id));
+                crate::secrets::register(&basic);
                 request = request.header(reqwest::header::AUTHORIZATION, format!("Basic {basic}"));
             }
             None => form.push(("client_id", refresh.client_id.clone())),
@@ -243,10 +227,8 @@ impl OAuth2 {
             let message = format!(
                 "X would not renew the access token ({}): {}",
                 status.as_u16(),
-                text.chars().take(200).collect::<String>()
+                crate::secrets::excerpt(&text, 200)
             );
-            let secrets = [refresh.token.as_str(), self.access.as_str()];
-            let message = super::scrub(&message, &secrets);
             return Err(if status.is_server_error() || status.as_u16() == 429 {
                 PostError::transient(message)
             } else {
@@ -257,6 +239,10 @@ impl OAuth2 {
         }
         let reply: TokenReply = serde_json::from_str(&text)
             .map_err(|e| PostError::transient(format!("unreadable token reply from X: {e}")))?;
+        crate::secrets::register(&reply.access_token);
+        if let Some(rotated) = &reply.refresh_token {
+            crate::secrets::register(rotated);
+        }
         self.access = reply.access_token;
         self.expires_at = reply
             .expires_in

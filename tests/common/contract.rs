@@ -216,6 +216,11 @@ pub enum Fault {
     FailAfterCommit(u16),
     /// Answer this, without handling the request.
     Answer(Response),
+    /// Answer this status with a plain-text body that echoes the request
+    /// line, the headers and the body, as some proxies and gateways do, without
+    /// handling the request: whatever credential the request carried is now in
+    /// the error the client reads.
+    Echo(u16),
 }
 
 /// A network's routes and rules, behind a [`ContractServer`].
@@ -447,6 +452,7 @@ fn respond<A: Api>(shared: &Shared<A>, request: Request) -> Outcome {
             }
         }
         Some(Fault::Answer(response)) => Outcome::Answer(response, None),
+        Some(Fault::Echo(code)) => Outcome::Answer(echo(code, &request), None),
     };
     let response_status = match &outcome {
         Outcome::Answer(response, _) => Some(response.status),
@@ -457,6 +463,22 @@ fn respond<A: Api>(shared: &Shared<A>, request: Request) -> Outcome {
         response_status,
     });
     outcome
+}
+
+/// The answer of [`Fault::Echo`]: the request as it came, in the body.
+fn echo(status: u16, request: &Request) -> Response {
+    let target = if request.query.is_empty() {
+        request.path.clone()
+    } else {
+        format!("{}?{}", request.path, request.query)
+    };
+    let mut text = format!("{} {target} HTTP/1.1\r\n", request.method);
+    for (name, value) in &request.headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(&request.body_text());
+    Response::text(status, "text/plain; charset=utf-8", text)
 }
 
 // ---------------------------------------------------------------------------
