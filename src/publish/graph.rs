@@ -92,6 +92,7 @@ impl GraphError {
             transient: self.transient(),
             retry_after: self.retry_after,
             message: format!("{network}{answered}: {}{advice}", self.message),
+            unconfirmed: false,
         }
     }
 }

@@ -406,6 +406,7 @@ fn answer(response: Response, secrets: &[&str], version: &str) -> Answer {
         message: super::scrub(&format!("{status}: {said}{hint}"), secrets),
         transient: status == 429 || status >= 500,
         retry_after,
+        unconfirmed: false,
     })
 }
 

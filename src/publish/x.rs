@@ -203,7 +203,7 @@ impl X {
     fn remote(&self, post: &Value) -> Result<Remote, PostError> {
         let id = post["id"]
             .as_str()
-            .ok_or_else(|| PostError::permanent("X's reply has no post id"))?;
+            .ok_or_else(|| PostError::unconfirmed("X's reply has no post id"))?;
         let author = self.handle.as_deref().unwrap_or("i/web");
         Ok(Remote {
             id: id.to_string(),
@@ -369,7 +369,9 @@ fn checked(response: Response) -> Result<Value, PostError> {
     let text = response.text().unwrap_or_default();
     let body: Option<Value> = serde_json::from_str(&text).ok();
     if (200..300).contains(&status) {
-        let body = body.ok_or_else(|| PostError::transient("unreadable reply from X"))?;
+        // X has no idempotency key: a success that cannot be read is not
+        // sent again blindly, it is looked for next run.
+        let body = body.ok_or_else(|| PostError::unconfirmed("unreadable reply from X"))?;
         // X can answer 200 with only `errors` when nothing was done.
         if body.get("data").is_none() && body["errors"].is_array() {
             return Err(PostError::permanent(format!(
@@ -395,6 +397,7 @@ fn checked(response: Response) -> Result<Value, PostError> {
         message,
         transient: status == 429 || status >= 500,
         retry_after,
+        unconfirmed: false,
     })
 }
 
