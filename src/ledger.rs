@@ -236,8 +236,8 @@ url = "https://x.example/1"
         )
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let held = lock::LedgerLock::acquire(dir.path(), "test", lock::WhenHeld::Stop, |_| {})
-            .unwrap();
+        let held =
+            lock::LedgerLock::acquire(dir.path(), "test", lock::WhenHeld::Stop, |_| {}).unwrap();
         ledger.save(dir.path(), &held).unwrap();
         let again = Ledger::load(dir.path()).unwrap();
         assert_eq!(again.items.len(), 4, "a saved ledger reads back");

@@ -223,7 +223,10 @@ fn a_dry_run_neither_takes_nor_waits_for_the_lock() {
     let started = Instant::now();
     let dry = publish(&fixture, &["--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
-    assert!(started.elapsed() < Duration::from_secs(3), "it did not wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "it did not wait"
+    );
     let first = first.wait_with_output().unwrap();
     assert!(first.status.success(), "{}", stderr(&first));
     assert_both_posted_once(&server, &fixture);
@@ -235,7 +238,10 @@ fn a_dry_run_neither_takes_nor_waits_for_the_lock() {
 #[test]
 fn a_huge_timeout_is_refused_at_its_line_with_the_range() {
     let server = MastodonServer::start();
-    let fixture = clinic(&server.url(), "\n[publish]\ntimeout = \"9999999999999999999h\"\n");
+    let fixture = clinic(
+        &server.url(),
+        "\n[publish]\ntimeout = \"9999999999999999999h\"\n",
+    );
     let line = config_line(&fixture, "timeout");
     for args in [
         vec!["build"],
@@ -268,7 +274,10 @@ fn a_huge_timeout_is_refused_at_its_line_with_the_range() {
 #[test]
 fn out_of_range_counts_and_waits_name_their_line() {
     let server = MastodonServer::start();
-    let fixture = clinic(&server.url(), "max_hashtags = 100000\n\n[publish]\nmax_wait = \"30d\"\n");
+    let fixture = clinic(
+        &server.url(),
+        "max_hashtags = 100000\n\n[publish]\nmax_wait = \"30d\"\n",
+    );
     let out = fixture.build(&[]);
     let said = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
@@ -293,7 +302,10 @@ fn a_worker_that_stops_fails_the_run() {
         .output()
         .unwrap();
     let said = stderr(&out);
-    assert!(!out.status.success(), "a stopped worker is a failure: {said}");
+    assert!(
+        !out.status.success(),
+        "a stopped worker is a failure: {said}"
+    );
     assert!(!said.contains("Nothing to publish."), "{said}");
     assert!(said.contains("Mastodon"), "names the network: {said}");
 }
@@ -358,7 +370,10 @@ fn a_mastodon_reply_without_an_id_leaves_the_item_pending() {
     let fixture = clinic(&server.url(), "");
     let out = publish(&fixture, &["--only", "bp"]);
     assert!(!out.status.success());
-    let mut states: Vec<String> = ledger_states(&fixture).into_iter().map(|(_, s)| s).collect();
+    let mut states: Vec<String> = ledger_states(&fixture)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
     states.sort();
     assert_eq!(
         states,
@@ -471,10 +486,17 @@ state = \"pending\"
     assert!(server.requests().is_empty());
 
     // The same state twice is refused too.
-    fixture.write("syndication.toml", &ledger.replace("\"pending\"", "\"posted\""));
+    fixture.write(
+        "syndication.toml",
+        &ledger.replace("\"pending\"", "\"posted\""),
+    );
     let out = fixture.build(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("syndication.toml:14:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("syndication.toml:14:"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -39,7 +39,13 @@ pub(super) fn repeated_records(text: &str) -> Vec<Diagnostic> {
                 first.insert(record.id.get_ref(), (at, record.state));
             }
             Some(&(earlier, state)) => {
-                problems.push(repeat(record.id.get_ref(), at, earlier, state, record.state));
+                problems.push(repeat(
+                    record.id.get_ref(),
+                    at,
+                    earlier,
+                    state,
+                    record.state,
+                ));
             }
         }
     }
@@ -106,7 +112,9 @@ mod tests {
         assert_eq!(problem.rule, "ledger/conflicting-states");
         assert_eq!(problem.position.map(|p| p.line), Some(7));
         assert!(
-            problem.message.contains("`posted` at line 2, `pending` here"),
+            problem
+                .message
+                .contains("`posted` at line 2, `pending` here"),
             "{}",
             problem.message
         );

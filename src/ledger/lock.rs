@@ -4,9 +4,13 @@
 //! other's records. The lock goes when the process does, however it ends; the
 //! file only says who holds it, for the message the next run prints.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+
+// fs4's calls, named in full: std has the same methods since Rust 1.89,
+// newer than this crate's rust-version, and a method call would pick std's.
+use fs4::{FileExt, TryLockError};
 
 /// The lock file's name, beside the ledger.
 pub const FILE: &str = "syndication.toml.lock";
@@ -71,7 +75,7 @@ impl LedgerLock {
                 .truncate(false)
                 .open(&path)
                 .map_err(|e| LockError::Io(path.clone(), e))?;
-            match file.try_lock() {
+            match FileExt::try_lock(&file) {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
                     let by = holder(&mut file);
@@ -79,7 +83,7 @@ impl LedgerLock {
                         return Err(LockError::Held { by });
                     }
                     announce(&format!("waiting for {by} to finish with {}…", super::FILE));
-                    file.lock().map_err(|e| LockError::Io(path.clone(), e))?;
+                    FileExt::lock(&file).map_err(|e| LockError::Io(path.clone(), e))?;
                 }
                 Err(TryLockError::Error(e)) => return Err(LockError::Io(path, e)),
             }
@@ -102,7 +106,7 @@ impl Drop for LedgerLock {
         if std::fs::remove_file(&self.path).is_err() {
             let _ = self.file.set_len(0);
         }
-        let _ = self.file.unlock();
+        let _ = FileExt::unlock(&self.file);
     }
 }
 
@@ -174,6 +178,9 @@ mod tests {
         let (taken, said) = waiter.join().unwrap();
         assert!(taken);
         assert!(said.starts_with("waiting for `rounds publish`"), "{said}");
-        assert!(!dir.path().join(FILE).exists(), "removed with the last holder");
+        assert!(
+            !dir.path().join(FILE).exists(),
+            "removed with the last holder"
+        );
     }
 }

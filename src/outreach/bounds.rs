@@ -152,7 +152,8 @@ impl Miss {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "title = \"T\"\n\n[publish]\ntimeout = \"9999999999999999999h\"\nmax_wait = \"soon\"\n";
+    const TEXT: &str =
+        "title = \"T\"\n\n[publish]\ntimeout = \"9999999999999999999h\"\nmax_wait = \"soon\"\n";
 
     fn table(pairs: Value) -> Map<String, Value> {
         pairs.as_object().unwrap().clone()

@@ -235,7 +235,12 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
         Err(e) => problems.push(problem("physicians", &e)),
     }
     let mut publish = config.publish.clone();
-    problems.extend(bounds::check(&mut publish, &["publish"], bounds::PUBLISH, &text));
+    problems.extend(bounds::check(
+        &mut publish,
+        &["publish"],
+        bounds::PUBLISH,
+        &text,
+    ));
     match serde_json::from_value::<PublishSettings>(Value::Object(publish)) {
         Ok(s) => settings.publish = s,
         Err(e) => problems.push(problem("publish", &e)),

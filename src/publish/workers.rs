@@ -88,7 +88,13 @@ fn work<'i>(
         let outcome = if budget.is_spent() {
             Outcome::Postponed(budget.why_spent())
         } else {
-            post_one(queue.client.as_mut(), item, journal, rules.policy, &mut budget)
+            post_one(
+                queue.client.as_mut(),
+                item,
+                journal,
+                rules.policy,
+                &mut budget,
+            )
         };
         progress.inc();
         done.lock()
