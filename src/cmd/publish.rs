@@ -150,9 +150,11 @@ pub fn run(args: &PublishArgs) -> ExitCode {
             crate::ledger::FILE
         );
     }
-    match finish(args, &outcomes) {
-        _ if !report.stopped.is_empty() => ExitCode::FAILURE,
-        code => code,
+    let code = finish(args, &outcomes);
+    if report.stopped.is_empty() {
+        code
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -363,7 +363,8 @@ fn checked(response: Response) -> Result<Value, PostError> {
             // X's reset is a Unix time in seconds.
             let reset = header("x-rate-limit-reset")?.parse::<i64>().ok()?;
             Some(Duration::from_secs(
-                (reset - Utc::now().timestamp()).max(1) as u64
+                // Saturating: the header is the server's, any number at all.
+                reset.saturating_sub(Utc::now().timestamp()).max(1) as u64,
             ))
         });
     let text = response.text().unwrap_or_default();
