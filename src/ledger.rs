@@ -2,6 +2,9 @@
 //! posted where. `rounds publish` writes it; the build reads it to give each
 //! post its "Also on …" links. It is meant to be committed.
 
+mod consistency;
+pub mod lock;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -70,14 +73,18 @@ impl Ledger {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
             Err(e) => return Err(vec![crate::load::unreadable(file, &e)]),
         };
-        schema::parse::<Ledger>(
+        let ledger = schema::parse::<Ledger>(
             Format::Toml,
             &text,
             Origin {
                 file,
                 first_line: 1,
             },
-        )
+        )?;
+        match consistency::repeated_records(&text) {
+            problems if problems.is_empty() => Ok(ledger),
+            problems => Err(problems),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&SyndicationRecord> {
@@ -120,7 +127,9 @@ impl Ledger {
 
     /// Writes the ledger atomically: a temporary file beside it, then a rename,
     /// so a crash at any moment leaves either the old or the new ledger whole.
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+    /// Only the holder of the ledger's lock writes it, so the file renamed
+    /// into place is always one this process has just written.
+    pub fn save(&self, root: &Path, _held: &lock::LedgerLock) -> std::io::Result<()> {
         use std::io::Write;
         let mut text = String::from(
             "# Written by `rounds publish` after each post goes out; commit it so the next\n\
@@ -128,8 +137,10 @@ impl Ledger {
         );
         text.push_str(&toml::to_string(&self.scrubbed()).map_err(std::io::Error::other)?);
         remove_stale_temporaries(root);
+        // Named for this process, with a random tail, and created new (never
+        // opened if it exists), so no other writer's file is ever renamed.
         let mut file = tempfile::Builder::new()
-            .prefix(TEMPORARY_PREFIX)
+            .prefix(&format!("{TEMPORARY_PREFIX}{}.", std::process::id()))
             .tempfile_in(root)?;
         file.write_all(text.as_bytes())?;
         file.as_file().sync_all()?;
@@ -185,7 +196,8 @@ impl Ledger {
 const TEMPORARY_PREFIX: &str = ".syndication.toml.";
 
 /// Removes temporary ledgers left by a process killed while saving; the real
-/// ledger is whole either way, these are only litter.
+/// ledger is whole either way, these are only litter. Under the ledger's lock
+/// no other process is saving, so every one found is litter.
 fn remove_stale_temporaries(root: &Path) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -243,7 +255,9 @@ url = "https://x.example/1"
         )
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        ledger.save(dir.path()).unwrap();
+        let held =
+            lock::LedgerLock::acquire(dir.path(), "test", lock::WhenHeld::Stop, |_| {}).unwrap();
+        ledger.save(dir.path(), &held).unwrap();
         let again = Ledger::load(dir.path()).unwrap();
         assert_eq!(again.items.len(), 4, "a saved ledger reads back");
         let links = ledger.links_for("blog/bp");
@@ -266,7 +280,9 @@ url = "https://x.example/1"
             error: Some("400: authorization: Bearer ledger-test-token-77".into()),
         });
         let dir = tempfile::tempdir().unwrap();
-        ledger.save(dir.path()).unwrap();
+        let held =
+            lock::LedgerLock::acquire(dir.path(), "test", lock::WhenHeld::Stop, |_| {}).unwrap();
+        ledger.save(dir.path(), &held).unwrap();
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
         assert!(!text.contains("ledger-test-token-77"), "{text}");
         let again = Ledger::load(dir.path()).unwrap();

@@ -195,6 +195,12 @@ fn unknown_key(
     diagnostic
 }
 
+/// Where `key` is written in a TOML document under the tables `table`
+/// (`["networks", "mastodon"]`), to report a problem with its value there.
+pub fn toml_key_position(text: &str, table: &[&str], key: &str) -> Option<Position> {
+    find_key(Format::Toml, text, table, key)
+}
+
 /// Finds the line where `key` is written under the tables `parents`.
 fn find_key(format: Format, text: &str, parents: &[&str], key: &str) -> Option<Position> {
     let mut offset = 0;

@@ -6,13 +6,11 @@
 //! Each escape is aimed at a canary: a folder or file beside the site, in a
 //! temporary folder of its own, that must be neither written nor published.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::mastodon::{DEFAULT_TOKEN, MastodonServer};
-use common::{Fixture, post, rounds, stderr, tree};
+use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+use crate::common::{Fixture, post, rounds, stderr, tree};
 use serde_json::Value;
 
 /// A site with one post, in a temporary folder of its own.
@@ -89,7 +87,7 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
 }
 
 fn config_with(extra: &str) -> String {
-    format!("{}\n{extra}\n", common::CONFIG)
+    format!("{}\n{extra}\n", crate::common::CONFIG)
 }
 
 /// The 1-based line of the first line of `text` that starts with `start`.
@@ -466,8 +464,8 @@ fn images_and_photos_in_config_and_data_outside_the_site_are_refused_at_their_li
         line_of(&config, "default_image =")
     );
 
-    site.write("config.toml", common::CONFIG);
-    let doctors = format!("{}photo = \"../../../patel.jpg\"\n", common::DOCTORS);
+    site.write("config.toml", crate::common::CONFIG);
+    let doctors = format!("{}photo = \"../../../patel.jpg\"\n", crate::common::DOCTORS);
     site.write("data/doctors.toml", &doctors);
     assert_eq!(
         refused_at(&site, "data/doctors.toml"),

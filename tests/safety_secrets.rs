@@ -4,13 +4,11 @@
 //! prints a password or a secret query value of a URL, and when it fails it
 //! says why, also as JSON, in the words a person searches for.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::contract::{Api, ContractServer, Fault, Request, Response};
-use common::{Fixture, ledger, post, rounds, stderr};
+use crate::common::contract::{Api, ContractServer, Fault, Request, Response};
+use crate::common::{Fixture, ledger, post, rounds, stderr};
 use serde_json::{Value, json};
 
 /// Enough echo faults for every request one run makes.
@@ -27,7 +25,10 @@ fn clinic(networks: &str) -> Fixture {
             "Body.",
         ),
     )]);
-    fixture.write("config.toml", &format!("{}\n{networks}", common::CONFIG));
+    fixture.write(
+        "config.toml",
+        &format!("{}\n{networks}", crate::common::CONFIG),
+    );
     fixture
 }
 
@@ -60,7 +61,7 @@ fn assert_nothing_leaked(out: &Output, fixture: &Fixture, secrets: &[&str]) {
     let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(out));
     for secret in secrets {
         assert!(!printed.contains(secret), "{secret} printed:\n{printed}");
-        for (path, bytes) in common::tree(fixture.root()) {
+        for (path, bytes) in crate::common::tree(fixture.root()) {
             assert!(
                 !String::from_utf8_lossy(&bytes).contains(secret),
                 "{secret} written to {path}"
@@ -88,7 +89,7 @@ fn assert_sent<A: Api>(server: &ContractServer<A>, secret: &str) {
 
 #[test]
 fn an_echoing_mastodon_never_shows_the_token() {
-    use common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+    use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
     let server = MastodonServer::start();
     for _ in 0..ECHOES {
         server.push_fault("/", Fault::Echo(400));
@@ -112,7 +113,7 @@ fn an_echoing_mastodon_never_shows_the_token() {
     assert_nothing_leaked(&out, &fixture, &[DEFAULT_TOKEN]);
 }
 
-fn x_clinic(server: &common::x::XServer) -> Fixture {
+fn x_clinic(server: &crate::common::x::XServer) -> Fixture {
     clinic(&format!(
         "[networks.x]\naccount = \"@RiversideHeart\"\ninstance = \"{}\"\n",
         server.url()
@@ -121,8 +122,8 @@ fn x_clinic(server: &common::x::XServer) -> Fixture {
 
 #[test]
 fn an_echoing_x_never_shows_the_oauth1_keys() {
-    use common::x_api::{CONSUMER_KEY, CONSUMER_SECRET, OAUTH1_TOKEN, OAUTH1_TOKEN_SECRET};
-    let server = common::x::XServer::start();
+    use crate::common::x_api::{CONSUMER_KEY, CONSUMER_SECRET, OAUTH1_TOKEN, OAUTH1_TOKEN_SECRET};
+    let server = crate::common::x::XServer::start();
     echo_everything(&server, 400);
     let fixture = x_clinic(&server);
     let state = tempfile::tempdir().unwrap();
@@ -152,8 +153,8 @@ fn an_echoing_x_never_shows_the_oauth1_keys() {
 
 #[test]
 fn an_echoing_x_never_shows_the_oauth2_tokens() {
-    use common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
-    let server = common::x::XServer::start();
+    use crate::common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
+    let server = crate::common::x::XServer::start();
     echo_everything(&server, 400);
     let fixture = x_clinic(&server);
     let state = tempfile::tempdir().unwrap();
@@ -178,9 +179,9 @@ fn an_echoing_x_never_shows_the_oauth2_tokens() {
 
 #[test]
 fn an_echoing_x_token_renewal_never_shows_the_client_credentials() {
+    use crate::common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
     use base64::Engine;
-    use common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
-    let server = common::x::XServer::start();
+    let server = crate::common::x::XServer::start();
     // Every post is refused as unauthorised, and every renewal it sets off
     // (HTTP Basic with the client's id and secret) is echoed.
     for _ in 0..ECHOES {
@@ -212,7 +213,7 @@ fn an_echoing_x_token_renewal_never_shows_the_client_credentials() {
 
 #[test]
 fn an_echoing_linkedin_never_shows_the_token() {
-    use common::linkedin::{self, DEFAULT_TOKEN, ORGANIZATION};
+    use crate::common::linkedin::{self, DEFAULT_TOKEN, ORGANIZATION};
     let server = linkedin::start();
     echo_everything(&server, 400);
     let fixture = clinic(&format!(
@@ -231,7 +232,7 @@ fn an_echoing_linkedin_never_shows_the_token() {
 
 #[test]
 fn an_echoing_facebook_never_shows_the_page_token() {
-    use common::facebook;
+    use crate::common::facebook;
     let server = facebook::start();
     echo_everything(&server, 400);
     let fixture = clinic(&format!(
@@ -251,7 +252,7 @@ fn an_echoing_facebook_never_shows_the_page_token() {
 
 #[test]
 fn an_echoing_threads_never_shows_the_token() {
-    use common::threads;
+    use crate::common::threads;
     let server = threads::start();
     echo_everything(&server, 400);
     let fixture = clinic(&format!(
@@ -341,7 +342,7 @@ fn an_echoing_bluesky_login_never_shows_the_app_password() {
         "the echo was shown: {printed}"
     );
     assert!(!printed.contains(BLUESKY_PASSWORD), "{printed}");
-    for (path, bytes) in common::tree(fixture.root()) {
+    for (path, bytes) in crate::common::tree(fixture.root()) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains(BLUESKY_PASSWORD),
             "written to {path}"
@@ -367,7 +368,10 @@ fn deploy_site(target: &str) -> Fixture {
     let fixture = Fixture::new(&[("public/index.html", "<p>home</p>\n")]);
     fixture.write(
         "config.toml",
-        &format!("{}\n[deploy.targets.test]\n{target}\n", common::CONFIG),
+        &format!(
+            "{}\n[deploy.targets.test]\n{target}\n",
+            crate::common::CONFIG
+        ),
     );
     fixture
 }
@@ -512,7 +516,10 @@ fn refused_target_urls_are_quoted_without_their_secrets() {
     ];
     for (table, refusal) in cases {
         let fixture = Fixture::new(&[("public/index.html", "<p>home</p>\n")]);
-        fixture.write("config.toml", &format!("{}\n{table}", common::CONFIG));
+        fixture.write(
+            "config.toml",
+            &format!("{}\n{table}", crate::common::CONFIG),
+        );
         let human = deploy(&fixture, &[], &[]);
         assert!(!human.status.success(), "{table}");
         assert!(

@@ -10,8 +10,10 @@ use serde_json::json;
 
 use super::{Format, SiteArgs, report};
 use crate::ledger::Ledger;
+use crate::ledger::lock::{LedgerLock, WhenHeld};
 use crate::load::Site;
 use crate::outreach::{Network, OutreachItem};
+use crate::publish::workers::{self, Queue};
 use crate::publish::{
     self, Client, Outcome, bluesky, facebook, linkedin, mastodon, retry, threads, x,
 };
@@ -32,6 +34,10 @@ pub struct PublishArgs {
     /// Do not ask for confirmation (for CI)
     #[arg(long)]
     pub yes: bool,
+    /// When another `rounds publish` is running on the site, wait for it to
+    /// finish instead of stopping
+    #[arg(long)]
+    pub wait: bool,
     /// The built site, for uploading images (default: public/ in the site)
     #[arg(long, value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
@@ -40,6 +46,17 @@ pub struct PublishArgs {
 pub fn run(args: &PublishArgs) -> ExitCode {
     let wanted = match super::networks(&args.networks) {
         Ok(wanted) => wanted,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The ledger is held from before it is read until after the last write,
+    // so two runs never both send an item. A dry run writes nothing and
+    // shows the ledger as last saved (always whole: it is replaced by a
+    // rename), so it neither takes the lock nor waits for it.
+    let held = match hold_ledger(args) {
+        Ok(held) => held,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
@@ -73,13 +90,14 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         }
     }
 
-    if args.dry_run {
+    // Only a dry run goes without the ledger's lock.
+    let Some(held) = &held else {
         for item in &due {
             print_item(item);
             outcomes.push((item, Outcome::WouldPost));
         }
         return finish(args, &outcomes);
-    }
+    };
     if due.is_empty() {
         return finish(args, &outcomes);
     }
@@ -95,62 +113,67 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     for item in due {
         queues.entry(item.network).or_default().push(item);
     }
-    let mut workers: Vec<(Box<dyn Client>, Vec<&OutreachItem>)> = Vec::new();
-    for (network, queue) in queues {
+    let mut workers: Vec<Queue> = Vec::new();
+    for (network, items) in queues {
         match connect(&site, network, built.clone()) {
-            Ok(client) => workers.push((client, queue)),
+            Ok(client) => workers.push(Queue {
+                network,
+                client,
+                items,
+            }),
             Err(message) => {
                 eprintln!("error: {}", crate::secrets::scrub(&message));
                 return ExitCode::FAILURE;
             }
         }
     }
-    let count: usize = workers.iter().map(|(_, queue)| queue.len()).sum();
+    let count: usize = workers.iter().map(|queue| queue.items.len()).sum();
     if !args.yes && !confirm(count) {
         eprintln!("Nothing was posted.");
         return ExitCode::FAILURE;
     }
     let root = args.site.root.clone();
-    let journal = publish::Journal::new(site.ledger.clone(), move |l: &Ledger| l.save(&root));
-    let policy = retry::Policy::default();
+    let journal = publish::Journal::new(site.ledger.clone(), |l: &Ledger| l.save(&root, held));
+    let rules = workers::Rules {
+        policy: &retry::Policy::default(),
+        max_wait: site.outreach.publish.max_wait,
+    };
     let progress =
         crate::progress::Progress::new(args.site.format == Format::Human && !args.site.quiet);
     progress.start("Posting", count as u64);
-    // One worker per network, each posting its items in order, one at a time:
-    // the networks run side by side, while each timeline gets its posts in the
-    // order written and one client never races its own rate limit.
-    let posted: Vec<Vec<(&OutreachItem, Outcome)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = workers
-            .into_iter()
-            .map(|(mut client, queue)| {
-                let (journal, policy, progress) = (&journal, &policy, &progress);
-                scope.spawn(move || {
-                    queue
-                        .into_iter()
-                        .map(|item| {
-                            let outcome = publish::post_one(client.as_mut(), item, journal, policy);
-                            progress.inc();
-                            (item, outcome)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    eprintln!(
-                        "error: a publishing worker stopped; syndication.toml holds what it did"
-                    );
-                    Vec::new()
-                })
-            })
-            .collect()
-    });
+    let report = workers::post_all(workers, &journal, &rules, &progress);
     progress.finish();
-    outcomes.extend(posted.into_iter().flatten());
-    finish(args, &outcomes)
+    outcomes.extend(report.outcomes);
+    for network in &report.stopped {
+        eprintln!(
+            "error: posting to {} stopped on an error in Rounds (above); {} holds what was done",
+            network.name(),
+            crate::ledger::FILE
+        );
+    }
+    let code = finish(args, &outcomes);
+    if report.stopped.is_empty() {
+        code
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Takes the site's ledger for this run; a dry run needs none.
+fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, String> {
+    if args.dry_run {
+        return Ok(None);
+    }
+    let when_held = if args.wait {
+        WhenHeld::Wait
+    } else {
+        WhenHeld::Stop
+    };
+    LedgerLock::acquire(&args.site.root, "rounds publish", when_held, |waiting| {
+        eprintln!("{waiting}")
+    })
+    .map(Some)
+    .map_err(|e| e.to_string())
 }
 
 fn connect(
@@ -258,7 +281,7 @@ fn confirm(count: usize) -> bool {
 fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode {
     let failed = outcomes
         .iter()
-        .any(|(_, o)| matches!(o, Outcome::Failed(_)));
+        .any(|(_, o)| matches!(o, Outcome::Failed(_) | Outcome::Postponed(_)));
     match args.site.format {
         Format::Json => {
             let rows: Vec<_> = outcomes
@@ -267,7 +290,7 @@ fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode
                     let detail = match outcome {
                         Outcome::Posted(url) => Some(url.clone()),
                         Outcome::NotDue(when) => Some(when.clone()),
-                        Outcome::Failed(why) => Some(why.clone()),
+                        Outcome::Failed(why) | Outcome::Postponed(why) => Some(why.clone()),
                         _ => None,
                     }
                     .map(|d| crate::secrets::scrub(&d));
@@ -287,6 +310,9 @@ fn finish(args: &PublishArgs, outcomes: &[(&OutreachItem, Outcome)]) -> ExitCode
                     }
                     Outcome::Failed(why) => {
                         eprintln!("failed  {}  {}", item.id, crate::secrets::scrub(why))
+                    }
+                    Outcome::Postponed(why) => {
+                        eprintln!("postponed  {}  {}", item.id, crate::secrets::scrub(why))
                     }
                     _ => {}
                 }

@@ -2,6 +2,9 @@
 //! discussion starters, shout-outs, awards, physician articles, "recommend us"),
 //! each item fitted to its network and linking back to the blog.
 
+pub mod address;
+pub mod bounds;
+pub mod duration;
 pub mod fit;
 pub mod newsletter;
 pub mod preview;
@@ -643,26 +646,9 @@ impl Composer<'_> {
     }
 }
 
-/// `1d`, `12h`, `30m`, `2d12h` → seconds.
+/// `1d`, `12h`, `30m`, `2d12h` → seconds; see [`duration::parse`].
 pub fn parse_duration(text: &str) -> Option<u64> {
-    let mut total = 0u64;
-    let mut number = String::new();
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let n: u64 = number.parse().ok()?;
-        number.clear();
-        total += n * match c {
-            'd' => 86_400,
-            'h' => 3_600,
-            'm' => 60,
-            's' => 1,
-            _ => return None,
-        };
-    }
-    number.is_empty().then_some(total).filter(|t| *t > 0)
+    duration::parse(text).ok().map(|d| d.as_secs())
 }
 
 pub fn utm(settings: &Settings, url: &str, network: Network, campaign: &str) -> String {

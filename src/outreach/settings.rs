@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::network::{Network, Reach};
+use super::{address, bounds};
 use crate::config::{Config, line_of};
 use crate::diagnostic::Diagnostic;
 
@@ -110,6 +111,11 @@ pub struct PublishSettings {
     /// How long to wait for a network's answer before trying again, e.g. "30s".
     #[serde(default = "thirty_seconds", deserialize_with = "duration")]
     pub timeout: std::time::Duration,
+    /// The most one run waits, in all, for one network that asks it to slow
+    /// down (429) or is down; past it, that network's remaining items are
+    /// left for the next run.
+    #[serde(default = "five_minutes", deserialize_with = "duration")]
+    pub max_wait: std::time::Duration,
 }
 
 impl Default for PublishSettings {
@@ -117,6 +123,7 @@ impl Default for PublishSettings {
         PublishSettings {
             require_approval: false,
             timeout: thirty_seconds(),
+            max_wait: five_minutes(),
         }
     }
 }
@@ -125,15 +132,18 @@ fn thirty_seconds() -> std::time::Duration {
     std::time::Duration::from_secs(30)
 }
 
+fn five_minutes() -> std::time::Duration {
+    std::time::Duration::from_secs(300)
+}
+
+/// A duration; its range was checked before (see `bounds`).
 fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
     let text = String::deserialize(d)?;
-    super::parse_duration(&text)
-        .map(std::time::Duration::from_secs)
-        .ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\""
-            ))
-        })
+    super::duration::parse(&text).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{text}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\""
+        ))
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -187,7 +197,13 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
             problems.push(d);
             continue;
         };
-        match serde_json::from_value::<NetworkSettings>(value.clone()) {
+        let mut value = value.clone();
+        if let Value::Object(table) = &mut value {
+            let path = ["networks", key.as_str()];
+            problems.extend(bounds::check(table, &path, bounds::NETWORK, &text));
+            problems.extend(address::check(table, &path, &text));
+        }
+        match serde_json::from_value::<NetworkSettings>(value) {
             Ok(s) => {
                 let bad_id = s.id.as_deref().map(|id| network.check_id(id));
                 if let Some(Err(why)) = bad_id {
@@ -205,7 +221,12 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
             Err(e) => problems.push(problem(&format!("networks.{key}"), &e)),
         }
     }
-    match serde_json::from_value::<SocialSettings>(Value::Object(config.social.clone())) {
+    let mut social = config.social.clone();
+    if let Some(Value::Object(recommend)) = social.get_mut("recommend") {
+        let path = ["social", "recommend"];
+        problems.extend(bounds::check(recommend, &path, bounds::RECOMMEND, &text));
+    }
+    match serde_json::from_value::<SocialSettings>(Value::Object(social)) {
         Ok(s) => settings.social = s,
         Err(e) => problems.push(problem("social", &e)),
     }
@@ -217,7 +238,14 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
         Err(e) => problems.push(problem("physicians", &e)),
     }
     problems.extend(resolve_physicians_section(&mut settings.physicians, &text));
-    match serde_json::from_value::<PublishSettings>(Value::Object(config.publish.clone())) {
+    let mut publish = config.publish.clone();
+    problems.extend(bounds::check(
+        &mut publish,
+        &["publish"],
+        bounds::PUBLISH,
+        &text,
+    ));
+    match serde_json::from_value::<PublishSettings>(Value::Object(publish)) {
         Ok(s) => settings.publish = s,
         Err(e) => problems.push(problem("publish", &e)),
     }

@@ -218,8 +218,13 @@ impl Client for Bluesky {
         record["embed"] = json!({"$type": "app.bsky.embed.external", "external": external});
         let body = json!({"repo": self.did, "collection": "app.bsky.feed.post", "rkey": key, "record": record});
         match self.xrpc_post("com.atproto.repo.createRecord", &body) {
+            // The record's key is ours, so its address is known even when
+            // the reply leaves it out.
             Ok(reply) => Ok(Remote {
-                id: reply["uri"].as_str().unwrap_or_default().to_string(),
+                id: reply["uri"].as_str().map_or_else(
+                    || format!("at://{}/app.bsky.feed.post/{key}", self.did),
+                    str::to_string,
+                ),
                 url: web_url(&self.did, key),
             }),
             // An existing key answers 500: look before calling it a failure.

@@ -217,7 +217,7 @@ impl Client for Facebook {
             Ok(body) => {
                 let id = body["id"]
                     .as_str()
-                    .ok_or_else(|| PostError::transient("Facebook's reply has no post id"))?;
+                    .ok_or_else(|| PostError::unconfirmed("Facebook's reply has no post id"))?;
                 Ok(Remote {
                     id: id.to_string(),
                     url: post_url(id),

@@ -92,6 +92,7 @@ impl GraphError {
             transient: self.transient(),
             retry_after: self.retry_after,
             message: format!("{network}{answered}: {}{advice}", self.message),
+            unconfirmed: false,
         }
     }
 }
@@ -152,7 +153,8 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .filter_map(|u| u["estimated_time_to_regain_access"].as_u64())
         .max()
         .filter(|minutes| *minutes > 0)
-        .map(|minutes| Duration::from_secs(minutes * 60))
+        // The server's number, however large, is never an overflow here.
+        .map(|minutes| Duration::from_secs(minutes.saturating_mul(60)))
 }
 
 /// A transport failure: nothing was answered, so it may have landed.
@@ -362,5 +364,14 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(180)));
         headers.insert("retry-after", "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        // Any number the server sends is a wait, never an overflow.
+        let mut huge = reqwest::header::HeaderMap::new();
+        huge.insert(
+            "x-business-use-case-usage",
+            r#"{"1":[{"estimated_time_to_regain_access":18446744073709551615}]}"#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(retry_after(&huge), Some(Duration::from_secs(u64::MAX)));
     }
 }

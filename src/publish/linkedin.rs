@@ -406,6 +406,7 @@ fn answer(response: Response, version: &str) -> Answer {
         message: crate::secrets::scrub(&format!("{status}: {said}{hint}")),
         transient: status == 429 || status >= 500,
         retry_after,
+        unconfirmed: false,
     })
 }
 

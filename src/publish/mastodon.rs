@@ -257,7 +257,7 @@ fn words(text: &str, link: &str) -> Vec<String> {
 fn remote_of(status: &Value) -> Result<Remote, PostError> {
     let id = status["id"]
         .as_str()
-        .ok_or_else(|| PostError::permanent("the server's reply has no status id"))?;
+        .ok_or_else(|| PostError::unconfirmed("the server's reply has no status id"))?;
     let url = status["url"]
         .as_str()
         .or(status["uri"].as_str())
@@ -297,8 +297,9 @@ pub fn checked(response: Response) -> Result<Value, PostError> {
         });
     let text = response.text().unwrap_or_default();
     if status.is_success() {
+        // A success whose body cannot be read may still have made the post.
         return serde_json::from_str(&text)
-            .map_err(|e| PostError::transient(format!("unreadable reply: {e}")));
+            .map_err(|e| PostError::unconfirmed(format!("unreadable reply: {e}")));
     }
     let server_message = serde_json::from_str::<Value>(&text)
         .ok()
@@ -315,6 +316,7 @@ pub fn checked(response: Response) -> Result<Value, PostError> {
         message,
         transient,
         retry_after,
+        unconfirmed: false,
     })
 }
 

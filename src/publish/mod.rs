@@ -10,6 +10,7 @@ pub mod mastodon;
 pub mod oauth1;
 pub mod retry;
 pub mod threads;
+pub mod workers;
 pub mod x;
 pub mod x_auth;
 
@@ -126,6 +127,10 @@ pub struct PostError {
     pub transient: bool,
     /// How long the server asked us to wait.
     pub retry_after: Option<Duration>,
+    /// The request may have made the post, and the reply does not say (a
+    /// success without an id): the item stays pending for the next run to
+    /// look up, and is not sent again in this one, which could post it twice.
+    pub unconfirmed: bool,
 }
 
 impl PostError {
@@ -134,14 +139,21 @@ impl PostError {
             message: message.into(),
             transient: false,
             retry_after: None,
+            unconfirmed: false,
         }
     }
 
     pub fn transient(message: impl Into<String>) -> Self {
         PostError {
-            message: message.into(),
             transient: true,
-            retry_after: None,
+            ..PostError::permanent(message)
+        }
+    }
+
+    pub fn unconfirmed(message: impl Into<String>) -> Self {
+        PostError {
+            unconfirmed: true,
+            ..PostError::permanent(message)
         }
     }
 }
@@ -189,16 +201,19 @@ pub enum Outcome {
     AwaitingApproval,
     Failed(String),
     WouldPost,
+    /// Not sent in this run, and why; the next run sends it.
+    Postponed(String),
 }
 
 impl Outcome {
-    pub const LABELS: [&'static str; 6] = [
+    pub const LABELS: [&'static str; 7] = [
         "posted",
         "already posted",
         "not yet due",
         "awaiting approval",
         "failed",
         "would post",
+        "postponed",
     ];
 
     pub fn label(&self) -> &'static str {
@@ -209,6 +224,7 @@ impl Outcome {
             Outcome::AwaitingApproval => 3,
             Outcome::Failed(_) => 4,
             Outcome::WouldPost => 5,
+            Outcome::Postponed(_) => 6,
         };
         Self::LABELS[index]
     }
@@ -300,6 +316,7 @@ pub fn post_one(
     item: &OutreachItem,
     journal: &Journal,
     policy: &retry::Policy,
+    budget: &mut retry::Budget,
 ) -> Outcome {
     let earlier = journal.get(&item.id);
     // A pending record means an earlier run may have posted before it stopped.
@@ -313,7 +330,7 @@ pub fn post_one(
                 .as_deref()
                 .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
                 .map(|at| at.with_timezone(&Utc));
-            match retry::run(policy, || client.find(item, &key, since)) {
+            match retry::run(policy, budget, || client.find(item, &key, since)) {
                 Ok(Some(remote)) => return record_posted(journal, item, remote),
                 Ok(None) => {}
                 // Whether it went out is still unknown: it stays pending,
@@ -356,7 +373,9 @@ pub fn post_one(
                 ))
             })
     };
-    let result = retry::run(policy, || client.post_in_steps(item, &key, &mut checkpoint));
+    let result = retry::run(policy, budget, || {
+        client.post_in_steps(item, &key, &mut checkpoint)
+    });
     match result {
         Ok(remote) => {
             crash_point!("publish::after-request");
@@ -396,7 +415,7 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
     // A rejection never reached the timeline: `failed`, and the next run
     // tries again. A transient failure may have been a lost reply to a post
     // that did land, so it stays `pending` with its key, to be found first.
-    let state = if error.transient {
+    let state = if error.transient || error.unconfirmed {
         State::Pending
     } else {
         State::Failed

@@ -196,7 +196,7 @@ impl Threads {
         body["id"]
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| PostError::transient("Threads' reply has no media id"))
+            .ok_or_else(|| PostError::unconfirmed("Threads' reply has no media id"))
     }
 
     fn permalink(&self, media: &str) -> Result<Remote, PostError> {

@@ -201,7 +201,7 @@ impl X {
     fn remote(&self, post: &Value) -> Result<Remote, PostError> {
         let id = post["id"]
             .as_str()
-            .ok_or_else(|| PostError::permanent("X's reply has no post id"))?;
+            .ok_or_else(|| PostError::unconfirmed("X's reply has no post id"))?;
         let author = self.handle.as_deref().unwrap_or("i/web");
         Ok(Remote {
             id: id.to_string(),
@@ -361,13 +361,16 @@ fn checked(response: Response) -> Result<Value, PostError> {
             // X's reset is a Unix time in seconds.
             let reset = header("x-rate-limit-reset")?.parse::<i64>().ok()?;
             Some(Duration::from_secs(
-                (reset - Utc::now().timestamp()).max(1) as u64
+                // Saturating: the header is the server's, any number at all.
+                reset.saturating_sub(Utc::now().timestamp()).max(1) as u64,
             ))
         });
     let text = response.text().unwrap_or_default();
     let body: Option<Value> = serde_json::from_str(&text).ok();
     if (200..300).contains(&status) {
-        let body = body.ok_or_else(|| PostError::transient("unreadable reply from X"))?;
+        // X has no idempotency key: a success that cannot be read is not
+        // sent again blindly, it is looked for next run.
+        let body = body.ok_or_else(|| PostError::unconfirmed("unreadable reply from X"))?;
         // X can answer 200 with only `errors` when nothing was done.
         if body.get("data").is_none() && body["errors"].is_array() {
             return Err(PostError::permanent(format!(
@@ -393,6 +396,7 @@ fn checked(response: Response) -> Result<Value, PostError> {
         message,
         transient: status == 429 || status >= 500,
         retry_after,
+        unconfirmed: false,
     })
 }
 

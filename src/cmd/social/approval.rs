@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{SocialAction, SocialArgs, print_out};
 use crate::cmd::{Format, report};
+use crate::ledger::lock::{LedgerLock, WhenHeld};
 use crate::outreach::OutreachItem;
 
 pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
@@ -15,6 +16,21 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
         Ok(found) => found.first().copied(),
         Err(message) => {
             eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Approvals are ledger writes: taken from before the ledger is read, so
+    // a `rounds publish` running meanwhile never loses its records to them.
+    let held = LedgerLock::acquire(
+        &args.site.root,
+        "rounds social",
+        WhenHeld::Wait,
+        |waiting| eprintln!("{waiting}"),
+    );
+    let held = match held {
+        Ok(held) => held,
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -69,7 +85,7 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
         };
         rows.push((item.id.clone(), changed, state));
     }
-    if let Err(e) = ledger.save(&site.root) {
+    if let Err(e) = ledger.save(&site.root, &held) {
         eprintln!("error: cannot write {}: {e}", crate::ledger::FILE);
         return ExitCode::FAILURE;
     }
