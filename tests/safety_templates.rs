@@ -50,7 +50,10 @@ fn a_template_that_includes_itself_is_named_with_its_line() {
 fn an_include_cycle_names_every_template_in_it() {
     let site = site_with(&[
         ("templates/post.html", "{% include \"partials/a.html\" %}"),
-        ("templates/partials/a.html", "a {% include \"partials/b.html\" %}"),
+        (
+            "templates/partials/a.html",
+            "a {% include \"partials/b.html\" %}",
+        ),
         (
             "templates/partials/b.html",
             "b\n{% if page %}{% include \"partials/a.html\" %}{% endif %}",
