@@ -198,7 +198,7 @@ fn load_content(
                 .ancestors()
                 .find_map(|a| section_index.get(a).copied())
                 .unwrap_or(0);
-            read_post(root, file, section, &sections[section])
+            read_post(root, file, section, &sections[section], &config.taxonomies)
         })
         .collect();
     let mut posts = Vec::new();
@@ -439,6 +439,7 @@ pub fn reload_post(site: &Site, index: usize) -> Result<Post, Vec<Diagnostic>> {
         &old.file,
         old.section,
         &site.sections[old.section],
+        &site.config.taxonomies,
     )?;
     post.assets = old.assets.clone();
     Ok(post)
@@ -460,6 +461,7 @@ fn read_post(
     file: &Path,
     section_index: usize,
     section: &Section,
+    taxonomies: &[crate::config::TaxonomyConfig],
 ) -> Result<Post, Vec<Diagnostic>> {
     let source = read_text(root, file).map_err(|d| vec![d])?;
     let (front, split) = front_matter::parse::<PostFrontMatter>(&source, file)?;
@@ -509,6 +511,7 @@ fn read_post(
             );
         }
     }
+    problems.extend(too_many_terms(&front, taxonomies, &split, file));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -526,6 +529,37 @@ fn read_post(
         source,
         body_offset,
     })
+}
+
+/// A taxonomy listing more terms than a post may have, at its key's line.
+fn too_many_terms(
+    front: &PostFrontMatter,
+    taxonomies: &[crate::config::TaxonomyConfig],
+    split: &front_matter::Split,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    use crate::derive::taxonomy::{MAX_TERMS_PER_POST, listed};
+    taxonomies
+        .iter()
+        .filter_map(|taxonomy| {
+            let count = listed(front, &taxonomy.name).len();
+            (count > MAX_TERMS_PER_POST).then(|| {
+                Diagnostic::error(
+                    "content/too-many-terms",
+                    format!(
+                        "`{}` lists {count} terms; a post may list at most {MAX_TERMS_PER_POST}",
+                        taxonomy.name
+                    ),
+                )
+                .in_file(file)
+                .at_opt(
+                    crate::config::line_of(split.header, &taxonomy.name)
+                        .map(|p| shifted(p, split.header_line)),
+                )
+                .with_help("keep the few terms a reader would look for; each one makes a page and two feeds that list this post")
+            })
+        })
+        .collect()
 }
 
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::config::TaxonomyConfig;
 use crate::content::Post;
+use crate::content::front_matter::PostFrontMatter;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Taxonomy {
@@ -32,15 +33,26 @@ pub struct Term {
     pub posts: Vec<usize>,
 }
 
+/// The most terms a post may list under one taxonomy. Each term is a page
+/// and two feeds that list the post, and the post shows all its terms
+/// wherever it is listed, so a post costs the square of its terms: 50 is
+/// far more than readers can use, and costs little.
+pub const MAX_TERMS_PER_POST: usize = 50;
+
 /// The terms a post lists under a taxonomy; other taxonomies than the three
 /// built-in ones are read from `[extra]`, e.g. `extra.conditions = [...]`.
 pub fn values<'p>(post: &'p Post, taxonomy: &str) -> Vec<&'p str> {
+    listed(&post.front, taxonomy)
+}
+
+/// [`values`], from front matter alone.
+pub fn listed<'p>(front: &'p PostFrontMatter, taxonomy: &str) -> Vec<&'p str> {
     let listed = match taxonomy {
-        "tags" => &post.front.tags,
-        "categories" => &post.front.categories,
-        "authors" => &post.front.authors,
+        "tags" => &front.tags,
+        "categories" => &front.categories,
+        "authors" => &front.authors,
         _ => {
-            let extra = post.front.extra.get(taxonomy).and_then(|v| v.as_array());
+            let extra = front.extra.get(taxonomy).and_then(|v| v.as_array());
             return extra
                 .into_iter()
                 .flatten()
