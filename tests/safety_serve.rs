@@ -178,7 +178,12 @@ fn a_content_folder_moved_away_and_back_is_watched_again() {
     std::thread::sleep(Duration::from_millis(800));
     site.write("content/blog/bp.md", &post("Second version."));
     assert!(
-        shows_within(port, "/blog/bp/", "Second version.", Duration::from_secs(20)),
+        shows_within(
+            port,
+            "/blog/bp/",
+            "Second version.",
+            Duration::from_secs(20)
+        ),
         "an edit after content/ came back is picked up"
     );
 
