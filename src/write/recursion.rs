@@ -1,6 +1,8 @@
-//! Templates that would never finish. A template that extends, includes or
-//! imports itself, directly or through others, always recurses without end,
-//! so such cycles are refused before anything is compiled or drawn. A macro
+//! Templates that would never finish. A template that extends or imports
+//! itself, directly or through others, recurses without end; one that
+//! includes itself could stop only on a condition that changes on the way
+//! down, which is what macros are for. All such cycles are refused before
+//! anything is compiled or drawn. A macro
 //! may call itself (a nested list is a fair use), so macro recursion is
 //! bounded while drawing instead: every macro starts by checking how much of
 //! its thread's stack is left, and stops the page with a diagnostic long
@@ -28,7 +30,7 @@ const GUARD: &str = "__rounds_macro_guard";
 const STACK_RESERVE: usize = 256 * 1024;
 
 /// How one template refers to another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reference {
     Extends,
     Includes,
