@@ -200,14 +200,3 @@ fn io_problem(output: &Path, error: &std::io::Error) -> Diagnostic {
     )
     .with_help("check that the folder is writable and not open in another program")
 }
-
-/// Today, or the day `SOURCE_DATE_EPOCH` names, so builds can be reproduced.
-pub fn today() -> crate::content::Date {
-    let day = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|t| t.date_naive())
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    crate::content::Date::from_day(day)
-}

@@ -303,6 +303,19 @@ pub fn key_line(text: &str, path: &[&str]) -> Option<Position> {
     line_of(text, path.last()?)
 }
 
+/// Resolves an image named in front matter: co-located, site path or URL.
+/// Loading refused every path that leaves the site; should one reach here
+/// all the same, the post's own page stands in for it.
+pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
+    if image.contains("://") {
+        return image.to_string();
+    }
+    match crate::site_path::site_path(post_path, image) {
+        Some(path) => config.permalink(&path),
+        None => config.permalink(post_path),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

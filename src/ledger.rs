@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::outreach::Network;
+use crate::network::Network;
 use crate::schema::{self, Format, Origin, Schema, fields_of};
 
 pub const FILE: &str = "syndication.toml";
@@ -71,7 +71,7 @@ impl Ledger {
         let text = match std::fs::read_to_string(root.join(file)) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
-            Err(e) => return Err(vec![crate::load::unreadable(file, &e)]),
+            Err(e) => return Err(vec![crate::source::unreadable(file, &e)]),
         };
         let ledger = schema::parse::<Ledger>(
             Format::Toml,

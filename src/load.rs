@@ -12,8 +12,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::front_matter::{self, PostFrontMatter, SectionFrontMatter, SortBy};
 use crate::content::{Date, Post, Section};
-use crate::diagnostic::{Diagnostic, position_of};
+use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Format, Origin, Schema};
+use crate::source::{is_hidden, read_text};
 use crate::theme::Theme;
 
 /// Everything the later stages need, read from disk once.
@@ -29,7 +30,7 @@ pub struct Site {
     /// Files under `content/` that are not posts: (source, output path).
     pub content_files: Vec<(PathBuf, String)>,
     /// Networks, social and physician settings from config.toml.
-    pub outreach: crate::outreach::Settings,
+    pub outreach: crate::outreach::settings::Settings,
     /// What has been posted where, from `syndication.toml`.
     pub ledger: crate::ledger::Ledger,
 }
@@ -197,7 +198,7 @@ fn load_content(
                 .ancestors()
                 .find_map(|a| section_index.get(a).copied())
                 .unwrap_or(0);
-            read_post(root, file, section, &sections[section])
+            read_post(root, file, section, &sections[section], &config.taxonomies)
         })
         .collect();
     let mut posts = Vec::new();
@@ -300,12 +301,6 @@ fn is_bundle(file: &Path) -> bool {
     file.file_name() == Some(OsStr::new("index.md"))
 }
 
-/// Skips dotfiles and editors' temporary files.
-pub fn is_hidden(name: &OsStr) -> bool {
-    let name = name.to_string_lossy();
-    (name.starts_with('.') && name != ".well-known") || name.ends_with('~') || name.starts_with('#')
-}
-
 fn section_dir(section: &Section) -> PathBuf {
     if section.file.ends_with("_index.md") {
         section.file.parent().unwrap().to_path_buf()
@@ -331,27 +326,6 @@ fn url_of_dir(dir: &Path) -> String {
         path.push('/');
     }
     path
-}
-
-/// Reads a text file, reporting unreadable and non-UTF-8 files precisely.
-pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(file)).map_err(|e| unreadable(file, &e))?;
-    String::from_utf8(bytes).map_err(|e| not_utf8(file, e.as_bytes(), e.utf8_error()))
-}
-
-pub fn unreadable(file: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("file/unreadable", format!("cannot read this file: {error}"))
-        .in_file(file)
-        .with_help("check that the file exists and that its permissions let you read it")
-}
-
-pub fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
-    let good = &bytes[..error.valid_up_to()];
-    let text = std::str::from_utf8(good).unwrap_or_default();
-    Diagnostic::error("file/not-utf8", "this file is not UTF-8 text")
-        .in_file(file)
-        .at(position_of(text, text.len()))
-        .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
 }
 
 fn read_section(
@@ -427,6 +401,7 @@ pub fn reload_post(site: &Site, index: usize) -> Result<Post, Vec<Diagnostic>> {
         &old.file,
         old.section,
         &site.sections[old.section],
+        &site.config.taxonomies,
     )?;
     post.assets = old.assets.clone();
     Ok(post)
@@ -448,6 +423,7 @@ fn read_post(
     file: &Path,
     section_index: usize,
     section: &Section,
+    taxonomies: &[crate::config::TaxonomyConfig],
 ) -> Result<Post, Vec<Diagnostic>> {
     let source = read_text(root, file).map_err(|d| vec![d])?;
     let (front, split) = front_matter::parse::<PostFrontMatter>(&source, file)?;
@@ -499,6 +475,7 @@ fn read_post(
     }
     let path = format!("{}{slug}/", section.path);
     problems.extend(image_outside(&front, &path, file, &split));
+    problems.extend(too_many_terms(&front, taxonomies, &split, file));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -537,6 +514,37 @@ fn image_outside(
         crate::config::line_of(split.header, "image").map(|p| shifted(p, split.header_line)),
         "name a file beside the post (image = \"photo.jpg\") or a site path (image = \"/images/photo.jpg\")",
     ))
+}
+
+/// A taxonomy listing more terms than a post may have, at its key's line.
+fn too_many_terms(
+    front: &PostFrontMatter,
+    taxonomies: &[crate::config::TaxonomyConfig],
+    split: &front_matter::Split,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    use crate::content::front_matter::{MAX_TERMS_PER_POST, listed};
+    taxonomies
+        .iter()
+        .filter_map(|taxonomy| {
+            let count = listed(front, &taxonomy.name).len();
+            (count > MAX_TERMS_PER_POST).then(|| {
+                Diagnostic::error(
+                    "content/too-many-terms",
+                    format!(
+                        "`{}` lists {count} terms; a post may list at most {MAX_TERMS_PER_POST}",
+                        taxonomy.name
+                    ),
+                )
+                .in_file(file)
+                .at_opt(
+                    crate::config::line_of(split.header, &taxonomy.name)
+                        .map(|p| shifted(p, split.header_line)),
+                )
+                .with_help("keep the few terms a reader would look for; each one makes a page and two feeds that list this post")
+            })
+        })
+        .collect()
 }
 
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {

@@ -34,6 +34,7 @@ mod schema;
 mod secrets;
 mod serve;
 mod site_path;
+mod source;
 mod theme;
 mod write;
 

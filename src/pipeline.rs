@@ -106,7 +106,7 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
         }
     };
     // Checks run before rendering so their problems lead the report.
-    let (checker, problems) = Checker::new(&site, settings, crate::build::today());
+    let (checker, problems) = Checker::new(&site, settings, crate::content::date::today());
     found.site = problems;
     found.site.extend(
         site.posts
@@ -144,7 +144,8 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
 /// their text: text from `config.toml` (shout-outs, "recommend us") never
 /// passes through a post's own checks, so it is judged here.
 pub fn outreach(site: &Site, bodies: &Bodies, checker: &Checker) -> (Outreach, Vec<Diagnostic>) {
-    let (outreach, mut problems) = crate::outreach::derive(site, bodies, crate::build::today());
+    let (outreach, mut problems) =
+        crate::outreach::derive(site, bodies, crate::content::date::today());
     problems.extend(crate::check::check_outreach(
         site,
         &outreach.items,

@@ -138,10 +138,10 @@ impl Theme {
                         );
                     }
                     Err(e) => {
-                        problems.push(crate::load::not_utf8(&file, e.as_bytes(), e.utf8_error()))
+                        problems.push(crate::source::not_utf8(&file, e.as_bytes(), e.utf8_error()))
                     }
                 },
-                Err(e) => problems.push(crate::load::unreadable(&file, &e)),
+                Err(e) => problems.push(crate::source::unreadable(&file, &e)),
             }
         }
         for (rel, file) in statics {
@@ -159,7 +159,7 @@ impl Theme {
 /// Files below `root/dir`, as (path relative to `dir` with `/`, path
 /// relative to `root`), and an error for each link that leads out of the site.
 fn files_under(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
-    let walk = crate::site_path::walk(root, dir, crate::load::is_hidden);
+    let walk = crate::site_path::walk(root, dir, crate::source::is_hidden);
     let files = walk
         .files
         .into_iter()

@@ -17,21 +17,23 @@ const LAYERS: &[(&str, &[&str])] = &[
             "progress.rs",
             "secrets.rs",
             "source.rs",
+            "site_path.rs",
         ],
     ),
     ("content", &["content/", "markdown/", "config.rs"]),
     (
         "settings",
         &[
-            "outreach/network.rs",
-            "outreach/twitter_text.rs",
-            "outreach/little_text.rs",
+            "network/",
             "outreach/settings.rs",
+            "outreach/address.rs",
+            "outreach/bounds.rs",
+            "outreach/duration.rs",
             "deploy/target.rs",
             "deploy/cache.rs",
         ],
     ),
-    ("sources", &["theme.rs", "ledger.rs"]),
+    ("sources", &["theme.rs", "ledger.rs", "ledger/"]),
     ("load", &["load.rs"]),
     ("render", &["render.rs"]),
     ("derive", &["derive/"]),
@@ -234,7 +236,11 @@ fn a_wrong_import_is_caught_with_its_file_and_line() {
 #[test]
 fn longer_entries_win_so_a_settings_file_sits_below_its_stage() {
     assert_eq!(
-        layer_of("outreach/network.rs").map(|l| l.1),
+        layer_of("outreach/settings.rs").map(|l| l.1),
+        Some("settings")
+    );
+    assert_eq!(
+        layer_of("network/mastodon.rs").map(|l| l.1),
         Some("settings")
     );
     assert_eq!(layer_of("outreach/mod.rs").map(|l| l.1), Some("outreach"));

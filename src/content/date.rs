@@ -70,6 +70,17 @@ fn utc(naive: NaiveDateTime) -> DateTime<FixedOffset> {
     Utc.from_utc_datetime(&naive).fixed_offset()
 }
 
+/// Today, or the day `SOURCE_DATE_EPOCH` names, so builds can be reproduced.
+pub fn today() -> Date {
+    let day = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    Date::from_day(day)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.has_time {

@@ -249,6 +249,31 @@ pub fn parse<'a, T: Schema>(text: &'a str, file: &Path) -> Result<(T, Split<'a>)
     Ok((value, split))
 }
 
+/// The most terms a post may list under one taxonomy. Each term is a page
+/// and two feeds that list the post, and the post shows all its terms
+/// wherever it is listed, so a post costs the square of its terms: 50 is
+/// far more than readers can use, and costs little.
+pub const MAX_TERMS_PER_POST: usize = 50;
+
+/// The terms a post lists under a taxonomy; other taxonomies than the three
+/// built-in ones are read from `[extra]`, e.g. `extra.conditions = [...]`.
+pub fn listed<'p>(front: &'p PostFrontMatter, taxonomy: &str) -> Vec<&'p str> {
+    let listed = match taxonomy {
+        "tags" => &front.tags,
+        "categories" => &front.categories,
+        "authors" => &front.authors,
+        _ => {
+            let extra = front.extra.get(taxonomy).and_then(|v| v.as_array());
+            return extra
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .collect();
+        }
+    };
+    listed.iter().map(String::as_str).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

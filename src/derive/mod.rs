@@ -128,7 +128,7 @@ impl Placement {
                         .collect()
                 })
                 .collect(),
-            physician_path: crate::outreach::physician_path(site, post),
+            physician_path: physician_path(site, post),
         }
     }
 }
@@ -209,10 +209,8 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
             kind: PageKind::Post(i),
         });
     }
-    let physician_paths: Vec<Option<String>> = posts
-        .iter()
-        .map(|p| crate::outreach::physician_path(site, p))
-        .collect();
+    let physician_paths: Vec<Option<String>> =
+        posts.iter().map(|p| physician_path(site, p)).collect();
     for (i, path) in physician_paths.iter().enumerate() {
         match path {
             Some(path) if *path != posts[i].path => pages.push(Page {
@@ -593,6 +591,20 @@ fn clashing_outputs(derived: &Derived) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// The physician page a post gets, if it speaks to referring offices:
+/// its own URL when it is in the physicians' section, else one made there.
+pub fn physician_path(site: &Site, post: &Post) -> Option<String> {
+    let section = &site.outreach.physicians.section;
+    let in_section = site.sections[post.section].path == format!("/{section}/");
+    if in_section && (post.front.audience.reaches_physicians() || post.front.physicians.is_some()) {
+        Some(post.path.clone())
+    } else if post.front.physicians.is_some() {
+        Some(format!("/{section}/{}/", post.slug))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::config::TaxonomyConfig;
 use crate::content::Post;
+pub use crate::content::front_matter::listed;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Taxonomy {
@@ -35,20 +36,7 @@ pub struct Term {
 /// The terms a post lists under a taxonomy; other taxonomies than the three
 /// built-in ones are read from `[extra]`, e.g. `extra.conditions = [...]`.
 pub fn values<'p>(post: &'p Post, taxonomy: &str) -> Vec<&'p str> {
-    let listed = match taxonomy {
-        "tags" => &post.front.tags,
-        "categories" => &post.front.categories,
-        "authors" => &post.front.authors,
-        _ => {
-            let extra = post.front.extra.get(taxonomy).and_then(|v| v.as_array());
-            return extra
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str())
-                .collect();
-        }
-    };
-    listed.iter().map(String::as_str).collect()
+    listed(&post.front, taxonomy)
 }
 
 /// Builds every configured taxonomy. `by_date` is all posts, newest first,

@@ -102,20 +102,6 @@ pub struct Outreach {
     pub newsletters: Vec<(String, String)>,
 }
 
-/// The physician page a post gets, if it speaks to referring offices:
-/// its own URL when it is in the physicians' section, else one made there.
-pub fn physician_path(site: &Site, post: &Post) -> Option<String> {
-    let section = &site.outreach.physicians.section;
-    let in_section = site.sections[post.section].path == format!("/{section}/");
-    if in_section && (post.front.audience.reaches_physicians() || post.front.physicians.is_some()) {
-        Some(post.path.clone())
-    } else if post.front.physicians.is_some() {
-        Some(format!("/{section}/{}/", post.slug))
-    } else {
-        None
-    }
-}
-
 pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagnostic>) {
     let mut outreach = Outreach::default();
     let mut problems = Vec::new();
@@ -153,7 +139,7 @@ impl Composer<'_> {
         }
         let settings = &self.site.outreach;
         let to_public = post.front.audience.reaches_patients();
-        let physician_path = physician_path(self.site, post);
+        let physician_path = crate::derive::physician_path(self.site, post);
         let polls = self.checked_polls(social, problems);
         for (network, network_settings) in settings.enabled() {
             let reach = settings.reach(network);
@@ -293,7 +279,7 @@ impl Composer<'_> {
             }
         };
         let image = post.front.image.as_deref().map(|image| Image {
-            url: crate::write::view::image_url(&self.site.config, &post.path, image),
+            url: crate::config::image_url(&self.site.config, &post.path, image),
             alt: post.front.image_alt.clone(),
         });
         if image.as_ref().is_some_and(|i| i.alt.is_none()) {

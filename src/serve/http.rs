@@ -1,42 +1,102 @@
 //! The preview's HTTP side: the built site and the outreach preview from
-//! their scratch folders (tower-http's `ServeDir`: content types, `index.html`
-//! for folders, no way out of the folder), the theme's 404 page, the live
-//! script injected into every HTML page, and the event stream it listens to.
+//! their scratch folders (read by `files`: content types, `index.html` for
+//! folders, no way out of the folder), the theme's 404 page, the live script
+//! injected into every HTML page, and the event stream it listens to.
 
 use std::convert::Infallible;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
-use tower_http::services::{ServeDir, ServeFile};
 
+use super::files::{self, Found};
 use super::live::Live;
 
 const SCRIPT: &str = include_str!("live.js");
 const SCRIPT_PATH: &str = "/_rounds/live.js";
 const EVENTS_PATH: &str = "/_rounds/events";
+const OUTREACH_PATH: &str = "/_outreach";
+
+/// The two folders the preview serves.
+struct Folders {
+    site: PathBuf,
+    outreach: PathBuf,
+}
 
 pub fn router(site: &Path, outreach: &Path, live: Arc<Live>) -> Router {
-    let pages = ServeDir::new(site)
-        .append_index_html_on_directories(true)
-        .not_found_service(ServeFile::new(site.join("404.html")));
-    let outreach = ServeDir::new(outreach).append_index_html_on_directories(true);
+    let folders = Arc::new(Folders {
+        site: site.to_path_buf(),
+        outreach: outreach.to_path_buf(),
+    });
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
-        .nest_service("/_outreach", outreach)
-        .fallback_service(pages)
+        .fallback(move |request: Request| serve_file(folders.clone(), request))
         .layer(middleware::from_fn(preview_headers))
         .with_state(live)
+}
+
+/// A file of the site or of the outreach preview; the site's 404 page for
+/// anything else.
+async fn serve_file(folders: Arc<Folders>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET,HEAD")],
+        )
+            .into_response();
+    }
+    let uri = request.uri();
+    let path = uri.path().to_string();
+    let (root, within) = match path.strip_prefix(OUTREACH_PATH) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            (folders.outreach.clone(), rest.to_string())
+        }
+        _ => (folders.site.clone(), path.clone()),
+    };
+    let outreach = root == folders.outreach;
+    match find(root, within).await {
+        Found::File { bytes, mime } => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
+        Found::Folder => {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let location = format!("{path}/{query}");
+            match HeaderValue::from_str(&location) {
+                Ok(location) => (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response(),
+                Err(_) => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        Found::Nothing if outreach => StatusCode::NOT_FOUND.into_response(),
+        Found::Nothing => not_found(&folders.site).await,
+    }
+}
+
+async fn find(root: PathBuf, path: String) -> Found {
+    tokio::task::spawn_blocking(move || files::find(&root, &path))
+        .await
+        .unwrap_or(Found::Nothing)
+}
+
+/// The theme's 404 page, with its status.
+async fn not_found(site: &Path) -> Response {
+    match find(site.to_path_buf(), "/404.html".into()).await {
+        Found::File { bytes, mime } => {
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, mime)], bytes).into_response()
+        }
+        _ => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
 }
 
 async fn script() -> impl IntoResponse {

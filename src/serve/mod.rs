@@ -4,6 +4,7 @@
 //! rebuilds on every save; open pages reload themselves, or only swap their
 //! stylesheets, or show the build's errors over the last good build.
 
+mod files;
 mod http;
 mod live;
 mod session;
@@ -86,12 +87,7 @@ pub fn run(
         let live = live.clone();
         let root = options.root.clone();
         std::thread::spawn(move || {
-            let mut watched = Vec::new();
-            let _ = watch::watch_new_folders(&mut watcher, &root, &mut watched);
             while let Ok(mut change) = changes.recv() {
-                if let Err(e) = watch::watch_new_folders(&mut watcher, &root, &mut watched) {
-                    eprintln!("warning: {e}");
-                }
                 // Saves that came in during the last rebuild join this one.
                 let drain = |change: &mut watch::Change| {
                     while let Ok(more) = changes.try_recv() {
@@ -99,6 +95,10 @@ pub fn run(
                     }
                 };
                 drain(&mut change);
+                // Before rebuilding, so nothing saved during the rebuild is missed.
+                for note in watcher.follow(&change.paths) {
+                    eprintln!("{note}");
+                }
                 if change.paths.iter().any(|p| is_empty_file(p)) {
                     std::thread::sleep(EMPTY_GRACE);
                     drain(&mut change);

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, RecommendedCache, new_debouncer};
 
 /// Folders whose every file is a source.
 pub const FOLDERS: &[&str] = &["content", "templates", "themes", "static", "data"];
@@ -32,18 +32,36 @@ impl Change {
     }
 }
 
-pub type Watcher = Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>;
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify_debouncer_full::notify::RecommendedWatcher,
+    RecommendedCache,
+>;
 
-/// Starts watching `root`; changes arrive on the returned channel. The
-/// watcher stops when the returned handle is dropped.
-pub fn watch(root: &Path, debounce: Duration) -> Result<(Watcher, mpsc::Receiver<Change>), String> {
+/// The watches on a site's sources, kept in step with its folders. A watch
+/// is on a folder, not on its name: when `content/` is moved away the
+/// watcher drops it, and when a folder of that name comes back nothing
+/// watches it unless it is watched again, so every change that names a
+/// source folder itself is followed by [`Watch::follow`]. Dropping this
+/// stops the watching.
+pub struct Watch {
+    debouncer: Debouncer,
+    /// The site's folder, canonical, as events name it.
+    root: PathBuf,
+    /// Source folders watched now.
+    folders: Vec<PathBuf>,
+    /// Source folders that went away while watched.
+    lost: Vec<PathBuf>,
+}
+
+/// Starts watching `root`; changes arrive on the returned channel.
+pub fn watch(root: &Path, debounce: Duration) -> Result<(Watch, mpsc::Receiver<Change>), String> {
     let (sender, receiver) = mpsc::channel();
     // Events name absolute paths.
-    let root = &root
+    let root = root
         .canonicalize()
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let root_owned = root.clone();
-    let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+    let debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut paths: Vec<PathBuf> = events
             .into_iter()
@@ -58,32 +76,73 @@ pub fn watch(root: &Path, debounce: Duration) -> Result<(Watcher, mpsc::Receiver
         }
     })
     .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    watch_new_folders(&mut debouncer, root, &mut Vec::new())?;
-    // The top folder itself, not recursively: config.toml and the ledger,
-    // including when an editor replaces them by renaming.
-    debouncer
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    Ok((debouncer, receiver))
-}
-
-/// Watches the source folders not yet in `watched` that exist now: a site
-/// may gain `static/` or `templates/` while it is being previewed.
-pub fn watch_new_folders(
-    debouncer: &mut Watcher,
-    root: &Path,
-    watched: &mut Vec<PathBuf>,
-) -> Result<(), String> {
+    let mut watch = Watch {
+        debouncer,
+        root,
+        folders: Vec::new(),
+        lost: Vec::new(),
+    };
     for folder in FOLDERS {
-        let dir = root.join(folder);
-        if dir.is_dir() && !watched.contains(&dir) {
-            debouncer
-                .watch(&dir, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
-            watched.push(dir);
+        let dir = watch.root.join(folder);
+        if dir.is_dir() {
+            watch.add(&dir)?;
         }
     }
-    Ok(())
+    // The top folder itself, not recursively: config.toml and the ledger,
+    // including when an editor replaces them by renaming, and the source
+    // folders coming and going.
+    let root = watch.root.clone();
+    watch
+        .debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    Ok((watch, receiver))
+}
+
+impl Watch {
+    /// Brings the watches in line with the source folders after `changed`:
+    /// a folder moved or deleted is dropped, one that appeared, came back or
+    /// was replaced is watched (again). Returns lines for the log.
+    pub fn follow(&mut self, changed: &[PathBuf]) -> Vec<String> {
+        let mut notes = Vec::new();
+        for folder in FOLDERS {
+            let dir = self.root.join(folder);
+            let exists = dir.is_dir();
+            let watched = self.folders.contains(&dir);
+            // The folder itself was created, moved or deleted: the watch on
+            // it, if any, may be on a folder that is no longer there.
+            if watched && (!exists || changed.contains(&dir)) {
+                // The watcher may have dropped it already.
+                let _ = self.debouncer.unwatch(&dir);
+                self.folders.retain(|d| d != &dir);
+                if !exists {
+                    self.lost.push(dir.clone());
+                    notes.push(format!(
+                        "{folder}/ was moved or deleted: its changes are not seen until it is back"
+                    ));
+                }
+            }
+            if exists && !self.folders.contains(&dir) {
+                match self.add(&dir) {
+                    Ok(()) if watched || self.lost.contains(&dir) => {
+                        self.lost.retain(|d| d != &dir);
+                        notes.push(format!("watching {folder}/ again"));
+                    }
+                    Ok(()) => {}
+                    Err(e) => notes.push(format!("warning: {e}")),
+                }
+            }
+        }
+        notes
+    }
+
+    fn add(&mut self, dir: &Path) -> Result<(), String> {
+        self.debouncer
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+        self.folders.push(dir.to_path_buf());
+        Ok(())
+    }
 }
 
 /// Whether a changed path is one of the site's sources (and not an editor's

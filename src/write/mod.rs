@@ -4,6 +4,7 @@
 pub mod jsonld;
 pub mod output;
 pub mod outreach_files;
+mod recursion;
 pub mod templates;
 pub mod view;
 
@@ -846,12 +847,17 @@ pub fn write_error(rel: &str, error: &std::io::Error) -> Diagnostic {
 }
 
 /// Template errors, once per distinct problem rather than once per page.
-fn render_failures(site: &Site, failures: Vec<(String, String)>, total: usize) -> Vec<Diagnostic> {
+fn render_failures(
+    site: &Site,
+    mut failures: Vec<(String, String)>,
+    total: usize,
+) -> Vec<Diagnostic> {
+    let mut problems = recursion::runaways(&site.theme, &mut failures);
     let mut grouped: BTreeMap<(String, String), usize> = BTreeMap::new();
     for failure in failures {
         *grouped.entry(failure).or_default() += 1;
     }
-    grouped
+    problems.extend(grouped
         .into_iter()
         .map(|((template, message), count)| {
             let pages = if count == 1 { String::new() } else { format!(" ({count} of {total} pages)") };
@@ -862,8 +868,8 @@ fn render_failures(site: &Site, failures: Vec<(String, String)>, total: usize) -
                 diagnostic.position = line_in_template(site, &template, &message);
             }
             diagnostic
-        })
-        .collect()
+        }));
+    problems
 }
 
 /// Finds the line using the variable a render error names, e.g. `page.titel`.

@@ -68,6 +68,9 @@ fn swap(staged: &Path, target: &Path) -> io::Result<()> {
         .keep();
     let old_site = old.join("site");
     std::fs::rename(target, &old_site)?;
+    // The serve tests hold the folder missing here, as a slow disk might.
+    #[cfg(feature = "failpoints")]
+    fail::fail_point!("output::mid-swap");
     if let Err(e) = std::fs::rename(staged, target) {
         // Put the last good site back before reporting.
         let _ = std::fs::rename(&old_site, target);

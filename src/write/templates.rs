@@ -52,14 +52,23 @@ pub fn compile(
     base: String,
 ) -> Result<Tera, Vec<Diagnostic>> {
     let mut problems = Vec::new();
+    let mut parsed = Vec::new();
     for (name, template) in &theme.templates {
-        if let Err(error) = tera::Template::new(name, None, &template.text) {
-            problems.push(syntax_error(name, &template.origin.display_path(), &error));
+        match tera::Template::new(name, None, &template.text) {
+            Ok(template) => parsed.push(template),
+            Err(error) => {
+                problems.push(syntax_error(name, &template.origin.display_path(), &error))
+            }
         }
     }
     problems.extend(environment_reads(theme));
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // Before tera resolves references: a cycle of extends overflows its stack.
+    let cycles = super::recursion::cycles(theme, &parsed);
+    if !cycles.is_empty() {
+        return Err(cycles);
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -81,6 +90,7 @@ pub fn compile(
         diagnostic.file = file;
         return Err(vec![diagnostic]);
     }
+    super::recursion::guard_macros(&mut tera);
     tera.register_function("get_url", GetUrl { permalinks, base });
     // Replaces tera's own, should a call slip past `environment_reads`.
     tera.register_function("get_env", no_environment);

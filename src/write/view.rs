@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::Config;
 use crate::content::{Audience, Date, Kind, Post};
 use crate::derive::Derived;
 use crate::load::Site;
@@ -131,18 +130,7 @@ pub fn source(text: &str) -> SourceView<'_> {
     }
 }
 
-/// Resolves an image named in front matter: co-located, site path or URL.
-/// Loading refused every path that leaves the site; should one reach here
-/// all the same, the post's own page stands in for it.
-pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
-    if image.contains("://") {
-        return image.to_string();
-    }
-    match crate::site_path::site_path(post_path, image) {
-        Some(path) => config.permalink(&path),
-        None => config.permalink(post_path),
-    }
-}
+pub use crate::config::image_url;
 
 pub struct Views<'a> {
     site: &'a Site,
