@@ -198,7 +198,7 @@ fn load_content(
                 .ancestors()
                 .find_map(|a| section_index.get(a).copied())
                 .unwrap_or(0);
-            read_post(root, file, section, &sections[section], &config.taxonomies)
+            read_post(root, file, section, &sections[section])
         })
         .collect();
     let mut posts = Vec::new();
@@ -401,7 +401,6 @@ pub fn reload_post(site: &Site, index: usize) -> Result<Post, Vec<Diagnostic>> {
         &old.file,
         old.section,
         &site.sections[old.section],
-        &site.config.taxonomies,
     )?;
     post.assets = old.assets.clone();
     Ok(post)
@@ -423,7 +422,6 @@ fn read_post(
     file: &Path,
     section_index: usize,
     section: &Section,
-    taxonomies: &[crate::config::TaxonomyConfig],
 ) -> Result<Post, Vec<Diagnostic>> {
     let source = read_text(root, file).map_err(|d| vec![d])?;
     let (front, split) = front_matter::parse::<PostFrontMatter>(&source, file)?;
@@ -475,7 +473,6 @@ fn read_post(
     }
     let path = format!("{}{slug}/", section.path);
     problems.extend(image_outside(&front, &path, file, &split));
-    problems.extend(too_many_terms(&front, taxonomies, &split, file));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -514,37 +511,6 @@ fn image_outside(
         crate::config::line_of(split.header, "image").map(|p| shifted(p, split.header_line)),
         "name a file beside the post (image = \"photo.jpg\") or a site path (image = \"/images/photo.jpg\")",
     ))
-}
-
-/// A taxonomy listing more terms than a post may have, at its key's line.
-fn too_many_terms(
-    front: &PostFrontMatter,
-    taxonomies: &[crate::config::TaxonomyConfig],
-    split: &front_matter::Split,
-    file: &Path,
-) -> Vec<Diagnostic> {
-    use crate::content::front_matter::{MAX_TERMS_PER_POST, listed};
-    taxonomies
-        .iter()
-        .filter_map(|taxonomy| {
-            let count = listed(front, &taxonomy.name).len();
-            (count > MAX_TERMS_PER_POST).then(|| {
-                Diagnostic::error(
-                    "content/too-many-terms",
-                    format!(
-                        "`{}` lists {count} terms; a post may list at most {MAX_TERMS_PER_POST}",
-                        taxonomy.name
-                    ),
-                )
-                .in_file(file)
-                .at_opt(
-                    crate::config::line_of(split.header, &taxonomy.name)
-                        .map(|p| shifted(p, split.header_line)),
-                )
-                .with_help("keep the few terms a reader would look for; each one makes a page and two feeds that list this post")
-            })
-        })
-        .collect()
 }
 
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {

@@ -3,8 +3,6 @@
 //! over-long path is a 404 with the site's page; a template that would never
 //! finish shows the error overlay and the server keeps running.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -12,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use crate::common::Fixture;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -160,7 +158,7 @@ fn shows_within(port: u16, path: &str, text: &str, limit: Duration) -> bool {
 }
 
 fn post(body: &str) -> String {
-    common::post("BP", "date = 2026-01-01", body)
+    crate::common::post("BP", "date = 2026-01-01", body)
 }
 
 #[test]
@@ -251,7 +249,8 @@ fn responses_during_saves_are_whole_pages() {
     // Config edits rebuild everything, so every save swaps the site.
     let started = Instant::now();
     for i in 0..12 {
-        let config = common::CONFIG.replace("Riverside Heart\"", &format!("Riverside Heart {i}\""));
+        let config =
+            crate::common::CONFIG.replace("Riverside Heart\"", &format!("Riverside Heart {i}\""));
         site.write("config.toml", &config);
         std::thread::sleep(Duration::from_millis(400));
         if started.elapsed() > Duration::from_secs(40) {

@@ -4,14 +4,12 @@
 //! stops the build with a diagnostic instead of overflowing the stack.
 //! (`rounds serve` with such a template: tests/safety_serve.rs.)
 
-mod common;
-
-use common::Fixture;
+use crate::common::Fixture;
 
 fn site_with(templates: &[(&str, &str)]) -> Fixture {
     let site = Fixture::new(&[(
         "content/blog/bp.md",
-        &common::post("BP", "date = 2026-01-01", "Body."),
+        &crate::common::post("BP", "date = 2026-01-01", "Body."),
     )]);
     for (path, text) in templates {
         site.write(path, text);
@@ -22,7 +20,7 @@ fn site_with(templates: &[(&str, &str)]) -> Fixture {
 /// Builds and expects a clean failure (exit 1, no abort); returns stderr.
 fn refused(site: &Fixture) -> String {
     let out = site.build(&[]);
-    let log = common::stderr(&out);
+    let log = crate::common::stderr(&out);
     assert_eq!(
         out.status.code(),
         Some(1),

@@ -8,6 +8,7 @@ mod language;
 mod privacy;
 mod readability;
 mod review;
+mod terms;
 pub mod third_party;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use crate::load::Site;
 
 /// Every rule, with its default level.
 pub const RULES: &[(&str, Level)] = &[
+    (terms::TOO_MANY, Level::Warning),
     (review::MISSING, Level::Error),
     (review::UNKNOWN_DOCTOR, Level::Error),
     (review::STALE, Level::Warning),
@@ -224,6 +226,7 @@ impl Checker {
         found.extend(language::check(post));
         found.extend(privacy::check(post, &self.allowed));
         found.extend(self.readability.check(post));
+        found.extend(terms::check(site, post));
         let found = self.settings.apply(found);
         // A draft is not published, so nothing in it stops a build yet;
         // its problems are the writer's to-do list.

@@ -14,9 +14,7 @@ use crate::ledger::lock::{LedgerLock, WhenHeld};
 use crate::load::Site;
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::workers::{self, Queue};
-use crate::publish::{
-    self, Client, Outcome, bluesky, facebook, linkedin, mastodon, retry, threads, x,
-};
+use crate::publish::{self, Client, Outcome, retry};
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -186,14 +184,7 @@ fn connect(
         built,
         timeout: site.outreach.publish.timeout,
     };
-    match network {
-        Network::Mastodon => mastodon::connect(&setup),
-        Network::Bluesky => bluesky::connect(&setup),
-        Network::LinkedIn => linkedin::connect(&setup),
-        Network::Facebook => facebook::connect(&setup),
-        Network::Threads => threads::connect(&setup),
-        Network::X => x::connect(&setup),
-    }
+    publish::connect(network, &setup)
 }
 
 fn print_item(item: &OutreachItem) {

@@ -249,10 +249,11 @@ pub fn parse<'a, T: Schema>(text: &'a str, file: &Path) -> Result<(T, Split<'a>)
     Ok((value, split))
 }
 
-/// The most terms a post may list under one taxonomy. Each term is a page
-/// and two feeds that list the post, and the post shows all its terms
-/// wherever it is listed, so a post costs the square of its terms: 50 is
-/// far more than readers can use, and costs little.
+/// The most terms of one taxonomy that lists and feeds show with a post.
+/// Each term is a page and two feeds that list the post; if every listing
+/// showed all its terms, a post would cost the square of its terms (2,000
+/// tags made 256 MB). Capped, it costs what its terms do. 50 is far more
+/// than readers use; the post's own page shows them all.
 pub const MAX_TERMS_PER_POST: usize = 50;
 
 /// The terms a post lists under a taxonomy; other taxonomies than the three

@@ -1,5 +1,6 @@
 //! Feeds: RSS 2.0 and Atom for the site, each section and each taxonomy term.
 
+use crate::content::front_matter::MAX_TERMS_PER_POST;
 use atom_syndication as atom;
 use rss::extension::atom::{AtomExtension, Link as AtomLink};
 
@@ -48,7 +49,8 @@ pub fn rss(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
                 .front
                 .tags
                 .iter()
-                .chain(&post.front.categories)
+                .take(MAX_TERMS_PER_POST)
+                .chain(post.front.categories.iter().take(MAX_TERMS_PER_POST))
                 .map(|t| rss::Category {
                     name: t.clone(),
                     domain: None,
@@ -113,7 +115,8 @@ pub fn atom(config: &Config, channel: &Channel, entries: &[Entry]) -> String {
                 .front
                 .tags
                 .iter()
-                .chain(&post.front.categories)
+                .take(MAX_TERMS_PER_POST)
+                .chain(post.front.categories.iter().take(MAX_TERMS_PER_POST))
                 .map(|t| atom::Category {
                     term: t.clone(),
                     ..Default::default()

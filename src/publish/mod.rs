@@ -21,6 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::ledger::{Ledger, State, SyndicationRecord};
+use crate::network::Network;
 use crate::outreach::OutreachItem;
 use crate::outreach::settings::NetworkSettings;
 
@@ -31,6 +32,19 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostE
         .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))
+}
+
+/// The clients' registry: the one place a network's name leads to the
+/// module that posts to it (its rules are in `Network::rules`).
+pub fn connect(network: Network, setup: &Setup) -> Result<Box<dyn Client>, String> {
+    match network {
+        Network::Mastodon => mastodon::connect(setup),
+        Network::Bluesky => bluesky::connect(setup),
+        Network::X => x::connect(setup),
+        Network::LinkedIn => linkedin::connect(setup),
+        Network::Facebook => facebook::connect(setup),
+        Network::Threads => threads::connect(setup),
+    }
 }
 
 /// What a network's client is made from: its `[networks.*]` settings, the
@@ -438,7 +452,6 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outreach::Network;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-02-01T12:00:00Z")

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::content::front_matter::MAX_TERMS_PER_POST;
 use crate::derive::{Derived, Page, PageKind, Pager, feed};
 use crate::diagnostic::Diagnostic;
 use crate::load::Site;
@@ -129,8 +130,10 @@ fn compile_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     templates::compile(&site.theme, permalinks, site.config.base().to_string())
 }
 
+/// A post as lists show it: its terms capped, so that a post with thousands
+/// of tags does not put all of them on each of its thousands of term pages.
 fn summary(views: &Views, index: usize, bodies: &Bodies) -> Value {
-    serde_json::to_value(views.post(index, &bodies.posts[index])).unwrap_or(Value::Null)
+    serde_json::to_value(views.post(index, &bodies.posts[index]).listed()).unwrap_or(Value::Null)
 }
 
 /// One page drawn again, not yet written.
@@ -436,7 +439,7 @@ impl Drawing<'_> {
                 let post = &site.posts[*i];
                 let body = &self.bodies.posts[*i];
                 let (newer, older) = self.derived.neighbours[*i];
-                let mut value = self.summaries[*i].clone();
+                let mut value = self.full_view(*i);
                 let extra = view::PostBody {
                     content: &body.html,
                     toc: &body.toc,
@@ -473,7 +476,7 @@ impl Drawing<'_> {
             }
             PageKind::Physician(i) => {
                 let post = &site.posts[*i];
-                context.insert("page", &self.summaries[*i]);
+                context.insert("page", &self.full_view(*i));
                 context.insert("patient_url", &config.permalink(&post.path));
                 let title = post.physician_title().to_string();
                 context.insert("physician_title", &title);
@@ -746,6 +749,17 @@ impl Drawing<'_> {
             .map(|t| json!({"name": t.name, "slug": t.slug, "permalink": config.permalink(&t.path), "count": t.posts.len()}))
             .collect();
         json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path), "terms": terms})
+    }
+
+    /// A post as its own pages show it, with every term: its summary,
+    /// unless it lists more terms than lists show.
+    fn full_view(&self, index: usize) -> Value {
+        // Fewer terms in all than lists show of one taxonomy: nothing was cut.
+        if self.derived.post_terms[index].len() <= MAX_TERMS_PER_POST {
+            return self.summaries[index].clone();
+        }
+        serde_json::to_value(self.views.post(index, &self.bodies.posts[index]))
+            .unwrap_or(Value::Null)
     }
 
     fn related(&self, index: usize) -> Vec<&Value> {

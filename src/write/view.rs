@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::content::front_matter::MAX_TERMS_PER_POST;
 use crate::content::{Audience, Date, Kind, Post};
 use crate::derive::Derived;
 use crate::load::Site;
@@ -138,6 +139,22 @@ pub struct Views<'a> {
     doctors: Option<&'a serde_json::Map<String, Value>>,
     services: Option<&'a serde_json::Map<String, Value>>,
     authors_taxonomy: Option<usize>,
+}
+
+impl PostView<'_> {
+    /// The post as lists and `get_posts` show it: at most
+    /// [`MAX_TERMS_PER_POST`] terms of each taxonomy (and authors).
+    pub fn listed(mut self) -> Self {
+        self.tags.truncate(MAX_TERMS_PER_POST);
+        self.categories.truncate(MAX_TERMS_PER_POST);
+        self.authors.truncate(MAX_TERMS_PER_POST);
+        for terms in self.taxonomies.values_mut() {
+            if let Value::Array(list) = terms {
+                list.truncate(MAX_TERMS_PER_POST);
+            }
+        }
+        self
+    }
 }
 
 impl<'a> Views<'a> {
