@@ -4,10 +4,7 @@
 //! directional-marker cases), written down here as (description, text,
 //! weighted length). The long texts are built from their repeated parts.
 
-#[path = "../src/network/twitter_text.rs"]
-mod twitter_text;
-
-use twitter_text::weighted_length;
+use crate::common::twitter_text::{self, weighted_length};
 
 const POEM: &str = "故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。朱雀桥边野草花，乌衣巷口夕阳斜。旧时王谢堂前燕，飞入寻常百姓家。朝辞白帝彩云间，千里江陵一日还。两岸猿声啼不住，轻舟已过万重山。泪湿罗巾梦不成，夜深前殿按歌声。红颜未老恩先断，斜倚薰笼坐到明。独在异乡为异客，每逢佳节倍思亲。遥知兄弟登高处，遍插茱萸少一人。";
 const FAMILY: &str = "👨\u{200D}👩\u{200D}👧\u{200D}👦";

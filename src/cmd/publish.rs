@@ -113,7 +113,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     }
     let mut workers: Vec<Queue> = Vec::new();
     for (network, items) in queues {
-        match connect(&site, network, built.clone()) {
+        match connect(site, network, built.clone()) {
             Ok(client) => workers.push(Queue {
                 network,
                 client,

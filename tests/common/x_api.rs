@@ -42,9 +42,7 @@ use super::contract::{Api, Request, Response, reason};
 use super::openapi::OpenApi;
 use super::x_signing;
 
-#[path = "../../src/network/twitter_text.rs"]
-#[allow(dead_code)]
-mod twitter_text;
+use super::twitter_text;
 
 pub const ACCESS_TOKEN: &str = "x-test-access-token";
 pub const REFRESH_TOKEN: &str = "x-test-refresh-token";
