@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod errors;
 mod facebook_contract;
+mod function_length;
 mod layering;
 mod linkedin_contract;
 mod linkedin_publish;
