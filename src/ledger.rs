@@ -4,9 +4,11 @@
 
 mod consistency;
 pub mod lock;
+pub mod time;
 
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
@@ -34,8 +36,9 @@ pub struct SyndicationRecord {
     pub state: State,
     pub remote_id: Option<String>,
     pub url: Option<String>,
-    /// When the state last changed (RFC 3339).
-    pub at: Option<String>,
+    /// When the state last changed, to the second.
+    #[serde(default, with = "time")]
+    pub at: Option<DateTime<Utc>>,
     /// The server's message when posting failed.
     pub error: Option<String>,
 }
@@ -101,7 +104,7 @@ impl Ledger {
 
     /// Approves an item nothing has happened to yet; false when it already
     /// has a record (approved, sent or posted).
-    pub fn approve(&mut self, id: &str, network: Network, at: String) -> bool {
+    pub fn approve(&mut self, id: &str, network: Network, at: DateTime<Utc>) -> bool {
         if self.get(id).is_some() {
             return false;
         }
@@ -276,7 +279,7 @@ url = "https://x.example/1"
             state: State::Failed,
             remote_id: Some("blog/bp/teaser/mastodon".into()),
             url: Some("https://med.example/@c/1?access_token=ledger-test-token-77".into()),
-            at: Some("2026-02-01T12:00:00Z".into()),
+            at: Some("2026-02-01T12:00:00Z".parse().unwrap()),
             error: Some("400: authorization: Bearer ledger-test-token-77".into()),
         });
         let dir = tempfile::tempdir().unwrap();
@@ -290,6 +293,44 @@ url = "https://x.example/1"
         assert_eq!(
             again.items[0].error.as_deref(),
             Some("400: authorization: Bearer [redacted]")
+        );
+    }
+
+    #[test]
+    fn times_are_written_to_the_second_in_utc() {
+        let mut ledger = Ledger::default();
+        ledger.approve(
+            "blog/bp/teaser/x",
+            Network::X,
+            "2026-02-01T13:00:00.25+01:00".parse().unwrap(),
+        );
+        let text = toml::to_string(&ledger).unwrap();
+        assert!(text.contains("at = \"2026-02-01T12:00:00Z\"\n"), "{text}");
+        let again: Ledger = toml::from_str(&text).unwrap();
+        assert_eq!(
+            again.items[0].at,
+            Some("2026-02-01T12:00:00Z".parse().unwrap())
+        );
+        assert_eq!(time::now().timestamp_subsec_nanos(), 0);
+    }
+
+    #[test]
+    fn an_unreadable_time_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            "[[item]]\nid = \"blog/bp/teaser/x\"\nnetwork = \"x\"\nstate = \"pending\"\nat = \"yesterday\"\n",
+        )
+        .unwrap();
+        let problems = Ledger::load(dir.path()).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].position.unwrap().line, 5, "{problems:#?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("`at` = \"yesterday\" is not a time"),
+            "{}",
+            problems[0].message
         );
     }
 }

@@ -46,7 +46,7 @@ pub fn run(args: &DeployArgs) -> ExitCode {
     };
     let target = match settings.pick(args.target.as_deref()) {
         Ok(target) => target,
-        Err(message) => return fail(args, None, &message),
+        Err(why) => return fail(args, None, &why.to_string()),
     };
     let stop = |message: &str| fail(args, Some(target), message);
     let public = if args.output.is_absolute() {
@@ -69,15 +69,15 @@ pub fn run(args: &DeployArgs) -> ExitCode {
             ));
         }
         Ok(files) => files,
-        Err(message) => return stop(&message),
+        Err(why) => return stop(&why.to_string()),
     };
     let bucket = match Bucket::connect(target) {
         Ok(bucket) => bucket,
-        Err(message) => return stop(&message),
+        Err(why) => return stop(&why.to_string()),
     };
     let runtime = match deploy::runtime() {
         Ok(runtime) => runtime,
-        Err(message) => return stop(&message),
+        Err(why) => return stop(&why.to_string()),
     };
     let options = Options {
         dry_run: args.dry_run,
@@ -95,7 +95,7 @@ pub fn run(args: &DeployArgs) -> ExitCode {
     ));
     match done {
         Ok(done) => finish(args, target, &bucket, &done),
-        Err(message) => stop(&format!("target `{}`: {message}", target.name)),
+        Err(why) => stop(&format!("target `{}`: {why}", target.name)),
     }
 }
 
@@ -139,7 +139,7 @@ fn finish(args: &DeployArgs, target: &Target, bucket: &Bucket, done: &Report) ->
             let failed: Vec<_> = done
                 .failed
                 .iter()
-                .map(|(path, error)| json!({"path": path, "error": secrets::scrub(error)}))
+                .map(|(path, error)| json!({"path": path, "error": secrets::scrub(&error.to_string())}))
                 .collect();
             let report = json!({
                 "ok": done.failed.is_empty(),
@@ -170,7 +170,7 @@ fn finish(args: &DeployArgs, target: &Target, bucket: &Bucket, done: &Report) ->
                 }
             }
             for (key, why) in &done.failed {
-                eprintln!("failed  {key}  {}", secrets::scrub(why));
+                eprintln!("failed  {key}  {}", secrets::scrub(&why.to_string()));
             }
             if !args.site.quiet {
                 eprintln!("{}", summary(target, bucket, done));

@@ -25,6 +25,22 @@ const DEFAULTS: &[(&str, &str)] = &[
 /// name, so it may be kept for a year.
 const FINGERPRINTED: &str = "public, max-age=31536000, immutable";
 
+/// What is wrong with a `[[deploy.cache]]` rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    /// Its `Cache-Control` would be empty, or break the header onto a new
+    /// line.
+    #[error("`cache_control` must be one line, e.g. \"public, max-age=3600\"")]
+    NotOneLine,
+    #[error("`pattern` is empty; write e.g. \"*.html\" or \"images/**\"")]
+    EmptyPattern,
+    #[error("`pattern` {pattern:?} is not a valid glob: {kind}")]
+    NotAGlob {
+        pattern: String,
+        kind: globset::ErrorKind,
+    },
+}
+
 /// Where the rules for `Cache-Control` come from, for error messages.
 #[derive(Debug, Clone)]
 pub struct CacheRule {
@@ -73,15 +89,12 @@ impl Default for CachePolicy {
 impl CachePolicy {
     /// The site's rules before the defaults. An invalid rule is returned with
     /// its index in `site` and what is wrong with it.
-    pub fn new(site: &[CacheRule]) -> Result<CachePolicy, (usize, String)> {
+    pub fn new(site: &[CacheRule]) -> Result<CachePolicy, (usize, RuleError)> {
         let mut rules = Vec::new();
         for (i, rule) in site.iter().enumerate() {
             let cache_control = rule.cache_control.trim();
             if cache_control.is_empty() || cache_control.contains(['\r', '\n']) {
-                return Err((
-                    i,
-                    "`cache_control` must be one line, e.g. \"public, max-age=3600\"".into(),
-                ));
+                return Err((i, RuleError::NotOneLine));
             }
             rules.push(Rule {
                 matcher: glob(&rule.pattern).map_err(|e| (i, e))?,
@@ -119,15 +132,18 @@ impl CachePolicy {
     }
 }
 
-fn glob(pattern: &str) -> Result<Matcher, String> {
+fn glob(pattern: &str) -> Result<Matcher, RuleError> {
     let trimmed = pattern.trim().trim_start_matches('/');
     if trimmed.is_empty() {
-        return Err("`pattern` is empty; write e.g. \"*.html\" or \"images/**\"".into());
+        return Err(RuleError::EmptyPattern);
     }
     let glob = globset::GlobBuilder::new(trimmed)
         .literal_separator(true)
         .build()
-        .map_err(|e| format!("`pattern` {pattern:?} is not a valid glob: {}", e.kind()))?;
+        .map_err(|e| RuleError::NotAGlob {
+            pattern: pattern.to_string(),
+            kind: e.kind().clone(),
+        })?;
     Ok(Matcher::Glob {
         glob: glob.compile_matcher(),
         whole_path: trimmed.contains('/'),
@@ -213,9 +229,9 @@ mod tests {
     fn bad_rules_are_named_by_index() {
         let err = CachePolicy::new(&[rule("*.html", "x"), rule("[unclosed", "x")]).unwrap_err();
         assert_eq!(err.0, 1);
-        assert!(err.1.contains("not a valid glob"), "{}", err.1);
+        assert!(err.1.to_string().contains("not a valid glob"), "{}", err.1);
         let err = CachePolicy::new(&[rule("*.html", "a\nb")]).unwrap_err();
-        assert!(err.1.contains("one line"), "{}", err.1);
+        assert!(err.1.to_string().contains("one line"), "{}", err.1);
     }
 
     #[test]

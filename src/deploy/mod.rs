@@ -6,6 +6,7 @@
 //! site no longer has ([`store`]).
 
 pub mod cache;
+mod error;
 pub mod media;
 pub mod plan;
 pub mod store;
@@ -17,8 +18,9 @@ use futures::{StreamExt, stream};
 
 use crate::progress::Progress;
 use cache::CachePolicy;
+pub use error::DeployError;
 use media::Media;
-use plan::{Plan, SiteFile};
+use plan::{Plan, SiteFile, Upload};
 use store::{Bucket, Headers};
 
 /// Requests in flight at once: enough to hide the latency of small files,
@@ -37,7 +39,7 @@ pub struct Options {
 }
 
 /// What a deploy did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Report {
     pub dry_run: bool,
     /// Site paths uploaded, sorted.
@@ -49,17 +51,17 @@ pub struct Report {
     pub stale: Vec<String>,
     /// Bytes uploaded.
     pub bytes: u64,
-    /// Site paths that failed, with why.
-    pub failed: Vec<(String, String)>,
+    /// Site paths that failed, with why, sorted by path.
+    pub failed: Vec<(String, DeployError)>,
 }
 
 /// The runtime the deploy's requests run on: one thread, since the work is
 /// waiting on the network, not computing.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, DeployError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the network runtime: {e}"))
+        .map_err(DeployError::Runtime)
 }
 
 #[cfg(test)]
@@ -74,7 +76,7 @@ pub async fn deploy(
     cache: &CachePolicy,
     options: Options,
     progress: &Progress,
-) -> Result<Report, String> {
+) -> Result<Report, DeployError> {
     let stored = bucket.list().await?;
     let mut plan = Plan::new(files, &stored, options.force);
     let kept = kept_hashes(bucket, &plan).await?;
@@ -99,7 +101,25 @@ pub async fn deploy(
     }
 
     progress.start("Uploading", (plan.upload.len() + doomed.len()) as u64);
-    let uploads = stream::iter(&plan.upload)
+    upload_all(bucket, &plan.upload, cache, progress, &mut report).await;
+    // Old pages go only after the new ones are up, so no link breaks between.
+    delete_all(bucket, &doomed, progress, &mut report).await;
+    progress.finish();
+    report.uploaded.sort();
+    report.deleted.sort();
+    report.failed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(report)
+}
+
+/// Uploads the plan's files, a few at a time, into the report.
+async fn upload_all(
+    bucket: &Bucket,
+    uploads: &[Upload],
+    cache: &CachePolicy,
+    progress: &Progress,
+    report: &mut Report,
+) {
+    let done = stream::iter(uploads)
         .map(|upload| async move {
             let result = upload_one(bucket, &upload.file, cache).await;
             progress.inc();
@@ -108,7 +128,7 @@ pub async fn deploy(
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
-    for (upload, result) in uploads {
+    for (upload, result) in done {
         match result {
             Ok(bytes) => {
                 report.uploaded.push(upload.file.key.clone());
@@ -117,8 +137,11 @@ pub async fn deploy(
             Err(why) => report.failed.push((upload.file.key.clone(), why)),
         }
     }
-    // Old pages go only after the new ones are up, so no link breaks between.
-    let deletes = stream::iter(&doomed)
+}
+
+/// Deletes the stored objects the site no longer has, into the report.
+async fn delete_all(bucket: &Bucket, doomed: &[String], progress: &Progress, report: &mut Report) {
+    let done = stream::iter(doomed)
         .map(|key| async move {
             let result = bucket.delete(key).await;
             progress.inc();
@@ -127,17 +150,12 @@ pub async fn deploy(
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
-    for (key, result) in deletes {
+    for (key, result) in done {
         match result {
             Ok(()) => report.deleted.push(key.clone()),
             Err(why) => report.failed.push((key.clone(), why)),
         }
     }
-    progress.finish();
-    report.uploaded.sort();
-    report.deleted.sort();
-    report.failed.sort();
-    Ok(report)
 }
 
 /// The headers a site file is served with.
@@ -149,9 +167,15 @@ pub fn headers(key: &str, cache: &CachePolicy) -> Headers {
 }
 
 /// Reads and uploads one file; the bytes sent.
-async fn upload_one(bucket: &Bucket, file: &SiteFile, cache: &CachePolicy) -> Result<u64, String> {
-    let body = std::fs::read(&file.path)
-        .map_err(|e| format!("cannot read {}: {e}", file.path.display()))?;
+async fn upload_one(
+    bucket: &Bucket,
+    file: &SiteFile,
+    cache: &CachePolicy,
+) -> Result<u64, DeployError> {
+    let body = std::fs::read(&file.path).map_err(|source| DeployError::FileUnreadable {
+        path: file.path.clone(),
+        source,
+    })?;
     let size = body.len() as u64;
     // Hashed again as sent, in case the site was rebuilt since the scan.
     let md5 = plan::md5_hex(&body);
@@ -165,11 +189,11 @@ async fn upload_one(bucket: &Bucket, file: &SiteFile, cache: &CachePolicy) -> Re
 async fn kept_hashes(
     bucket: &Bucket,
     plan: &Plan,
-) -> Result<HashMap<String, Option<String>>, String> {
+) -> Result<HashMap<String, Option<String>>, DeployError> {
     stream::iter(&plan.unsure)
         .map(|file| async move {
             let md5 = bucket.kept_md5(&file.key).await?;
-            Ok::<_, String>((file.key.clone(), md5))
+            Ok::<_, DeployError>((file.key.clone(), md5))
         })
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>()

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use md5::{Digest, Md5};
 use rayon::prelude::*;
 
+use super::error::DeployError;
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteFile {
@@ -127,26 +129,30 @@ fn etag_is(e_tag: Option<&str>, md5: &str) -> bool {
 }
 
 /// Every file under `public`, sorted by key, with its size and MD5.
-pub fn scan(public: &Path) -> Result<Vec<SiteFile>, String> {
+pub fn scan(public: &Path) -> Result<Vec<SiteFile>, DeployError> {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(public).follow_links(true) {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", public.display()))?;
+        let entry = entry.map_err(|source| DeployError::SiteUnreadable {
+            folder: public.to_path_buf(),
+            source,
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry
-            .path()
-            .strip_prefix(public)
-            .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        let relative =
+            entry
+                .path()
+                .strip_prefix(public)
+                .map_err(|source| DeployError::OutsideSite {
+                    path: entry.path().to_path_buf(),
+                    source,
+                })?;
         let key = relative
             .components()
             .map(|c| c.as_os_str().to_str())
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| {
-                format!(
-                    "{}: object keys must be UTF-8; rename the file",
-                    entry.path().display()
-                )
+            .ok_or_else(|| DeployError::NotUtf8 {
+                path: entry.path().to_path_buf(),
             })?
             .join("/");
         found.push((key, entry.path().to_path_buf()));
@@ -154,8 +160,10 @@ pub fn scan(public: &Path) -> Result<Vec<SiteFile>, String> {
     let mut files: Vec<SiteFile> = found
         .into_par_iter()
         .map(|(key, path)| {
-            let (size, md5) =
-                digest(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let (size, md5) = digest(&path).map_err(|source| DeployError::FileUnreadable {
+                path: path.clone(),
+                source,
+            })?;
             Ok(SiteFile {
                 key,
                 path,
@@ -163,7 +171,7 @@ pub fn scan(public: &Path) -> Result<Vec<SiteFile>, String> {
                 md5,
             })
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, DeployError>>()?;
     files.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(files)
 }

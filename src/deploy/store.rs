@@ -15,6 +15,7 @@ use object_store::{
     PutPayload, RetryConfig,
 };
 
+use super::error::{DeployError, Hint};
 use super::media::Media;
 use super::plan::Stored;
 use super::target::{Provider, Target};
@@ -43,7 +44,7 @@ impl Bucket {
     /// naming the variables to set, when there are none: without them the
     /// clients would ask a cloud metadata service, which is slow and
     /// confusing off the cloud.
-    pub fn connect(target: &Target) -> Result<Bucket, String> {
+    pub fn connect(target: &Target) -> Result<Bucket, DeployError> {
         check_credentials(target)?;
         register_secrets();
         // Fewer, shorter retries than object_store's defaults (10 over 3
@@ -93,12 +94,10 @@ impl Bucket {
                 .build()
                 .map(|s| Arc::new(s) as _),
         };
-        let store = built.map_err(|e| {
-            format!(
-                "target `{}` ({target}): {}",
-                target.name,
-                crate::secrets::scrub(&e.to_string())
-            )
+        let store = built.map_err(|e| DeployError::ClientRefused {
+            name: target.name.clone(),
+            place: target.to_string(),
+            message: crate::secrets::scrub(&e.to_string()),
         })?;
         Ok(Bucket {
             store,
@@ -121,21 +120,29 @@ impl Bucket {
         &self.label
     }
 
-    fn key(&self, key: &str) -> Result<Key, String> {
+    fn key(&self, key: &str) -> Result<Key, DeployError> {
         let full = if self.prefix.is_empty() {
             key.to_string()
         } else {
             format!("{}/{key}", self.prefix)
         };
-        Key::parse(&full).map_err(|e| format!("{key}: not a valid object key ({e})"))
+        Key::parse(&full).map_err(|source| DeployError::NotAKey {
+            key: key.to_string(),
+            source,
+        })
     }
 
     /// Every object under the prefix, with keys relative to it.
-    pub async fn list(&self) -> Result<Vec<Stored>, String> {
+    pub async fn list(&self) -> Result<Vec<Stored>, DeployError> {
         let prefix = if self.prefix.is_empty() {
             None
         } else {
-            Some(Key::parse(&self.prefix).map_err(|e| format!("{}: {e}", self.label))?)
+            Some(
+                Key::parse(&self.prefix).map_err(|source| DeployError::NotAPrefix {
+                    place: self.label.clone(),
+                    source,
+                })?,
+            )
         };
         let listed: Vec<object_store::ObjectMeta> = self
             .store
@@ -162,7 +169,7 @@ impl Bucket {
     }
 
     /// The MD5 Rounds kept in the object's metadata when it uploaded it.
-    pub async fn kept_md5(&self, key: &str) -> Result<Option<String>, String> {
+    pub async fn kept_md5(&self, key: &str) -> Result<Option<String>, DeployError> {
         let options = GetOptions {
             head: true,
             ..GetOptions::default()
@@ -185,7 +192,7 @@ impl Bucket {
         body: Vec<u8>,
         md5: &str,
         headers: &Headers,
-    ) -> Result<(), String> {
+    ) -> Result<(), DeployError> {
         let mut attributes = Attributes::new();
         attributes.insert(
             Attribute::ContentType,
@@ -213,7 +220,7 @@ impl Bucket {
             .map_err(|e| self.explain(key, &e))
     }
 
-    pub async fn delete(&self, key: &str) -> Result<(), String> {
+    pub async fn delete(&self, key: &str) -> Result<(), DeployError> {
         self.store
             .delete(&self.key(key)?)
             .await
@@ -221,29 +228,22 @@ impl Bucket {
     }
 
     /// An error in words, with what to do about the common ones.
-    fn explain(&self, doing: &str, error: &object_store::Error) -> String {
+    fn explain(&self, doing: &str, error: &object_store::Error) -> DeployError {
         let hint = match error {
-            object_store::Error::Unauthenticated { .. } => {
-                " (check the credentials in the environment)"
-            }
-            object_store::Error::PermissionDenied { .. } => {
-                " (the credentials may not write to this bucket)"
-            }
-            object_store::Error::NotFound { .. } if doing == "listing" => {
-                " (does the bucket exist?)"
-            }
-            _ => match no_answer(error) {
-                Some(NoAnswer::Refused) => {
-                    " (connection refused: is the endpoint right, and is its server up?)"
-                }
-                Some(NoAnswer::TimedOut) => {
-                    " (timed out: the endpoint did not answer; is it right, and reachable from here?)"
-                }
-                None => "",
-            },
+            object_store::Error::Unauthenticated { .. } => Some(Hint::Credentials),
+            object_store::Error::PermissionDenied { .. } => Some(Hint::Permission),
+            object_store::Error::NotFound { .. } if doing == "listing" => Some(Hint::NoBucket),
+            _ => no_answer(error).map(|why| match why {
+                NoAnswer::Refused => Hint::Refused,
+                NoAnswer::TimedOut => Hint::TimedOut,
+            }),
         };
-        let message = crate::secrets::scrub(&error.to_string());
-        format!("{}: {doing}: {message}{hint}", self.label)
+        DeployError::Request {
+            place: self.label.clone(),
+            doing: doing.to_string(),
+            message: crate::secrets::scrub(&error.to_string()),
+            hint,
+        }
     }
 }
 
@@ -320,7 +320,7 @@ fn credential_groups(provider: Provider) -> &'static [&'static [&'static str]] {
     }
 }
 
-fn check_credentials(target: &Target) -> Result<(), String> {
+fn check_credentials(target: &Target) -> Result<(), DeployError> {
     let groups = credential_groups(target.provider);
     if groups
         .iter()
@@ -351,10 +351,11 @@ fn check_credentials(target: &Target) -> Result<(), String> {
                 .into()
         }
     };
-    Err(format!(
-        "target `{}` ({target}): no credentials; set {set}",
-        target.name
-    ))
+    Err(DeployError::NoCredentials {
+        name: target.name.clone(),
+        place: target.to_string(),
+        set,
+    })
 }
 
 /// Registers every secret variable that is set: the provider's client reads

@@ -105,6 +105,75 @@ impl fmt::Display for Target {
     }
 }
 
+/// What is wrong with a `[deploy.targets.NAME]` table. Quoted URLs are shown
+/// with their user info and secret parameters hidden.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("set either `url` or `bucket`, not both")]
+    UrlAndBucket,
+    #[error("set `url` (e.g. \"s3://my-bucket/site\") or `bucket` with `provider`")]
+    NoPlace,
+    #[error("`provider` comes from the url's scheme (s3://, gs://, az://); remove one of them")]
+    ProviderAndUrl,
+    #[error("unknown provider `{key}`; did you mean `{near}`?")]
+    MisspeltProvider { key: String, near: &'static str },
+    #[error("unknown provider `{key}`; providers are s3 (also R2, B2, MinIO), gcs, azure")]
+    UnknownProvider { key: String },
+    #[error("`url` {shown:?} is not a URL ({source}); write e.g. \"s3://my-bucket/site\"")]
+    UrlNotAUrl {
+        shown: String,
+        source: url::ParseError,
+    },
+    #[error(
+        "`url` {shown:?}: unknown scheme `{scheme}`; use s3:// (also for R2, B2, MinIO), gs:// or az://"
+    )]
+    UnknownScheme { shown: String, scheme: String },
+    #[error("`url` must not hold credentials; they come from the environment (see README.md)")]
+    UrlHoldsCredentials,
+    #[error("`url` {shown:?}: unknown setting `{setting}`; the url takes `region` and `endpoint`")]
+    UnknownUrlSetting { shown: String, setting: String },
+    #[error("`prefix` {prefix:?} must be a folder path such as \"site\" or \"clinic/www\"")]
+    NotAFolder { prefix: String },
+    #[error("`{bucket}` is not a bucket name: no slashes or spaces")]
+    NotABucket { bucket: String },
+    /// Only S3-compatible stores take a region or an endpoint.
+    #[error(
+        "`region` and `endpoint` are for S3-compatible targets; {provider} reads its account from the environment"
+    )]
+    NotS3 { provider: &'static str },
+    #[error(
+        "`endpoint` {shown:?} is not a URL ({source}); write e.g. \"https://s3.us-west-004.backblazeb2.com\""
+    )]
+    EndpointNotAUrl {
+        shown: String,
+        source: url::ParseError,
+    },
+    #[error("`endpoint` {shown:?} must start with https://")]
+    EndpointNotHttp { shown: String },
+    #[error(
+        "`endpoint` {shown:?} must not hold credentials; they come from the environment (see README.md)"
+    )]
+    EndpointHoldsCredentials { shown: String },
+}
+
+/// Why no target could be picked for a deploy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PickError {
+    #[error(
+        "no deploy target: add one to config.toml, e.g.\n\n  [deploy.targets.www]\n  url = \"s3://my-bucket\"\n"
+    )]
+    NoTargets,
+    #[error(
+        "several deploy targets ({}): pass --target NAME, or set `target = \"NAME\"` under [deploy]",
+        .names.join(", ")
+    )]
+    Several { names: Vec<String> },
+    #[error("no deploy target `{wanted}`; did you mean `{near}`?")]
+    Misspelt { wanted: String, near: String },
+    #[error("no deploy target `{wanted}`; targets are: {}", .known.join(", "))]
+    Unknown { wanted: String, known: Vec<String> },
+}
+
 /// Everything `[deploy]` says.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -116,29 +185,24 @@ pub struct Settings {
 
 impl Settings {
     /// The target `--target NAME` names, or the default one.
-    pub fn pick(&self, name: Option<&str>) -> Result<&Target, String> {
-        let names = || {
-            self.targets
-                .iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-        };
+    pub fn pick(&self, name: Option<&str>) -> Result<&Target, PickError> {
+        let names = || self.targets.iter().map(|t| t.name.clone()).collect();
         let wanted = name.or(self.default.as_deref());
         match (wanted, self.targets.as_slice()) {
-            (_, []) => Err(
-                "no deploy target: add one to config.toml, e.g.\n\n  [deploy.targets.www]\n  url = \"s3://my-bucket\"\n"
-                    .into(),
-            ),
+            (_, []) => Err(PickError::NoTargets),
             (None, [only]) => Ok(only),
-            (None, _) => Err(format!(
-                "several deploy targets ({}): pass --target NAME, or set `target = \"NAME\"` under [deploy]",
-                names().join(", ")
-            )),
+            (None, _) => Err(PickError::Several { names: names() }),
             (Some(wanted), targets) => targets.iter().find(|t| t.name == wanted).ok_or_else(|| {
-                let known = names();
-                match suggest(wanted, known.iter().copied()) {
-                    Some(near) => format!("no deploy target `{wanted}`; did you mean `{near}`?"),
-                    None => format!("no deploy target `{wanted}`; targets are: {}", known.join(", ")),
+                let known: Vec<String> = names();
+                match suggest(wanted, known.iter().map(String::as_str)) {
+                    Some(near) => PickError::Misspelt {
+                        wanted: wanted.to_string(),
+                        near: near.to_string(),
+                    },
+                    None => PickError::Unknown {
+                        wanted: wanted.to_string(),
+                        known,
+                    },
                 }
             }),
         }
@@ -210,10 +274,6 @@ fn load_from(
     deploy: &serde_json::Map<String, Value>,
     text: &str,
 ) -> Result<Settings, Vec<Diagnostic>> {
-    let origin = Origin {
-        file: Path::new(Config::FILE),
-        first_line: 1,
-    };
     if deploy.get("targets").is_some_and(Value::is_array) {
         return Err(vec![
             problem(
@@ -228,77 +288,13 @@ fn load_from(
         Value::Object(deploy.clone()),
         &["deploy"],
         text,
-        origin,
+        origin(),
         header_line(text, "deploy", 0),
     )?;
     let mut problems = Vec::new();
-    let mut targets = Vec::new();
-    for (name, value) in &table.targets {
-        let path = format!("deploy.targets.{name}");
-        let at = header_line(text, &path, 0);
-        let written = match schema::parse_table::<TargetTable>(
-            value.clone(),
-            &["deploy", "targets", name],
-            text,
-            origin,
-            at,
-        ) {
-            Ok(written) => written,
-            Err(more) => {
-                problems.extend(more);
-                continue;
-            }
-        };
-        match target(name, written) {
-            Ok(target) => targets.push(target),
-            Err(message) => problems.push(problem(text, &path, &message)),
-        }
-    }
-    let mut rules = Vec::new();
-    for (i, value) in table.cache.iter().enumerate() {
-        match schema::parse_table::<CacheTable>(
-            value.clone(),
-            &["deploy", "cache"],
-            text,
-            origin,
-            header_line(text, "deploy.cache", i),
-        ) {
-            Ok(rule) => rules.push(CacheRule {
-                pattern: rule.pattern,
-                cache_control: rule.cache_control,
-            }),
-            Err(more) => problems.extend(more),
-        }
-    }
-    let cache = match CachePolicy::new(&rules) {
-        Ok(cache) => cache,
-        Err((i, message)) => {
-            problems.push(
-                Diagnostic::error("config/deploy", format!("[[deploy.cache]]: {message}"))
-                    .in_file(Config::FILE)
-                    .at_opt(header_line(text, "deploy.cache", i))
-                    .with_help("patterns are globs: \"*.html\", \"images/**\", \"/blog/*.xml\""),
-            );
-            CachePolicy::default()
-        }
-    };
-    if let Some(default) = &table.target
-        && !table.targets.contains_key(default)
-    {
-        let known: Vec<&str> = table.targets.keys().map(String::as_str).collect();
-        let mut d = problem(
-            text,
-            "deploy",
-            &format!("`target = \"{default}\"` names no [deploy.targets.{default}]"),
-        );
-        d.position = line_of(text, "target").or(d.position);
-        d.help = Some(match suggest(default, known.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None if known.is_empty() => "add a [deploy.targets.NAME] table".into(),
-            None => format!("targets are: {}", known.join(", ")),
-        });
-        problems.push(d);
-    }
+    let targets = targets(&table, text, &mut problems);
+    let cache = cache_policy(&table, text, &mut problems);
+    problems.extend(unknown_default(&table, text));
     if problems.is_empty() {
         Ok(Settings {
             default: table.target,
@@ -310,44 +306,105 @@ fn load_from(
     }
 }
 
-/// A target from its table: a `url`, or `bucket` and the other fields.
-fn target(name: &str, written: TargetTable) -> Result<Target, String> {
-    let mut target = match (&written.url, &written.bucket) {
-        (Some(_), Some(_)) => {
-            return Err("set either `url` or `bucket`, not both".into());
+/// Where the tables are read from, for the schema's positions.
+fn origin() -> Origin<'static> {
+    Origin {
+        file: Path::new(Config::FILE),
+        first_line: 1,
+    }
+}
+
+/// The `[deploy.targets.*]` that are right; what is wrong with the others
+/// goes to `problems`.
+fn targets(table: &DeployTable, text: &str, problems: &mut Vec<Diagnostic>) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (name, value) in &table.targets {
+        let path = format!("deploy.targets.{name}");
+        let written = match schema::parse_table::<TargetTable>(
+            value.clone(),
+            &["deploy", "targets", name],
+            text,
+            origin(),
+            header_line(text, &path, 0),
+        ) {
+            Ok(written) => written,
+            Err(more) => {
+                problems.extend(more);
+                continue;
+            }
+        };
+        match target(name, written) {
+            Ok(target) => targets.push(target),
+            Err(why) => problems.push(problem(text, &path, &why.to_string())),
         }
-        (None, None) => {
-            return Err(
-                "set `url` (e.g. \"s3://my-bucket/site\") or `bucket` with `provider`".into(),
+    }
+    targets
+}
+
+/// The `[[deploy.cache]]` rules before the defaults; the defaults alone when
+/// a rule is wrong, which goes to `problems`.
+fn cache_policy(table: &DeployTable, text: &str, problems: &mut Vec<Diagnostic>) -> CachePolicy {
+    let mut rules = Vec::new();
+    for (i, value) in table.cache.iter().enumerate() {
+        match schema::parse_table::<CacheTable>(
+            value.clone(),
+            &["deploy", "cache"],
+            text,
+            origin(),
+            header_line(text, "deploy.cache", i),
+        ) {
+            Ok(rule) => rules.push(CacheRule {
+                pattern: rule.pattern,
+                cache_control: rule.cache_control,
+            }),
+            Err(more) => problems.extend(more),
+        }
+    }
+    match CachePolicy::new(&rules) {
+        Ok(cache) => cache,
+        Err((i, why)) => {
+            problems.push(
+                Diagnostic::error("config/deploy", format!("[[deploy.cache]]: {why}"))
+                    .in_file(Config::FILE)
+                    .at_opt(header_line(text, "deploy.cache", i))
+                    .with_help("patterns are globs: \"*.html\", \"images/**\", \"/blog/*.xml\""),
             );
+            CachePolicy::default()
         }
-        (Some(url), None) => {
-            if written.provider.is_some() {
-                return Err("`provider` comes from the url's scheme (s3://, gs://, az://); remove one of them".into());
-            }
-            from_url(name, url)?
-        }
-        (None, Some(bucket)) => {
-            let provider = match written.provider.as_deref() {
-                None => Provider::S3,
-                Some(key) => Provider::from_key(key).ok_or_else(|| {
-                    let known = Provider::ALL.map(Provider::key);
-                    match suggest(key, known) {
-                        Some(near) => format!("unknown provider `{key}`; did you mean `{near}`?"),
-                        None => format!("unknown provider `{key}`; providers are s3 (also R2, B2, MinIO), gcs, azure"),
-                    }
-                })?,
-            };
-            Target {
-                name: name.into(),
-                provider,
-                bucket: bucket.trim().into(),
-                prefix: String::new(),
-                region: None,
-                endpoint: None,
-            }
-        }
+    }
+}
+
+/// `target = "NAME"` under `[deploy]` when no `[deploy.targets.NAME]` is.
+fn unknown_default(table: &DeployTable, text: &str) -> Option<Diagnostic> {
+    let default = table.target.as_ref()?;
+    if table.targets.contains_key(default) {
+        return None;
+    }
+    let known: Vec<&str> = table.targets.keys().map(String::as_str).collect();
+    let mut d = problem(
+        text,
+        "deploy",
+        &format!("`target = \"{default}\"` names no [deploy.targets.{default}]"),
+    );
+    d.position = line_of(text, "target").or(d.position);
+    d.help = Some(match suggest(default, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if known.is_empty() => "add a [deploy.targets.NAME] table".into(),
+        None => format!("targets are: {}", known.join(", ")),
+    });
+    Some(d)
+}
+
+/// A target from its table: a `url`, or `bucket` and the other fields.
+fn target(name: &str, written: TargetTable) -> Result<Target, TargetError> {
+    let mut target = match (&written.url, &written.bucket) {
+        (Some(_), Some(_)) => return Err(TargetError::UrlAndBucket),
+        (None, None) => return Err(TargetError::NoPlace),
+        (Some(_), None) if written.provider.is_some() => return Err(TargetError::ProviderAndUrl),
+        (Some(url), None) => from_url(name, url)?,
+        (None, Some(bucket)) => from_bucket(name, bucket, written.provider.as_deref())?,
     };
+    // The fields win over what the url says.
     if let Some(prefix) = written.prefix {
         target.prefix = prefix;
     }
@@ -358,54 +415,87 @@ fn target(name: &str, written: TargetTable) -> Result<Target, String> {
     if written.endpoint.is_some() {
         target.endpoint = written.endpoint;
     }
-    if target.bucket.is_empty() || target.bucket.contains(['/', ' ']) {
-        return Err(format!(
-            "`{}` is not a bucket name: no slashes or spaces",
-            target.bucket
-        ));
-    }
-    if target.provider != Provider::S3 && (target.region.is_some() || target.endpoint.is_some()) {
-        return Err(format!(
-            "`region` and `endpoint` are for S3-compatible targets; {} reads its account from the environment",
-            target.provider.key()
-        ));
-    }
-    if let Some(endpoint) = &target.endpoint {
-        // Quoted only with its user info and secret parameters hidden.
-        let shown = crate::secrets::url(endpoint);
-        let parsed = url::Url::parse(endpoint).map_err(|e| {
-            format!("`endpoint` {shown:?} is not a URL ({e}); write e.g. \"https://s3.us-west-004.backblazeb2.com\"")
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("`endpoint` {shown:?} must start with https://"));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(format!(
-                "`endpoint` {shown:?} must not hold credentials; they come from the environment (see README.md)"
-            ));
-        }
-    }
+    check(&target)?;
     Ok(target)
 }
 
-/// `s3://bucket/prefix?region=…&endpoint=…`
-fn from_url(name: &str, written: &str) -> Result<Target, String> {
+/// `bucket = "…"` with `provider = "…"` (S3 unless said).
+fn from_bucket(name: &str, bucket: &str, provider: Option<&str>) -> Result<Target, TargetError> {
+    let provider = match provider {
+        None => Provider::S3,
+        Some(key) => Provider::from_key(key).ok_or_else(|| {
+            match suggest(key, Provider::ALL.map(Provider::key)) {
+                Some(near) => TargetError::MisspeltProvider {
+                    key: key.to_string(),
+                    near,
+                },
+                None => TargetError::UnknownProvider {
+                    key: key.to_string(),
+                },
+            }
+        })?,
+    };
+    Ok(Target {
+        name: name.into(),
+        provider,
+        bucket: bucket.trim().into(),
+        prefix: String::new(),
+        region: None,
+        endpoint: None,
+    })
+}
+
+/// What a whole target must be, however it was written.
+fn check(target: &Target) -> Result<(), TargetError> {
+    if target.bucket.is_empty() || target.bucket.contains(['/', ' ']) {
+        return Err(TargetError::NotABucket {
+            bucket: target.bucket.clone(),
+        });
+    }
+    if target.provider != Provider::S3 && (target.region.is_some() || target.endpoint.is_some()) {
+        return Err(TargetError::NotS3 {
+            provider: target.provider.key(),
+        });
+    }
+    match &target.endpoint {
+        Some(endpoint) => check_endpoint(endpoint),
+        None => Ok(()),
+    }
+}
+
+/// An S3 endpoint: an http(s) address without credentials in it.
+fn check_endpoint(endpoint: &str) -> Result<(), TargetError> {
     // Quoted only with its user info and secret parameters hidden.
-    let url = &crate::secrets::url(written);
-    let parsed = url::Url::parse(written.trim()).map_err(|e| {
-        format!("`url` {url:?} is not a URL ({e}); write e.g. \"s3://my-bucket/site\"")
-    })?;
-    let provider = Provider::from_scheme(parsed.scheme()).ok_or_else(|| {
-        format!(
-            "`url` {url:?}: unknown scheme `{}`; use s3:// (also for R2, B2, MinIO), gs:// or az://",
-            parsed.scheme()
-        )
-    })?;
+    let shown = crate::secrets::url(endpoint);
+    let parsed = match url::Url::parse(endpoint) {
+        Ok(parsed) => parsed,
+        Err(source) => return Err(TargetError::EndpointNotAUrl { shown, source }),
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(TargetError::EndpointNotHttp { shown });
+    }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(
-            "`url` must not hold credentials; they come from the environment (see README.md)"
-                .into(),
-        );
+        return Err(TargetError::EndpointHoldsCredentials { shown });
+    }
+    Ok(())
+}
+
+/// `s3://bucket/prefix?region=…&endpoint=…`
+fn from_url(name: &str, written: &str) -> Result<Target, TargetError> {
+    // Quoted only with its user info and secret parameters hidden.
+    let shown = crate::secrets::url(written);
+    let parsed = match url::Url::parse(written.trim()) {
+        Ok(parsed) => parsed,
+        Err(source) => return Err(TargetError::UrlNotAUrl { shown, source }),
+    };
+    let Some(provider) = Provider::from_scheme(parsed.scheme()) else {
+        return Err(TargetError::UnknownScheme {
+            shown,
+            scheme: parsed.scheme().to_string(),
+        });
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(TargetError::UrlHoldsCredentials);
     }
     let bucket = parsed.host_str().unwrap_or("").to_string();
     let mut target = Target {
@@ -421,9 +511,10 @@ fn from_url(name: &str, written: &str) -> Result<Target, String> {
             "region" => target.region = Some(value.into_owned()),
             "endpoint" => target.endpoint = Some(value.into_owned()),
             other => {
-                return Err(format!(
-                    "`url` {url:?}: unknown setting `{other}`; the url takes `region` and `endpoint`"
-                ));
+                return Err(TargetError::UnknownUrlSetting {
+                    shown,
+                    setting: other.to_string(),
+                });
             }
         }
     }
@@ -432,7 +523,7 @@ fn from_url(name: &str, written: &str) -> Result<Target, String> {
 
 /// `/site/` → `site`; refuses `..` and empty segments, which would reach
 /// outside the folder or name no object.
-fn clean_prefix(prefix: &str) -> Result<String, String> {
+fn clean_prefix(prefix: &str) -> Result<String, TargetError> {
     let trimmed = prefix.trim().trim_matches('/');
     if trimmed.is_empty() {
         return Ok(String::new());
@@ -441,9 +532,9 @@ fn clean_prefix(prefix: &str) -> Result<String, String> {
         .split('/')
         .any(|s| s.is_empty() || s == "." || s == "..")
     {
-        return Err(format!(
-            "`prefix` {prefix:?} must be a folder path such as \"site\" or \"clinic/www\""
-        ));
+        return Err(TargetError::NotAFolder {
+            prefix: prefix.to_string(),
+        });
     }
     Ok(trimmed.to_string())
 }
@@ -605,16 +696,22 @@ mod tests {
     #[test]
     fn picking_a_target() {
         let none = settings("").unwrap();
-        assert!(none.pick(None).unwrap_err().contains("no deploy target"));
+        assert!(
+            none.pick(None)
+                .unwrap_err()
+                .to_string()
+                .contains("no deploy target")
+        );
         let two = settings(
             "[deploy.targets.www]\nurl = \"s3://a\"\n[deploy.targets.preview]\nurl = \"s3://b\"\n",
         )
         .unwrap();
-        assert!(two.pick(None).unwrap_err().contains("--target"));
+        assert!(two.pick(None).unwrap_err().to_string().contains("--target"));
         assert_eq!(two.pick(Some("preview")).unwrap().bucket, "b");
         assert!(
             two.pick(Some("previw"))
                 .unwrap_err()
+                .to_string()
                 .contains("did you mean `preview`")
         );
     }

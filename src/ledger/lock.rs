@@ -24,29 +24,21 @@ pub struct LedgerLock {
 }
 
 /// Why the lock was not taken.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LockError {
     /// Another run holds it; what its lock file says about it.
+    #[error(
+        "{by} is using {}; run again when it has finished, or add --wait to wait for it",
+        super::FILE
+    )]
     Held { by: String },
     /// The lock file could not be made or locked, at this path.
-    Io(PathBuf, std::io::Error),
-}
-
-impl std::fmt::Display for LockError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LockError::Held { by } => write!(
-                f,
-                "{by} is using {}; run again when it has finished, or add --wait to wait for it",
-                super::FILE
-            ),
-            LockError::Io(path, e) => write!(
-                f,
-                "cannot lock the ledger with {}: {e}; is --root the site's folder, and may this user write to it?",
-                path.display()
-            ),
-        }
-    }
+    #[error(
+        "cannot lock the ledger with {}: {}; is --root the site's folder, and may this user write to it?",
+        .0.display(),
+        .1
+    )]
+    Io(PathBuf, #[source] std::io::Error),
 }
 
 /// How a run that finds the ledger held behaves.

@@ -37,3 +37,24 @@ impl Rules for Bluesky {
         super::at_handle(handle)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::network::Network;
+    use crate::network::samples::{E_ACUTE_COMBINING, FAMILY, FLAG, WAVE_DARK};
+
+    #[test]
+    fn bluesky_counts_grapheme_clusters() {
+        assert_eq!(Network::Bluesky.count(FAMILY), 1);
+        assert_eq!(Network::Bluesky.count(FLAG), 1);
+        assert_eq!(Network::Bluesky.count(WAVE_DARK), 1);
+        assert_eq!(Network::Bluesky.count(E_ACUTE_COMBINING), 1);
+        assert_eq!(Network::Bluesky.count("心臓"), 2);
+        let at_limit = "a".repeat(300);
+        assert!(Network::Bluesky.fits(&at_limit));
+        assert!(!Network::Bluesky.fits(&format!("{at_limit}b")));
+        // 200 family emoji are 200 graphemes but 5,000 bytes: over the byte cap.
+        assert!(!Network::Bluesky.fits(&FAMILY.repeat(200)));
+        assert!(Network::Bluesky.fits(&FAMILY.repeat(100)));
+    }
+}

@@ -41,3 +41,14 @@ impl Rules for Facebook {
         Some((chrono::Duration::minutes(15), chrono::Duration::days(29)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::network::Network;
+
+    #[test]
+    fn facebook_counts_characters() {
+        assert_eq!(Network::Facebook.count("(é)"), 3);
+        assert_eq!(Network::Facebook.limit(), 63_206);
+    }
+}

@@ -2,7 +2,7 @@
 //! article posts with our own card, polls of 1, 3, 7 or 14 days that may not
 //! ask about health, mentions by URN; it reaches physicians by default.
 
-use super::{Attachment, PollRules, Reach, Rules};
+use super::{Attachment, PollRules, Reach, Rules, SettingError};
 
 pub struct LinkedIn;
 
@@ -59,7 +59,7 @@ impl Rules for LinkedIn {
             Attachment::LinkCard
         }
     }
-    fn check_api_version(&self, version: &str) -> Result<(), String> {
+    fn check_api_version(&self, version: &str) -> Result<(), SettingError> {
         let month = version.get(4..).and_then(|m| m.parse::<u8>().ok());
         let valid = version.len() == 6
             && version.bytes().all(|b| b.is_ascii_digit())
@@ -68,17 +68,21 @@ impl Rules for LinkedIn {
         if valid {
             Ok(())
         } else {
-            Err(format!(
-                "`{version}` is not a LinkedIn API version; write the year and month as YYYYMM, e.g. \"202605\""
-            ))
+            Err(SettingError::ApiVersion {
+                version: version.to_string(),
+                network: "LinkedIn",
+                wanted: "the year and month as YYYYMM, e.g. \"202605\"",
+            })
         }
     }
-    fn check_id(&self, id: &str) -> Result<(), String> {
-        organization_number(id).map(|_| ()).ok_or_else(|| {
-            format!(
-                "`{id}` is not a LinkedIn organisation; write its URN, e.g. \"urn:li:organization:5550100\""
-            )
-        })
+    fn check_id(&self, id: &str) -> Result<(), SettingError> {
+        organization_number(id)
+            .map(|_| ())
+            .ok_or_else(|| SettingError::Id {
+                id: id.to_string(),
+                account: "LinkedIn organisation",
+                wanted: "its URN, e.g. \"urn:li:organization:5550100\"",
+            })
     }
     fn shown_text(&self, text: &str) -> String {
         // What shows is the commentary, unescaped.
@@ -108,4 +112,70 @@ fn is_mentionable_urn(value: &str) -> bool {
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::network::{Network, Reach};
+
+    #[test]
+    fn linkedin_counts_its_escaped_commentary() {
+        assert_eq!(Network::LinkedIn.count("héllo"), 5);
+        assert!(Network::LinkedIn.fits(&"a".repeat(3000)));
+        assert!(!Network::LinkedIn.fits(&"a".repeat(3001)));
+        // Escapes are sent, so they count: 1,500 parentheses are 3,000.
+        assert!(Network::LinkedIn.fits(&"(".repeat(1500)));
+        assert!(!Network::LinkedIn.fits(&"(".repeat(1501)));
+    }
+
+    #[test]
+    fn linkedin_polls_run_1_3_7_or_14_days() {
+        let day = 86_400;
+        let runs = |asked| Network::LinkedIn.poll_seconds(asked) / day;
+        assert_eq!(runs(3_600), 1, "a day at least");
+        assert_eq!(runs(day), 1);
+        assert_eq!(runs(2 * day + 3_600), 1, "never longer than asked");
+        assert_eq!(runs(3 * day), 3);
+        assert_eq!(runs(6 * day), 3);
+        assert_eq!(runs(7 * day), 7);
+        assert_eq!(runs(13 * day), 7);
+        assert_eq!(runs(14 * day), 14);
+        assert_eq!(runs(30 * day), 14);
+    }
+
+    #[test]
+    fn linkedin_goes_to_physicians_by_default_and_checks_its_id() {
+        assert_eq!(Network::LinkedIn.default_reach(), Reach::Physicians);
+        assert!(
+            Network::LinkedIn
+                .check_id("urn:li:organization:5550100")
+                .is_ok()
+        );
+        for bad in [
+            "5550100",
+            "urn:li:person:abc",
+            "urn:li:organization:",
+            "urn:li:organization:12a",
+        ] {
+            let message = Network::LinkedIn.check_id(bad).unwrap_err().to_string();
+            assert!(message.contains("urn:li:organization:"), "{message}");
+        }
+    }
+
+    #[test]
+    fn linkedin_api_versions_are_a_year_and_month() {
+        assert!(Network::LinkedIn.check_api_version("202605").is_ok());
+        for bad in ["2026-05", "202613", "199905", "20260"] {
+            let message = Network::LinkedIn
+                .check_api_version(bad)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                message,
+                format!(
+                    "`{bad}` is not a LinkedIn API version; write the year and month as YYYYMM, e.g. \"202605\""
+                )
+            );
+        }
+    }
 }

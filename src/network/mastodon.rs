@@ -55,3 +55,30 @@ fn mention_domains_len(text: &str) -> usize {
         .map(|m| m.as_str().chars().count())
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::network::samples::FAMILY;
+    use crate::network::{Network, Reach};
+
+    #[test]
+    fn mastodon_counts_urls_as_23_and_mentions_by_user() {
+        assert_eq!(
+            Network::Mastodon.count("hi https://example.com/a/very/long/path/that/goes/on"),
+            3 + 23
+        );
+        assert_eq!(
+            Network::Mastodon.count("thanks @gym@fit.example!"),
+            "thanks @gym!".len()
+        );
+        assert_eq!(Network::Mastodon.count(FAMILY), 1);
+        assert!(Network::Mastodon.fits(&"a".repeat(500)));
+        assert!(!Network::Mastodon.fits(&"a".repeat(501)));
+    }
+
+    #[test]
+    fn mastodon_polls_run_as_asked_and_reach_the_public() {
+        assert_eq!(Network::Mastodon.poll_seconds(300), 300);
+        assert_eq!(Network::Mastodon.default_reach(), Reach::Public);
+    }
+}

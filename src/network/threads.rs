@@ -84,3 +84,62 @@ pub fn threads_links(text: &str, attachment: Option<&str>) -> usize {
     unique.dedup();
     unique.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::threads_links;
+    use crate::network::Network;
+    use crate::network::samples::{FAMILY, FLAG, WAVE_DARK};
+
+    #[test]
+    fn threads_counts_emoji_by_bytes_and_caps_links() {
+        // Threads' documentation: emoji count as their UTF-8 bytes; other
+        // characters (accents, CJK) count one each.
+        assert_eq!(Network::Threads.count("hi 😀"), 3 + 4);
+        assert_eq!(Network::Threads.count("❤️"), 6, "heart + VS16: 3 + 3 bytes");
+        assert_eq!(Network::Threads.count("1️⃣"), 7, "keycap: 1 + 3 + 3 bytes");
+        assert_eq!(Network::Threads.count(FLAG), 8);
+        assert_eq!(Network::Threads.count(WAVE_DARK), 8);
+        assert_eq!(Network::Threads.count(FAMILY), FAMILY.len());
+        assert_eq!(Network::Threads.count(FAMILY), 25);
+        assert_eq!(Network::Threads.count("心臓 café #1"), 10);
+        assert!(Network::Threads.fits(&"a".repeat(500)));
+        assert!(!Network::Threads.fits(&"a".repeat(501)));
+        assert!(Network::Threads.fits(&"😀".repeat(125)));
+        assert!(!Network::Threads.fits(&"😀".repeat(126)));
+        let links = |n: usize| {
+            (0..n)
+                .map(|i| format!("https://a.example/{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(Network::Threads.fits(&links(5)));
+        assert!(!Network::Threads.fits(&links(6)));
+    }
+
+    #[test]
+    fn threads_counts_links_as_its_documentation_does() {
+        // The documentation's own examples: each different URL once, schemeless
+        // ones too, and the link attachment unless it is one of them.
+        assert_eq!(
+            threads_links("www.facebook.com", Some("www.facebook.com")),
+            1
+        );
+        assert_eq!(
+            threads_links(
+                "www.instagram.com and www.threads.com",
+                Some("www.facebook.com")
+            ),
+            3
+        );
+        assert_eq!(
+            threads_links(
+                "www.example.com, www.example.com, and www.test.com",
+                Some("www.test.com")
+            ),
+            2
+        );
+        let repeated = "https://a.example/x ".repeat(6);
+        assert!(Network::Threads.fits(&repeated), "one link, six times");
+    }
+}

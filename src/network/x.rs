@@ -38,3 +38,32 @@ impl Rules for X {
         super::at_handle(handle)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::network::Network;
+    use crate::network::samples::{E_ACUTE_COMBINING, FAMILY, FLAG, WAVE_DARK};
+
+    #[test]
+    fn x_weighs_urls_cjk_and_emoji() {
+        assert_eq!(Network::X.count("hello"), 5);
+        assert_eq!(Network::X.count("心臓病"), 6);
+        assert_eq!(Network::X.count(FAMILY), 2);
+        assert_eq!(Network::X.count(FLAG), 2);
+        assert_eq!(Network::X.count(WAVE_DARK), 2);
+        assert_eq!(
+            Network::X.count(
+                "https://riversideheart.example/blog/a-very-long-address-indeed/?utm_source=x"
+            ),
+            23
+        );
+        assert_eq!(Network::X.count("see https://a.example/"), 4 + 23);
+        // NFC first: a decomposed é weighs what the composed one does.
+        assert_eq!(Network::X.count(E_ACUTE_COMBINING), 1);
+        assert_eq!(Network::X.count("#1"), 2, "digits and # are not emoji");
+        assert!(Network::X.fits(&"a".repeat(280)));
+        assert!(!Network::X.fits(&"a".repeat(281)));
+        assert!(!Network::X.fits(&"心".repeat(141)));
+        assert!(Network::X.fits(&"心".repeat(140)));
+    }
+}

@@ -319,8 +319,8 @@ impl<'a> Journal<'a> {
     }
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+fn now() -> DateTime<Utc> {
+    crate::ledger::time::now()
 }
 
 /// Posts one item through `client`, recording every step in the journal:
@@ -337,13 +337,9 @@ pub fn post_one(
     let key = match earlier
         .as_ref()
         .filter(|r| r.state == State::Pending)
-        .and_then(|r| r.remote_id.clone().map(|key| (key, r.at.clone())))
+        .and_then(|r| r.remote_id.clone().map(|key| (key, r.at)))
     {
-        Some((key, at)) => {
-            let since = at
-                .as_deref()
-                .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
-                .map(|at| at.with_timezone(&Utc));
+        Some((key, since)) => {
             match retry::run(policy, budget, || client.find(item, &key, since)) {
                 Ok(Some(remote)) => return record_posted(journal, item, remote),
                 Ok(None) => {}

@@ -70,12 +70,12 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
     }
 
     let mut ledger = site.ledger.clone();
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = crate::ledger::time::now();
     let approving = matches!(action, SocialAction::Approve(_));
     let mut rows = Vec::new();
     for item in chosen {
         let changed = if approving {
-            ledger.approve(&item.id, item.network, at.clone())
+            ledger.approve(&item.id, item.network, at)
         } else {
             ledger.unapprove(&item.id)
         };
