@@ -13,6 +13,8 @@ pub mod third_party;
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use crate::config::Config;
 use crate::content::{Date, Post};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -76,101 +78,62 @@ impl Settings {
         config: &Config,
         root: &std::path::Path,
     ) -> Result<Settings, Vec<Diagnostic>> {
-        let mut levels = HashMap::new();
-        let mut review_months = 12;
-        let mut allowed_hosts = Vec::new();
-        let mut external_timeout = std::time::Duration::from_secs(10);
-        let mut reading_grade = readability::DEFAULT_GRADE;
-        let mut problems = Vec::new();
         let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
-        for (key, value) in &config.check {
-            if key == "allowed_hosts" {
-                match value.as_array().and_then(|hosts| {
-                    hosts
-                        .iter()
-                        .map(|h| h.as_str().map(str::to_string))
-                        .collect::<Option<Vec<_>>>()
-                }) {
-                    Some(hosts) => allowed_hosts = hosts,
-                    None => problems.push(bad(
-                        &text,
-                        key,
-                        "`allowed_hosts` is a list of host names, e.g. [\"www.youtube-nocookie.com\"]",
-                    )),
-                }
-                continue;
-            }
-            if key == "external_timeout" {
-                match value.as_str().and_then(crate::outreach::parse_duration) {
-                    Some(secs) => external_timeout = std::time::Duration::from_secs(secs),
-                    None => problems.push(bad(
-                        &text,
-                        key,
-                        "`external_timeout` is a duration such as \"10s\"",
-                    )),
-                }
-                continue;
-            }
-            if key == "review_months" {
-                match value.as_u64() {
-                    Some(n) => review_months = n as u32,
-                    None => problems.push(bad(
-                        &text,
-                        key,
-                        "`review_months` must be a whole number of months",
-                    )),
-                }
-                continue;
-            }
-            if key == "reading_grade" {
-                match value.as_f64().filter(|g| g.is_finite() && *g > 0.0) {
-                    Some(grade) => reading_grade = grade,
-                    None => problems.push(bad(
-                        &text,
-                        key,
-                        "`reading_grade` must be a positive number, the US school grade, e.g. 8",
-                    )),
-                }
-                continue;
-            }
-            if !RULES.iter().any(|(id, _)| id == key) {
-                let known: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
-                let mut d = bad(&text, key, &format!("unknown check rule `{key}`"));
-                d.help = Some(
-                    match crate::diagnostic::suggest(key, known.iter().copied()) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => format!("rules are: {}", known.join(", ")),
-                    },
-                );
-                problems.push(d);
-                continue;
-            }
-            let level = match value.as_str() {
-                Some("error") => Level::Error,
-                Some("warning") => Level::Warning,
-                Some("off") => Level::Off,
-                _ => {
-                    problems.push(bad(
-                        &text,
-                        key,
-                        "a rule's level is \"error\", \"warning\" or \"off\"",
-                    ));
-                    continue;
-                }
-            };
-            levels.insert(key.clone(), level);
-        }
+        let mut settings = Settings {
+            levels: HashMap::new(),
+            review_months: 12,
+            allowed_hosts: Vec::new(),
+            external_timeout: std::time::Duration::from_secs(10),
+            reading_grade: readability::DEFAULT_GRADE,
+        };
+        let problems: Vec<Diagnostic> = config
+            .check
+            .iter()
+            .filter_map(|(key, value)| settings.set(key, value, &text).err())
+            .collect();
         if problems.is_empty() {
-            Ok(Settings {
-                levels,
-                review_months,
-                allowed_hosts,
-                external_timeout,
-                reading_grade,
-            })
+            Ok(settings)
         } else {
             Err(problems)
         }
+    }
+
+    /// Takes one key of `[check]`: a limit by its name, else a rule's level.
+    fn set(&mut self, key: &str, value: &Value, text: &str) -> Result<(), Diagnostic> {
+        let bad = |message: &str| bad(text, key, message);
+        match key {
+            "allowed_hosts" => {
+                self.allowed_hosts = host_names(value).ok_or_else(|| {
+                    bad("`allowed_hosts` is a list of host names, e.g. [\"www.youtube-nocookie.com\"]")
+                })?;
+            }
+            "external_timeout" => {
+                let secs = value
+                    .as_str()
+                    .and_then(crate::outreach::parse_duration)
+                    .ok_or_else(|| bad("`external_timeout` is a duration such as \"10s\""))?;
+                self.external_timeout = std::time::Duration::from_secs(secs);
+            }
+            "review_months" => {
+                let months = value
+                    .as_u64()
+                    .ok_or_else(|| bad("`review_months` must be a whole number of months"))?;
+                self.review_months = months as u32;
+            }
+            "reading_grade" => {
+                self.reading_grade = value
+                    .as_f64()
+                    .filter(|g| g.is_finite() && *g > 0.0)
+                    .ok_or_else(|| {
+                        bad("`reading_grade` must be a positive number, the US school grade, e.g. 8")
+                    })?;
+            }
+            rule => {
+                let level = rule_level(rule, value, text)?;
+                self.levels.insert(rule.to_string(), level);
+            }
+        }
+        Ok(())
     }
 
     pub fn level(&self, rule: &str) -> Level {
@@ -179,6 +142,41 @@ impl Settings {
             .copied()
             .or_else(|| RULES.iter().find(|(id, _)| *id == rule).map(|(_, l)| *l))
             .unwrap_or(Level::Error)
+    }
+}
+
+/// `allowed_hosts`: a list of strings, or nothing.
+fn host_names(value: &Value) -> Option<Vec<String>> {
+    value.as_array().and_then(|hosts| {
+        hosts
+            .iter()
+            .map(|h| h.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+    })
+}
+
+/// The level set for `rule`, which must be one of [`RULES`].
+fn rule_level(rule: &str, value: &Value, text: &str) -> Result<Level, Diagnostic> {
+    if !RULES.iter().any(|(id, _)| *id == rule) {
+        let known: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
+        let mut d = bad(text, rule, &format!("unknown check rule `{rule}`"));
+        d.help = Some(
+            match crate::diagnostic::suggest(rule, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("rules are: {}", known.join(", ")),
+            },
+        );
+        return Err(d);
+    }
+    match value.as_str() {
+        Some("error") => Ok(Level::Error),
+        Some("warning") => Ok(Level::Warning),
+        Some("off") => Ok(Level::Off),
+        _ => Err(bad(
+            text,
+            rule,
+            "a rule's level is \"error\", \"warning\" or \"off\"",
+        )),
     }
 }
 

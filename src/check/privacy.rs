@@ -194,156 +194,237 @@ pub fn check_item(item: &OutreachItem, post: Option<&Post>, allowed: &Allowed) -
     found
 }
 
+impl Finding {
+    fn at(rule: &'static str, m: regex::Match, message: String, help: &'static str) -> Finding {
+        Finding {
+            rule,
+            start: m.start(),
+            text: m.as_str().to_string(),
+            message,
+            help,
+        }
+    }
+}
+
+/// One identifier family: its findings on a line.
+type Family = fn(&str) -> Vec<Finding>;
+
+/// Every family, in the order its findings are reported.
+const FAMILIES: &[Family] = &[
+    phones,
+    emails,
+    ssns,
+    birth_dates,
+    ages,
+    streets,
+    zip_codes,
+    record_numbers,
+    npis,
+    medicare_numbers,
+    ip_addresses,
+    personal_urls,
+];
+
 /// Every identifier pattern over one line of text.
 pub fn scan(line: &str) -> Vec<Finding> {
-    let mut found = Vec::new();
-    {
-        let mut report =
-            |rule: &'static str, start: usize, text: &str, message: String, help: &'static str| {
-                found.push(Finding {
-                    rule,
-                    start,
-                    text: text.to_string(),
-                    message,
-                    help,
-                });
-            };
-        for m in PHONE_RE.find_iter(line) {
-            report(
+    FAMILIES.iter().flat_map(|family| family(line)).collect()
+}
+
+fn phones(line: &str) -> Vec<Finding> {
+    PHONE_RE
+        .find_iter(line)
+        .map(|m| {
+            Finding::at(
                 PHONE,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a phone or fax number: {}", m.as_str()),
                 "remove a patient's number; the clinic's own numbers from config.toml are allowed",
-            );
-        }
-        for c in EMAIL_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+fn emails(line: &str) -> Vec<Finding> {
+    EMAIL_RE
+        .captures_iter(line)
+        .map(|c| {
             let m = c.get(1).expect("group");
-            report(
+            Finding::at(
                 EMAIL,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("an e-mail address: {}", m.as_str()),
                 "remove a patient's address; the clinic's own from config.toml is allowed",
-            );
-        }
-        for c in SSN_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+/// Numbers the SSA never issues (area 000, 666 or 9xx, group 00, serial
+/// 0000) are not anyone's SSN.
+fn ssns(line: &str) -> Vec<Finding> {
+    SSN_RE
+        .captures_iter(line)
+        .filter(|c| {
             let (area, group, serial) = (&c[1], &c[2], &c[3]);
-            let valid = area != "000"
+            area != "000"
                 && area != "666"
                 && !area.starts_with('9')
                 && group != "00"
-                && serial != "0000";
-            if valid {
-                let m = c.get(0).expect("match");
-                report(
-                    SSN,
-                    m.start(),
-                    m.as_str(),
-                    "what looks like a Social Security number".into(),
-                    "never publish an SSN",
-                );
-            }
-        }
-        for m in DOB_RE.find_iter(line) {
-            report(
+                && serial != "0000"
+        })
+        .map(|c| {
+            Finding::at(
+                SSN,
+                c.get(0).expect("match"),
+                "what looks like a Social Security number".into(),
+                "never publish an SSN",
+            )
+        })
+        .collect()
+}
+
+fn birth_dates(line: &str) -> Vec<Finding> {
+    DOB_RE
+        .find_iter(line)
+        .map(|m| {
+            Finding::at(
                 DATE,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a date of birth: \"{}\"", m.as_str()),
                 "give the year or an age range instead of a full date tied to a person",
-            );
-        }
-        for c in AGE_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+fn ages(line: &str) -> Vec<Finding> {
+    AGE_RE
+        .captures_iter(line)
+        .map(|c| {
             let m = c.get(0).expect("match");
-            report(
+            Finding::at(
                 AGE,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("an age over 89: \"{}\"", m.as_str()),
                 "Safe Harbor groups ages over 89 as \"90 or older\"",
-            );
-        }
-        for m in STREET_RE.find_iter(line) {
-            report(
+            )
+        })
+        .collect()
+}
+
+fn streets(line: &str) -> Vec<Finding> {
+    STREET_RE
+        .find_iter(line)
+        .map(|m| {
+            Finding::at(
                 ADDRESS,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a street address: \"{}\"", m.as_str()),
                 "remove a patient's address; the clinic's own is allowed",
-            );
-        }
-        for c in ZIP_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+fn zip_codes(line: &str) -> Vec<Finding> {
+    ZIP_RE
+        .captures_iter(line)
+        .map(|c| {
             let m = c.get(1).expect("group");
-            report(
+            Finding::at(
                 ADDRESS,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a ZIP code: {}", m.as_str()),
                 "Safe Harbor allows only the first three digits of a patient's ZIP code",
-            );
-        }
-        for c in RECORD_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+fn record_numbers(line: &str) -> Vec<Finding> {
+    RECORD_RE
+        .captures_iter(line)
+        .map(|c| {
             let m = c.get(0).expect("match");
-            report(
+            Finding::at(
                 RECORD,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a record or account number: \"{}\"", m.as_str()),
                 "remove medical-record, account and patient numbers",
-            );
-        }
-        for c in NPI_RE.captures_iter(line) {
-            let m = c.get(1).expect("group");
-            if npi_is_valid(m.as_str()) {
-                report(
-                    NPI,
-                    m.start(),
-                    m.as_str(),
-                    format!(
-                        "an NPI that is not one of the clinic's doctors: {}",
-                        m.as_str()
-                    ),
-                    "add the doctor to data/doctors.toml, or remove the number",
-                );
-            }
-        }
-        for m in MBI_RE.find_iter(line) {
-            report(
+            )
+        })
+        .collect()
+}
+
+/// Only a number with a valid check digit is an NPI; other ten-digit
+/// numbers after "NPI" are typos, not someone's identifier.
+fn npis(line: &str) -> Vec<Finding> {
+    NPI_RE
+        .captures_iter(line)
+        .map(|c| c.get(1).expect("group"))
+        .filter(|m| npi_is_valid(m.as_str()))
+        .map(|m| {
+            Finding::at(
+                NPI,
+                m,
+                format!(
+                    "an NPI that is not one of the clinic's doctors: {}",
+                    m.as_str()
+                ),
+                "add the doctor to data/doctors.toml, or remove the number",
+            )
+        })
+        .collect()
+}
+
+fn medicare_numbers(line: &str) -> Vec<Finding> {
+    MBI_RE
+        .find_iter(line)
+        .map(|m| {
+            Finding::at(
                 MEDICARE,
-                m.start(),
-                m.as_str(),
+                m,
                 "what looks like a Medicare number".into(),
                 "never publish a beneficiary's Medicare number",
-            );
-        }
-        for c in IP_RE.captures_iter(line) {
+            )
+        })
+        .collect()
+}
+
+fn ip_addresses(line: &str) -> Vec<Finding> {
+    IP_RE
+        .captures_iter(line)
+        .filter(|c| {
             let octets_ok = (1..=4).all(|k| c[k].parse::<u16>().is_ok_and(|n| n <= 255));
             // Loopback and "this host" name no one's machine.
             let nobodys = matches!(&c[1], "127" | "0");
-            if octets_ok && !nobodys {
-                let m = c.get(0).expect("match");
-                report(
-                    IP,
-                    m.start(),
-                    m.as_str(),
-                    format!("an IP address: {}", m.as_str()),
-                    "remove IP addresses from posts",
-                );
-            }
-        }
-        for c in URL_RE.captures_iter(line) {
+            octets_ok && !nobodys
+        })
+        .map(|c| {
             let m = c.get(0).expect("match");
-            report(
+            Finding::at(
+                IP,
+                m,
+                format!("an IP address: {}", m.as_str()),
+                "remove IP addresses from posts",
+            )
+        })
+        .collect()
+}
+
+fn personal_urls(line: &str) -> Vec<Finding> {
+    URL_RE
+        .captures_iter(line)
+        .map(|c| {
+            let m = c.get(0).expect("match");
+            Finding::at(
                 URL,
-                m.start(),
-                m.as_str(),
+                m,
                 format!("a web address with personal parts: {}", m.as_str()),
                 "link to pages, not to a person's record or profile",
-            );
-        }
-    }
-    found
+            )
+        })
+        .collect()
 }
 
 /// The NPI check digit: Luhn over the number prefixed with 80840.

@@ -19,114 +19,179 @@ pub const CONSENT: &str = "privacy/consent";
 static DOI: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
 
+/// The data/doctors.toml records, by key.
+type Doctors<'a> = Option<&'a serde_json::Map<String, serde_json::Value>>;
+
 pub fn check(site: &Site, post: &Post, settings: &Settings, today: Date) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
     let front = &post.front;
     let doctors = site.data.get("doctors").and_then(|d| d.as_object());
     let medical = matches!(front.kind, Kind::Article | Kind::Prevention | Kind::Testing);
+    let mut found = Vec::new();
     if front.audience.reaches_patients() && medical {
-        match &front.reviewed_by {
-            None => found.push(
-                at_key(post, MISSING, "title", "this patient-facing post names no reviewing doctor".into())
-                    .with_help("add `reviewed_by = \"<doctor key>\"` and `last_reviewed = YYYY-MM-DD` after a doctor has reviewed it"),
-            ),
-            Some(key) if !doctors.is_some_and(|d| d.contains_key(key)) => {
-                let known = doctors.map(|d| d.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
-                let help = match crate::diagnostic::suggest(key, known.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => "reviewers are keys of data/doctors.toml".into(),
-                };
-                found.push(at_key(post, UNKNOWN_DOCTOR, "reviewed_by", format!("`{key}` is not a doctor in data/doctors.toml")).with_help(help));
-            }
-            Some(_) => {}
-        }
-        match front.last_reviewed {
-            None if front.reviewed_by.is_some() => found.push(
-                at_key(
-                    post,
-                    MISSING,
-                    "reviewed_by",
-                    "the review has no date".into(),
-                )
-                .with_help("add `last_reviewed = YYYY-MM-DD`"),
-            ),
-            Some(date) => {
-                let months = months_between(date, today);
-                if months >= i64::from(settings.review_months) {
-                    found.push(
-                        at_key(post, STALE, "last_reviewed", format!("last reviewed {months} months ago, on {date}"))
-                            .with_help(format!("have a doctor review it again (reviews older than {} months are stale)", settings.review_months)),
-                    );
-                }
-            }
-            None => {}
-        }
+        found.extend(reviewer(post, doctors));
+        found.extend(review_date(post, settings, today));
     }
-    for author in &front.authors {
-        if !doctors.is_some_and(|d| d.contains_key(author)) {
-            found.push(
-                at_key(
-                    post,
-                    UNKNOWN_DOCTOR,
-                    "authors",
-                    format!("author `{author}` is not in data/doctors.toml"),
-                )
-                .with_help("authors are keys of data/doctors.toml"),
-            );
-        }
+    found.extend(authors(post, doctors));
+    found.extend(sources_missing(post));
+    found.extend(
+        front
+            .sources
+            .iter()
+            .filter_map(|s| malformed_source(post, s)),
+    );
+    found.extend(consent(post, today));
+    found
+}
+
+/// A patient-facing medical post names a reviewer who is one of the doctors.
+fn reviewer(post: &Post, doctors: Doctors) -> Option<Diagnostic> {
+    let Some(key) = &post.front.reviewed_by else {
+        return Some(
+            at_key(post, MISSING, "title", "this patient-facing post names no reviewing doctor".into())
+                .with_help("add `reviewed_by = \"<doctor key>\"` and `last_reviewed = YYYY-MM-DD` after a doctor has reviewed it"),
+        );
+    };
+    if doctors.is_some_and(|d| d.contains_key(key)) {
+        return None;
     }
-    if matches!(front.kind, Kind::Prevention | Kind::Testing) && front.sources.is_empty() {
-        found.push(
+    let known = doctors
+        .map(|d| d.keys().map(String::as_str).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let help = match crate::diagnostic::suggest(key, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "reviewers are keys of data/doctors.toml".into(),
+    };
+    Some(
+        at_key(
+            post,
+            UNKNOWN_DOCTOR,
+            "reviewed_by",
+            format!("`{key}` is not a doctor in data/doctors.toml"),
+        )
+        .with_help(help),
+    )
+}
+
+/// A review has a date, and the date is not older than `review_months`.
+fn review_date(post: &Post, settings: &Settings, today: Date) -> Option<Diagnostic> {
+    let front = &post.front;
+    let Some(date) = front.last_reviewed else {
+        return front.reviewed_by.is_some().then(|| {
+            at_key(
+                post,
+                MISSING,
+                "reviewed_by",
+                "the review has no date".into(),
+            )
+            .with_help("add `last_reviewed = YYYY-MM-DD`")
+        });
+    };
+    let months = months_between(date, today);
+    (months >= i64::from(settings.review_months)).then(|| {
+        at_key(
+            post,
+            STALE,
+            "last_reviewed",
+            format!("last reviewed {months} months ago, on {date}"),
+        )
+        .with_help(format!(
+            "have a doctor review it again (reviews older than {} months are stale)",
+            settings.review_months
+        ))
+    })
+}
+
+/// Every author is one of the doctors.
+fn authors(post: &Post, doctors: Doctors) -> Vec<Diagnostic> {
+    post.front
+        .authors
+        .iter()
+        .filter(|author| !doctors.is_some_and(|d| d.contains_key(*author)))
+        .map(|author| {
+            at_key(
+                post,
+                UNKNOWN_DOCTOR,
+                "authors",
+                format!("author `{author}` is not in data/doctors.toml"),
+            )
+            .with_help("authors are keys of data/doctors.toml")
+        })
+        .collect()
+}
+
+/// Prevention and testing posts give advice, so they cite where it comes from.
+fn sources_missing(post: &Post) -> Option<Diagnostic> {
+    let front = &post.front;
+    (matches!(front.kind, Kind::Prevention | Kind::Testing) && front.sources.is_empty()).then(
+        || {
             at_key(
                 post,
                 SOURCES_MISSING,
                 "kind",
                 format!("a {} post should cite its sources", kind_name(front.kind)),
             )
-            .with_help("add `sources = [\"doi:10.…\", \"pmid:…\", \"https://…\"]`"),
-        );
+            .with_help("add `sources = [\"doi:10.…\", \"pmid:…\", \"https://…\"]`")
+        },
+    )
+}
+
+/// A `doi:` or `pmid:` citation that readers could not follow.
+fn malformed_source(post: &Post, source: &str) -> Option<Diagnostic> {
+    let message = citation_problem(source.trim())?;
+    Some(
+        at_key(post, SOURCE_MALFORMED, "sources", message)
+            .with_help("fix the citation so readers can follow it"),
+    )
+}
+
+/// What is wrong with a `doi:` or `pmid:` citation; other sources (web
+/// addresses, books) are not checked.
+fn citation_problem(trimmed: &str) -> Option<String> {
+    let lower = trimmed.to_ascii_lowercase();
+    if let Some(doi) = lower.strip_prefix("doi:") {
+        (!DOI.is_match(doi.trim())).then(|| {
+            format!("`{trimmed}` is not a DOI (they look like doi:10.1161/CIR.0000000000000678)")
+        })
+    } else if let Some(pmid) = lower.strip_prefix("pmid:") {
+        let digits = pmid.trim();
+        (digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit())).then(
+            || format!("`{trimmed}` is not a PubMed id (one to nine digits, e.g. pmid:30879355)"),
+        )
+    } else {
+        None
     }
-    for source in &front.sources {
-        let trimmed = source.trim();
-        let lower = trimmed.to_ascii_lowercase();
-        let malformed = if let Some(doi) = lower.strip_prefix("doi:") {
-            (!DOI.is_match(doi.trim())).then(|| {
-                format!(
-                    "`{trimmed}` is not a DOI (they look like doi:10.1161/CIR.0000000000000678)"
-                )
-            })
-        } else if let Some(pmid) = lower.strip_prefix("pmid:") {
-            let digits = pmid.trim();
-            (digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()))
-                .then(|| {
-                    format!(
-                        "`{trimmed}` is not a PubMed id (one to nine digits, e.g. pmid:30879355)"
-                    )
-                })
-        } else {
-            None
-        };
-        if let Some(message) = malformed {
-            found.push(
-                at_key(post, SOURCE_MALFORMED, "sources", message)
-                    .with_help("fix the citation so readers can follow it"),
-            );
-        }
+}
+
+/// A patient story is published only with the patient's written consent,
+/// and not after it expires.
+fn consent(post: &Post, today: Date) -> Option<Diagnostic> {
+    let front = &post.front;
+    if !matches!(front.kind, Kind::Story | Kind::Testimonial) {
+        return None;
     }
-    if matches!(front.kind, Kind::Story | Kind::Testimonial) {
-        match &front.consent {
-            None => found.push(
-                at_key(post, CONSENT, "kind", "a patient story needs the patient's written consent on record".into())
-                    .with_help("add `consent = { reference = \"AUTH-…\", expires = YYYY-MM-DD }` (45 CFR 164.508)"),
+    match &front.consent {
+        None => Some(
+            at_key(
+                post,
+                CONSENT,
+                "kind",
+                "a patient story needs the patient's written consent on record".into(),
+            )
+            .with_help(
+                "add `consent = { reference = \"AUTH-…\", expires = YYYY-MM-DD }` (45 CFR 164.508)",
             ),
-            Some(consent) if consent.expires < today => found.push(
-                at_key(post, CONSENT, "consent", format!("the patient's consent expired on {}", consent.expires))
-                    .with_help("renew the authorization, or unpublish the story"),
-            ),
-            Some(_) => {}
-        }
+        ),
+        Some(consent) if consent.expires < today => Some(
+            at_key(
+                post,
+                CONSENT,
+                "consent",
+                format!("the patient's consent expired on {}", consent.expires),
+            )
+            .with_help("renew the authorization, or unpublish the story"),
+        ),
+        Some(_) => None,
     }
-    found
 }
 
 fn kind_name(kind: Kind) -> &'static str {

@@ -39,23 +39,39 @@ pub fn check(table: &mut Map<String, Value>, path: &[&str], text: &str) -> Vec<D
     problems
 }
 
-/// Why a value is not an address to post to.
-fn web_address(value: &Value) -> Result<(), String> {
+/// Why a value is not an address to post to; each message follows the
+/// key's name (`` `[networks.mastodon] instance` is … ``).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NotAnAddress {
+    #[error("must be a web address in quotes")]
+    NotText,
+    #[error("is \"{0}\", which is not a web address")]
+    Unreadable(String),
+    #[error("is \"{0}\"; it must begin with https:// (or http:// for a server on this machine)")]
+    NotWeb(String),
+    #[error("is \"{0}\", which names no server")]
+    NoServer(String),
+    #[error(
+        "holds a user name or password; credentials come only from the environment (see README.md, \"Publish\")"
+    )]
+    Credentials,
+}
+
+/// The value as an address to post to, or why it is not one.
+fn web_address(value: &Value) -> Result<(), NotAnAddress> {
     let Some(text) = value.as_str() else {
-        return Err("must be a web address in quotes".into());
+        return Err(NotAnAddress::NotText);
     };
-    let url = url::Url::parse(text.trim())
-        .map_err(|_| format!("is \"{text}\", which is not a web address"))?;
+    let url =
+        url::Url::parse(text.trim()).map_err(|_| NotAnAddress::Unreadable(text.to_string()))?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!(
-            "is \"{text}\"; it must begin with https:// (or http:// for a server on this machine)"
-        ));
+        return Err(NotAnAddress::NotWeb(text.to_string()));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("is \"{text}\", which names no server"));
+        return Err(NotAnAddress::NoServer(text.to_string()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("holds a user name or password; credentials come only from the environment (see README.md, \"Publish\")".into());
+        return Err(NotAnAddress::Credentials);
     }
     Ok(())
 }

@@ -46,8 +46,20 @@ pub fn join(body: &str, fixed: &[String], link: Option<&str>, hashtags: &[String
     blocks.join("\n\n")
 }
 
+/// Why an item cannot fit its network's limit: what must stay (the fixed
+/// lines and the link) is already too long.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("even without its words this item counts {count} of {network}'s {limit}")]
+pub struct TooLong {
+    /// What the item counts without its words and hashtags.
+    pub count: usize,
+    /// The network's name, as users know it.
+    pub network: &'static str,
+    pub limit: usize,
+}
+
 /// Fits the parts into `network`'s limit, or says why they cannot fit.
-pub fn fit(network: Network, parts: &Parts) -> Result<Fitted, String> {
+pub fn fit(network: Network, parts: &Parts) -> Result<Fitted, TooLong> {
     let link = parts.link.as_deref();
     let mut hashtags = parts.hashtags.clone();
     let mut dropped = Vec::new();
@@ -92,12 +104,11 @@ pub fn fit(network: Network, parts: &Parts) -> Result<Fitted, String> {
             dropped_hashtags: dropped,
         });
     }
-    Err(format!(
-        "even without its words this item counts {} of {}'s {}",
-        network.count(&bare),
-        network.name(),
-        network.limit()
-    ))
+    Err(TooLong {
+        count: network.count(&bare),
+        network: network.name(),
+        limit: network.limit(),
+    })
 }
 
 /// The longest cut of `body` (with an ellipsis) whose whole text fits,

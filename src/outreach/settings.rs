@@ -175,84 +175,126 @@ pub fn load(config: &Config, root: &Path) -> Result<Settings, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(root.join(Config::FILE)).unwrap_or_default();
     let mut problems = Vec::new();
     let mut settings = Settings::default();
-    let problem = |table: &str, error: &dyn std::fmt::Display| {
-        Diagnostic::error("config/outreach", format!("[{table}]: {error}"))
-            .in_file(Config::FILE)
-            .at_opt(table_line(&text, table))
-            .with_help("see the outreach settings in README.md")
-    };
     for (key, value) in &config.networks {
-        let Some(network) = Network::from_key(key) else {
-            let known: Vec<&str> = Network::ALL.iter().map(|n| n.key()).collect();
-            let mut d = problem(
-                &format!("networks.{key}"),
-                &format!("unknown network `{key}`"),
-            );
-            d.help = Some(
-                match crate::diagnostic::suggest(key, known.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("networks are: {}", known.join(", ")),
-                },
-            );
-            problems.push(d);
-            continue;
-        };
-        let mut value = value.clone();
-        if let Value::Object(table) = &mut value {
-            let path = ["networks", key.as_str()];
-            problems.extend(bounds::check(table, &path, bounds::NETWORK, &text));
-            problems.extend(address::check(table, &path, &text));
-        }
-        match serde_json::from_value::<NetworkSettings>(value) {
-            Ok(s) => {
-                let bad_id = s.id.as_deref().map(|id| network.check_id(id));
-                if let Some(Err(why)) = bad_id {
-                    problems.push(problem(&format!("networks.{key}"), &why));
-                }
-                let bad_version = s
-                    .api_version
-                    .as_deref()
-                    .map(|v| network.check_api_version(v));
-                if let Some(Err(why)) = bad_version {
-                    problems.push(problem(&format!("networks.{key}"), &why));
-                }
-                settings.networks.insert(network, s);
-            }
-            Err(e) => problems.push(problem(&format!("networks.{key}"), &e)),
+        if let Some((network, s)) = read_network(key, value, &text, &mut problems) {
+            settings.networks.insert(network, s);
         }
     }
+    settings.social = read_social(config, &text, &mut problems);
+    settings.physicians = read_physicians(config, &text, &mut problems);
+    settings.publish = read_publish(config, &text, &mut problems);
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A problem with `[table]`, at its header's line.
+fn problem(text: &str, table: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error("config/outreach", format!("[{table}]: {error}"))
+        .in_file(Config::FILE)
+        .at_opt(table_line(text, table))
+        .with_help("see the outreach settings in README.md")
+}
+
+/// `[networks.<key>]`: a known network, its numbers in range, its server an
+/// address, and its id and API version as the network writes them.
+fn read_network(
+    key: &str,
+    value: &Value,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(Network, NetworkSettings)> {
+    let table = format!("networks.{key}");
+    let Some(network) = Network::from_key(key) else {
+        let known: Vec<&str> = Network::ALL.iter().map(|n| n.key()).collect();
+        let mut d = problem(text, &table, &format!("unknown network `{key}`"));
+        d.help = Some(
+            match crate::diagnostic::suggest(key, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("networks are: {}", known.join(", ")),
+            },
+        );
+        problems.push(d);
+        return None;
+    };
+    let mut value = value.clone();
+    if let Value::Object(table) = &mut value {
+        let path = ["networks", key];
+        problems.extend(bounds::check(table, &path, bounds::NETWORK, text));
+        problems.extend(address::check(table, &path, text));
+    }
+    let settings = match serde_json::from_value::<NetworkSettings>(value) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(problem(text, &table, &e));
+            return None;
+        }
+    };
+    if let Some(Err(why)) = settings.id.as_deref().map(|id| network.check_id(id)) {
+        problems.push(problem(text, &table, &why));
+    }
+    let version = settings.api_version.as_deref();
+    if let Some(Err(why)) = version.map(|v| network.check_api_version(v)) {
+        problems.push(problem(text, &table, &why));
+    }
+    Some((network, settings))
+}
+
+/// `[social]`, with `recommend.path` resolved to a page of the site.
+fn read_social(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> SocialSettings {
     let mut social = config.social.clone();
     if let Some(Value::Object(recommend)) = social.get_mut("recommend") {
         let path = ["social", "recommend"];
-        problems.extend(bounds::check(recommend, &path, bounds::RECOMMEND, &text));
+        problems.extend(bounds::check(recommend, &path, bounds::RECOMMEND, text));
     }
-    match serde_json::from_value::<SocialSettings>(Value::Object(social)) {
-        Ok(s) => settings.social = s,
-        Err(e) => problems.push(problem("social", &e)),
+    let mut settings = match serde_json::from_value::<SocialSettings>(Value::Object(social)) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(problem(text, "social", &e));
+            SocialSettings::default()
+        }
+    };
+    if let Some(recommend) = &mut settings.recommend {
+        problems.extend(resolve_recommend_path(recommend, text));
     }
-    if let Some(recommend) = &mut settings.social.recommend {
-        problems.extend(resolve_recommend_path(recommend, &text));
-    }
-    match serde_json::from_value::<PhysicianSettings>(Value::Object(config.physicians.clone())) {
-        Ok(s) => settings.physicians = s,
-        Err(e) => problems.push(problem("physicians", &e)),
-    }
-    problems.extend(resolve_physicians_section(&mut settings.physicians, &text));
+    settings
+}
+
+/// `[physicians]`, with its section resolved to a folder of the output.
+fn read_physicians(
+    config: &Config,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> PhysicianSettings {
+    let table = Value::Object(config.physicians.clone());
+    let mut settings = match serde_json::from_value::<PhysicianSettings>(table) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(problem(text, "physicians", &e));
+            PhysicianSettings::default()
+        }
+    };
+    problems.extend(resolve_physicians_section(&mut settings, text));
+    settings
+}
+
+/// `[publish]`, its durations in range.
+fn read_publish(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> PublishSettings {
     let mut publish = config.publish.clone();
     problems.extend(bounds::check(
         &mut publish,
         &["publish"],
         bounds::PUBLISH,
-        &text,
+        text,
     ));
     match serde_json::from_value::<PublishSettings>(Value::Object(publish)) {
-        Ok(s) => settings.publish = s,
-        Err(e) => problems.push(problem("publish", &e)),
-    }
-    if problems.is_empty() {
-        Ok(settings)
-    } else {
-        Err(problems)
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(problem(text, "publish", &e));
+            PublishSettings::default()
+        }
     }
 }
 
