@@ -2,6 +2,38 @@
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::{Generated, Page, PageKind};
+use crate::load::Site;
+
+/// The site's redirects: `/blog/page/1/` to `/blog/` for each section list
+/// with a second page, then every post's aliases.
+pub(super) fn for_site(site: &Site, pages: &[Page]) -> Vec<Generated> {
+    let mut redirects = Vec::new();
+    for page in pages {
+        match &page.kind {
+            // `/blog/page/1/` is what people type after seeing `/blog/page/2/`.
+            PageKind::Section { section, pager } if pager.number == 2 => {
+                let path = &site.sections[*section].path;
+                redirects.push(redirect_to(site, &format!("{path}page/1/"), path));
+            }
+            _ => {}
+        }
+    }
+    for post in &site.posts {
+        for alias in &post.front.aliases {
+            redirects.push(redirect_to(site, alias, &post.path));
+        }
+    }
+    redirects
+}
+
+fn redirect_to(site: &Site, from: &str, to: &str) -> Generated {
+    Generated {
+        output: output_file(from),
+        bytes: page(&site.config.permalink(to)).into_bytes(),
+    }
+}
+
 /// A small page that sends browsers and search engines to `target`.
 pub fn page(target: &str) -> String {
     let mut href = String::new();

@@ -2,8 +2,10 @@
 
 use pulldown_cmark_escape::escape_html;
 
+use super::{Derived, Generated, PageKind};
 use crate::config::Config;
 use crate::content::Date;
+use crate::load::Site;
 
 pub const MAX_URLS: usize = 50_000;
 
@@ -33,6 +35,40 @@ pub fn sitemaps(config: &Config, urls: &[Url]) -> Vec<(String, String)> {
     index.push_str("</sitemapindex>\n");
     files.push(("sitemap.xml".into(), index));
     files
+}
+
+/// The site's sitemap files: every page but the 404 and text files, each
+/// with the last update of what it shows, when it knows one.
+pub(super) fn for_site(site: &Site, derived: &Derived) -> Vec<Generated> {
+    let urls: Vec<Url> = derived
+        .pages
+        .iter()
+        .filter_map(|page| {
+            let modified = match &page.kind {
+                PageKind::Post(i) => site.posts[*i].updated(),
+                PageKind::Section { section, pager } => {
+                    let posts = &site.sections[*section].posts;
+                    posts[pager.range.clone()]
+                        .iter()
+                        .filter_map(|&i| site.posts[i].updated())
+                        .max()
+                }
+                PageKind::NotFound | PageKind::Text => return None,
+                _ => None,
+            };
+            Some(Url {
+                path: page.path.clone(),
+                modified,
+            })
+        })
+        .collect();
+    sitemaps(&site.config, &urls)
+        .into_iter()
+        .map(|(output, xml)| Generated {
+            output,
+            bytes: xml.into_bytes(),
+        })
+        .collect()
 }
 
 fn urlset(config: &Config, urls: &[Url]) -> String {

@@ -33,11 +33,31 @@ pub fn theme_names() -> Vec<&'static str> {
     THEMES.themes.keys().map(String::as_str).collect()
 }
 
+/// Why the code stylesheet could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StylesheetError {
+    /// `[markdown] highlight_theme` (or `_dark`) names no theme syntect has.
+    #[error("unknown code highlighting theme `{0}`")]
+    UnknownTheme(String),
+    /// syntect could not write a known theme as CSS.
+    #[error("cannot make CSS from code highlighting theme `{theme}`: {source}")]
+    Css {
+        theme: String,
+        source: syntect::Error,
+    },
+}
+
 /// The stylesheet for highlighted code: `light`, and `dark` for dark mode.
-pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
+pub fn stylesheet(light: &str, dark: &str) -> Result<String, StylesheetError> {
     let css = |name: &str| {
-        let theme = THEMES.themes.get(name).ok_or_else(|| name.to_string())?;
-        css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())
+        let theme = THEMES
+            .themes
+            .get(name)
+            .ok_or_else(|| StylesheetError::UnknownTheme(name.to_string()))?;
+        css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|source| StylesheetError::Css {
+            theme: name.to_string(),
+            source,
+        })
     };
     let light = css(light)?;
     let dark = css(dark)?;

@@ -1,0 +1,160 @@
+//! The frame every page is drawn in: the compiled templates, each post as
+//! lists show it, and the context every page starts from.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::{Context, Tera};
+
+use super::draw::Drawing;
+use super::jsonld;
+use super::templates;
+use super::view::Views;
+use crate::derive::Derived;
+use crate::diagnostic::Diagnostic;
+use crate::load::Site;
+use crate::render::Bodies;
+
+/// What drawing needs besides the site: the compiled templates, each post as
+/// lists show it (serialized once, shared by its page and every list), and the
+/// context every page starts from. A build makes one; `rounds serve` keeps it
+/// between saves and updates only what an edit changed.
+pub struct Frame {
+    tera: Tera,
+    summaries: Arc<Vec<Value>>,
+    newest_first: Arc<Vec<usize>>,
+    base: Context,
+    clinic_ld: Value,
+}
+
+impl Frame {
+    pub fn new(site: &Site, bodies: &Bodies, derived: &Derived) -> Result<Frame, Vec<Diagnostic>> {
+        let views = Views::new(site, derived);
+        let summaries: Vec<Value> = (0..site.posts.len())
+            .into_par_iter()
+            .map(|i| summary(&views, i, bodies))
+            .collect();
+        let mut frame = Frame {
+            tera: compile_templates(site)?,
+            summaries: Arc::new(summaries),
+            newest_first: Arc::new(derived.by_date.clone()),
+            base: base_context(site, derived),
+            clinic_ld: jsonld::clinic(
+                &site.config,
+                site.data.get("services").and_then(Value::as_object),
+            ),
+        };
+        frame.register_posts();
+        Ok(frame)
+    }
+
+    /// Compiles the theme's templates again (after one was edited).
+    pub fn recompile(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
+        self.tera = compile_templates(site)?;
+        self.register_posts();
+        Ok(())
+    }
+
+    /// Serializes post `index` again; says whether lists showing it change.
+    pub fn refresh_post(
+        &mut self,
+        site: &Site,
+        bodies: &Bodies,
+        derived: &Derived,
+        index: usize,
+    ) -> bool {
+        let fresh = summary(&Views::new(site, derived), index, bodies);
+        if self.summaries[index] == fresh {
+            return false;
+        }
+        // Drop `get_posts`'s share first so the list is updated in place, not copied.
+        self.tera
+            .register_function("get_posts", templates::GetPosts::default());
+        Arc::make_mut(&mut self.summaries)[index] = fresh;
+        self.register_posts();
+        true
+    }
+
+    fn register_posts(&mut self) {
+        self.tera.register_function(
+            "get_posts",
+            templates::GetPosts::new(self.summaries.clone(), self.newest_first.clone()),
+        );
+    }
+
+    /// Everything one pass of drawing reads, borrowed for its length.
+    pub(super) fn drawing<'a>(
+        &'a self,
+        site: &'a Site,
+        bodies: &'a Bodies,
+        derived: &'a Derived,
+        views: &'a Views<'a>,
+    ) -> Drawing<'a> {
+        Drawing {
+            clinic_ld: self.clinic_ld.clone(),
+            doctors: site.data.get("doctors").and_then(Value::as_object),
+            site,
+            bodies,
+            derived,
+            views,
+            summaries: &self.summaries,
+            base: &self.base,
+            tera: &self.tera,
+        }
+    }
+}
+
+fn compile_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    let permalinks = Arc::new(crate::render::permalinks(site));
+    templates::compile(&site.theme, permalinks, site.config.base().to_string())
+}
+
+/// A post as lists show it: its terms capped, so that a post with thousands
+/// of tags does not put all of them on each of its thousands of term pages.
+fn summary(views: &Views, index: usize, bodies: &Bodies) -> Value {
+    serde_json::to_value(views.post(index, &bodies.posts[index]).listed()).unwrap_or(Value::Null)
+}
+
+/// What every page sees: the config, the clinic, data files and navigation.
+fn base_context(site: &Site, derived: &Derived) -> Context {
+    let config = &site.config;
+    let mut context = Context::new();
+    context.insert("config", config);
+    context.insert("clinic", &config.clinic);
+    context.insert("clinic_name", config.clinic_name());
+    context.insert("data", &site.data);
+    context.insert("nav", &navigation(site));
+    let taxonomies: BTreeMap<&str, Value> = derived
+        .taxonomies
+        .iter()
+        .map(|t| (t.name.as_str(), json!({"name": t.name, "permalink": config.permalink(&t.path), "count": t.terms.len()})))
+        .collect();
+    context.insert("taxonomies", &taxonomies);
+    context.insert(
+        "syntax_css",
+        &config.permalink(&format!("/{}", crate::derive::SYNTAX_CSS)),
+    );
+    context.insert(
+        "generator",
+        &format!("Rounds {}", env!("CARGO_PKG_VERSION")),
+    );
+    context
+}
+
+/// The home section's published subsections, by weight and then title.
+fn navigation(site: &Site) -> Vec<Value> {
+    let config = &site.config;
+    let mut nav: Vec<_> = site
+        .home()
+        .subsections
+        .iter()
+        .map(|&s| &site.sections[s])
+        .filter(|s| !s.front.draft)
+        .collect();
+    nav.sort_by_key(|s| (s.front.weight.unwrap_or(i64::MAX), s.title.to_lowercase()));
+    nav.iter()
+        .map(|s| json!({"title": s.title, "permalink": config.permalink(&s.path), "path": s.path, "audience": s.front.audience}))
+        .collect()
+}
