@@ -12,7 +12,7 @@ use crate::outreach::Outreach;
 use crate::pipeline::{self, Analysed, Laps};
 use crate::progress::Progress;
 use crate::render::Bodies;
-use crate::write::{self, Frame, output::Staging};
+use crate::write::{self, Frame, Written, output::Staging};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -75,67 +75,44 @@ pub fn build_and_keep(
     progress: &Progress,
 ) -> (Result<(Report, Built), ()>, Vec<Diagnostic>) {
     let started = Instant::now();
-    let output = options.root.join(&options.output);
-    let outreach_dir = match &options.outreach {
-        Some(outreach) => options.root.join(outreach),
-        None => write::outreach_files::folder(&options.root, &output),
+    let (output, outreach_dir) = match targets(options) {
+        Ok(targets) => targets,
+        Err(problem) => return (Err(()), vec![problem]),
     };
-    if let Err(problem) = safe_targets(&options.root, &output, &outreach_dir) {
-        return (Err(()), vec![problem]);
-    }
     let load_options = LoadOptions {
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
     let mut laps = Laps::default();
-    let analysed = match pipeline::analyse(&options.root, &load_options, &mut laps) {
+    let (analysed, mut problems) = match pipeline::analyse(&options.root, &load_options, &mut laps)
+    {
         (Ok(analysed), problems) => (analysed, problems),
         (Err(()), problems) => return (Err(()), problems),
     };
-    let (analysed, mut problems) = analysed;
-    let Analysed {
-        site,
-        bodies,
-        derived,
-        ..
-    } = &analysed;
-    let frame = match Frame::new(site, bodies, derived) {
+    let frame = match Frame::new(&analysed.site, &analysed.bodies, &analysed.derived) {
         Ok(frame) => frame,
         Err(mut more) => {
             problems.append(&mut more);
             return (Err(()), problems);
         }
     };
-    let staging = match Staging::new(&output) {
-        Ok(staging) => staging,
-        Err(e) => return (Err(()), vec![io_problem(&output, &e)]),
+    let out = Out {
+        site: &output,
+        outreach: &outreach_dir,
     };
-    let written = match write::write(site, bodies, derived, &frame, staging.path(), progress) {
-        Ok(written) => written,
-        Err(mut more) => {
-            problems.append(&mut more);
-            return (Err(()), problems);
-        }
+    let Some(written) = write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
+    else {
+        return (Err(()), problems);
     };
-    laps.stage("write");
-    // Judged on the drawn pages, before they replace the live ones.
-    problems.extend(pipeline::judge_loads(&analysed, &written.foreign_loads));
-    if problems.iter().any(Diagnostic::is_error) {
-        return (Err(()), problems);
-    }
-    if let Err(e) = staging.commit() {
-        problems.push(io_problem(&output, &e));
-        return (Err(()), problems);
-    }
-    if let Err(problem) = write::outreach_files::write(site, &analysed.outreach, &outreach_dir) {
-        problems.push(problem);
-        return (Err(()), problems);
-    }
-    laps.stage("swap");
     let report = Report {
-        posts: site.posts.len(),
-        sections: site.sections.len(),
-        terms: derived.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        posts: analysed.site.posts.len(),
+        sections: analysed.site.sections.len(),
+        terms: analysed
+            .derived
+            .taxonomies
+            .iter()
+            .map(|t| t.terms.len())
+            .sum(),
         outreach_items: analysed.outreach.items.len(),
         pages: written.pages,
         files: written.files,
@@ -144,24 +121,100 @@ pub fn build_and_keep(
         output: output.clone(),
         stages: laps.stages,
     };
+    let built = Built::keep(analysed, frame, output, outreach_dir);
+    (Ok((report, built)), problems)
+}
+
+/// Where the site and its outreach go, once they are known to be safe to
+/// replace.
+fn targets(options: &BuildOptions) -> Result<(PathBuf, PathBuf), Diagnostic> {
+    let output = options.root.join(&options.output);
+    let outreach_dir = match &options.outreach {
+        Some(outreach) => options.root.join(outreach),
+        None => write::outreach_files::folder(&options.root, &output),
+    };
+    safe_targets(&options.root, &output, &outreach_dir)?;
+    Ok((output, outreach_dir))
+}
+
+/// The folders a build replaces.
+#[derive(Clone, Copy)]
+struct Out<'a> {
+    site: &'a Path,
+    outreach: &'a Path,
+}
+
+/// Draws every page into a staging folder, judges what the pages load,
+/// and only then swaps it in and writes the outreach files. `None` means
+/// an error (in `problems`) left the previous output as it was.
+fn write_out(
+    analysed: &Analysed,
+    frame: &Frame,
+    out: Out,
+    progress: &Progress,
+    laps: &mut Laps,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Written> {
     let Analysed {
         site,
-        checker,
         bodies,
         derived,
-        outreach,
+        ..
     } = analysed;
-    let built = Built {
-        site,
-        checker,
-        bodies,
-        derived,
-        outreach,
-        frame,
-        output,
-        outreach_dir,
+    let staging = match Staging::new(out.site) {
+        Ok(staging) => staging,
+        Err(e) => {
+            // Reported alone, without the warnings so far, as it always was.
+            *problems = vec![io_problem(out.site, &e)];
+            return None;
+        }
     };
-    (Ok((report, built)), problems)
+    let written = match write::write(site, bodies, derived, frame, staging.path(), progress) {
+        Ok(written) => written,
+        Err(mut more) => {
+            problems.append(&mut more);
+            return None;
+        }
+    };
+    laps.stage("write");
+    // Judged on the drawn pages, before they replace the live ones.
+    problems.extend(pipeline::judge_loads(analysed, &written.foreign_loads));
+    if problems.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    if let Err(e) = staging.commit() {
+        problems.push(io_problem(out.site, &e));
+        return None;
+    }
+    if let Err(problem) = write::outreach_files::write(site, &analysed.outreach, out.outreach) {
+        problems.push(problem);
+        return None;
+    }
+    laps.stage("swap");
+    Some(written)
+}
+
+impl Built {
+    /// What a build made, kept for `rounds serve`.
+    fn keep(analysed: Analysed, frame: Frame, output: PathBuf, outreach_dir: PathBuf) -> Built {
+        let Analysed {
+            site,
+            checker,
+            bodies,
+            derived,
+            outreach,
+        } = analysed;
+        Built {
+            site,
+            checker,
+            bodies,
+            derived,
+            outreach,
+            frame,
+            output,
+            outreach_dir,
+        }
+    }
 }
 
 /// Refuses outputs that would replace the site's own files, each other, or

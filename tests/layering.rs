@@ -34,7 +34,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("sources", &["theme.rs", "ledger.rs", "ledger/"]),
-    ("load", &["load.rs"]),
+    // `load.rs` is the file the fixture below names; the stage is `load/`.
+    ("load", &["load/", "load.rs"]),
     ("render", &["render.rs"]),
     ("derive", &["derive/"]),
     ("outreach", &["outreach/"]),

@@ -39,23 +39,37 @@ pub fn run(args: &InitArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn init(args: &InitArgs) -> Result<Vec<PathBuf>, String> {
+/// Why no site was made, or only part of one.
+#[derive(Debug, thiserror::Error)]
+enum InitError {
+    #[error("{} is not empty; choose a new folder, or pass --force to add the missing files", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("cannot create {}: {source}", path.display())]
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn init(args: &InitArgs) -> Result<Vec<PathBuf>, InitError> {
     let dir = &args.dir;
     let occupied = std::fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
     if occupied && !args.force {
-        return Err(format!(
-            "{} is not empty; choose a new folder, or pass --force to add the missing files",
-            dir.display()
-        ));
+        return Err(InitError::NotEmpty(dir.clone()));
     }
     let today = chrono::Local::now().date_naive().to_string();
     let base_url = args.base_url.trim_end_matches('/');
@@ -79,12 +93,16 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, String> {
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| InitError::CreateFolder {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let text = String::from_utf8_lossy(bytes);
-        std::fs::write(&target, fill(&text))
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        std::fs::write(&target, fill(&text)).map_err(|source| InitError::Write {
+            path: target.clone(),
+            source,
+        })?;
         written.push(rel);
     }
     Ok(written)

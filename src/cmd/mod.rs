@@ -123,17 +123,23 @@ pub fn load_outreach(site_args: &SiteArgs) -> Option<(crate::pipeline::Analysed,
     }
 }
 
-/// `--network NAME` values, or the message naming the unknown one.
-pub fn networks(names: &[String]) -> Result<Vec<crate::outreach::Network>, String> {
+/// A `--network` value that names no network.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "unknown network `{name}`; use {}",
+    crate::outreach::Network::keys_listed()
+)]
+pub struct UnknownNetwork {
+    pub name: String,
+}
+
+/// `--network NAME` values, or the first that names no network.
+pub fn networks(names: &[String]) -> Result<Vec<crate::outreach::Network>, UnknownNetwork> {
     names
         .iter()
         .map(|name| {
-            crate::outreach::Network::from_key(&name.to_lowercase()).ok_or_else(|| {
-                format!(
-                    "unknown network `{name}`; use {}",
-                    crate::outreach::Network::keys_listed()
-                )
-            })
+            crate::outreach::Network::from_key(&name.to_lowercase())
+                .ok_or_else(|| UnknownNetwork { name: name.clone() })
         })
         .collect()
 }

@@ -9,12 +9,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, SiteArgs, report};
-use crate::ledger::Ledger;
-use crate::ledger::lock::{LedgerLock, WhenHeld};
-use crate::load::Site;
+use crate::ledger::lock::{LedgerLock, LockError, WhenHeld};
 use crate::outreach::{Network, OutreachItem};
-use crate::publish::workers::{self, Queue};
-use crate::publish::{self, Client, Outcome, retry};
+use crate::progress::Progress;
+use crate::publish::{self, Outcome, RunError};
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -42,10 +40,10 @@ pub struct PublishArgs {
 }
 
 pub fn run(args: &PublishArgs) -> ExitCode {
-    let wanted = match super::networks(&args.networks) {
-        Ok(wanted) => wanted,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let networks = match super::networks(&args.networks) {
+        Ok(networks) => networks,
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
             return ExitCode::FAILURE;
         }
     };
@@ -55,102 +53,62 @@ pub fn run(args: &PublishArgs) -> ExitCode {
     // rename), so it neither takes the lock nor waits for it.
     let held = match hold_ledger(args) {
         Ok(held) => held,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
     let Some((analysed, problems)) = super::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
-    let (site, derived) = (&analysed.site, &analysed.outreach);
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }
-    let require_approval = site.outreach.publish.require_approval;
-    let now = chrono::Utc::now();
-    let items: Vec<&OutreachItem> = derived
-        .items
-        .iter()
-        .filter(|i| wanted.is_empty() || wanted.contains(&i.network))
-        .filter(|i| {
-            args.only.as_deref().is_none_or(|o| {
-                i.post.as_deref().unwrap_or("").contains(o) || i.post_url.contains(o)
-            })
-        })
-        .collect();
-    let mut outcomes: Vec<(&OutreachItem, Outcome)> = Vec::new();
-    let mut due: Vec<&OutreachItem> = Vec::new();
-    for item in &items {
-        match publish::decide(item, &site.ledger, now, require_approval) {
-            Some(outcome) => outcomes.push((item, outcome)),
-            None => due.push(item),
-        }
-    }
-
-    // Only a dry run goes without the ledger's lock.
-    let Some(held) = &held else {
-        for item in &due {
-            print_item(item);
-            outcomes.push((item, Outcome::WouldPost));
-        }
-        return finish(args, &outcomes);
-    };
-    if due.is_empty() {
-        return finish(args, &outcomes);
-    }
-    let built = publish::BuiltSite {
+    let request = publish::Request {
+        selection: publish::Selection {
+            networks: &networks,
+            only: args.only.as_deref(),
+        },
         public: if args.output.is_absolute() {
             args.output.clone()
         } else {
             args.site.root.join(&args.output)
         },
-        base_url: site.config.base().to_string(),
+        lock: held.as_ref(),
     };
-    let mut queues: BTreeMap<Network, Vec<&OutreachItem>> = BTreeMap::new();
-    for item in due {
-        queues.entry(item.network).or_default().push(item);
-    }
-    let mut workers: Vec<Queue> = Vec::new();
-    for (network, items) in queues {
-        match connect(site, network, built.clone()) {
-            Ok(client) => workers.push(Queue {
-                network,
-                client,
-                items,
-            }),
-            Err(message) => {
-                eprintln!("error: {}", crate::secrets::scrub(&message));
-                return ExitCode::FAILURE;
-            }
+    let progress = Progress::new(args.site.format == Format::Human && !args.site.quiet);
+    let confirmed = |count| args.yes || confirm(count);
+    let published = match publish::run(
+        &analysed.site,
+        &analysed.outreach,
+        &request,
+        confirmed,
+        &progress,
+    ) {
+        Ok(published) => published,
+        Err(declined @ RunError::Declined) => {
+            eprintln!("{declined}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {}", crate::secrets::scrub(&e.to_string()));
+            return ExitCode::FAILURE;
+        }
+    };
+    for (item, outcome) in &published.outcomes {
+        if *outcome == Outcome::WouldPost {
+            print_item(item);
         }
     }
-    let count: usize = workers.iter().map(|queue| queue.items.len()).sum();
-    if !args.yes && !confirm(count) {
-        eprintln!("Nothing was posted.");
-        return ExitCode::FAILURE;
-    }
-    let root = args.site.root.clone();
-    let journal = publish::Journal::new(site.ledger.clone(), |l: &Ledger| l.save(&root, held));
-    let rules = workers::Rules {
-        policy: &retry::Policy::default(),
-        max_wait: site.outreach.publish.max_wait,
-    };
-    let progress =
-        crate::progress::Progress::new(args.site.format == Format::Human && !args.site.quiet);
-    progress.start("Posting", count as u64);
-    let report = workers::post_all(workers, &journal, &rules, &progress);
-    progress.finish();
-    outcomes.extend(report.outcomes);
-    for network in &report.stopped {
+    for network in &published.stopped {
         eprintln!(
             "error: posting to {} stopped on an error in Rounds (above); {} holds what was done",
             network.name(),
             crate::ledger::FILE
         );
     }
-    let code = finish(args, &outcomes);
-    if report.stopped.is_empty() {
+    let code = finish(args, &published.outcomes);
+    if published.stopped.is_empty() {
         code
     } else {
         ExitCode::FAILURE
@@ -158,7 +116,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
 }
 
 /// Takes the site's ledger for this run; a dry run needs none.
-fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, String> {
+fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, LockError> {
     if args.dry_run {
         return Ok(None);
     }
@@ -171,20 +129,6 @@ fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, String> {
         eprintln!("{waiting}")
     })
     .map(Some)
-    .map_err(|e| e.to_string())
-}
-
-fn connect(
-    site: &Site,
-    network: Network,
-    built: publish::BuiltSite,
-) -> Result<Box<dyn Client>, String> {
-    let setup = publish::Setup {
-        settings: site.outreach.networks.get(&network),
-        built,
-        timeout: site.outreach.publish.timeout,
-    };
-    publish::connect(network, &setup)
 }
 
 fn print_item(item: &OutreachItem) {

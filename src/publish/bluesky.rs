@@ -18,11 +18,14 @@ pub const PASSWORD_VAR: &str = "ROUNDS_BLUESKY_APP_PASSWORD";
 /// A client for `[networks.bluesky]`: the handle from `ROUNDS_BLUESKY_HANDLE`
 /// or `account`, the app password from `ROUNDS_BLUESKY_APP_PASSWORD`, the
 /// service from `instance` (default bsky.social).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let settings = setup.settings;
     let handle = super::Setup::env(HANDLE_VAR)
         .or_else(|| settings.and_then(|s| s.account.clone()))
-        .ok_or(format!("set {HANDLE_VAR} to post to Bluesky"))?;
+        .ok_or(super::SetupError::Unset {
+            variable: HANDLE_VAR,
+            network: "Bluesky",
+        })?;
     let password = super::Setup::secret(PASSWORD_VAR, "Bluesky")?;
     let service = settings
         .and_then(|s| s.instance.clone())
@@ -35,8 +38,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         state,
         setup.built.clone(),
         setup.timeout,
-    )
-    .map_err(|e| crate::secrets::scrub(&e.message))?;
+    )?;
     Ok(Box::new(client))
 }
 

@@ -26,12 +26,14 @@ const SEARCH_PAGES: usize = 5;
 /// A client for `[networks.facebook]`: the Page from `id`, the Page access
 /// token from `ROUNDS_FACEBOOK_PAGE_TOKEN`, the Graph API version from
 /// `api_version`, the API from `instance` (for tests).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let token = super::Setup::secret(TOKEN_VAR, "Facebook")?;
     let settings = setup.settings;
     let page = settings
         .and_then(|s| s.id.clone())
-        .ok_or("set `id` (the Page's id) under [networks.facebook] in config.toml")?;
+        .ok_or(super::SetupError::MissingSetting(
+            "set `id` (the Page's id) under [networks.facebook] in config.toml",
+        ))?;
     let base = settings
         .and_then(|s| s.instance.clone())
         .unwrap_or_else(|| DEFAULT_BASE.into());
@@ -40,8 +42,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         "facebook",
         DEFAULT_VERSION,
     )?;
-    let client =
-        Facebook::new(&base, &version, &page, token, setup.timeout).map_err(|e| e.message)?;
+    let client = Facebook::new(&base, &version, &page, token, setup.timeout)?;
     Ok(Box::new(client))
 }
 

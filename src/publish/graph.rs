@@ -172,7 +172,11 @@ pub fn unreachable(e: reqwest::Error) -> GraphError {
 
 /// `api_version` from a network's settings, as Graph spells versions
 /// (`v25.0`); `default` when unset.
-pub fn api_version(setting: Option<&str>, network: &str, default: &str) -> Result<String, String> {
+pub fn api_version(
+    setting: Option<&str>,
+    network: &'static str,
+    default: &'static str,
+) -> Result<String, super::SetupError> {
     let Some(version) = setting else {
         return Ok(default.to_string());
     };
@@ -184,9 +188,11 @@ pub fn api_version(setting: Option<&str>, network: &str, default: &str) -> Resul
     if valid {
         Ok(version.to_string())
     } else {
-        Err(format!(
-            "`api_version = \"{version}\"` under [networks.{network}] is not a Graph API version; write it like \"{default}\""
-        ))
+        Err(super::SetupError::GraphVersion {
+            version: version.to_string(),
+            network,
+            default,
+        })
     }
 }
 
@@ -260,7 +266,9 @@ mod tests {
             "v21.0"
         );
         for bad in ["21.0", "v21", "202401", "v21.x", "v.0"] {
-            let e = api_version(Some(bad), "threads", "v1.0").unwrap_err();
+            let e = api_version(Some(bad), "threads", "v1.0")
+                .unwrap_err()
+                .to_string();
             assert!(
                 e.contains("[networks.threads]") && e.contains("v1.0"),
                 "{e}"

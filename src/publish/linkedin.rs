@@ -29,12 +29,12 @@ const API: &str = "https://api.linkedin.com";
 
 /// A client for `[networks.linkedin]`: the organisation URN from `id`, the
 /// token from `ROUNDS_LINKEDIN_TOKEN`, the version from `api_version`.
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let token = super::Setup::secret(TOKEN_VAR, "LinkedIn")?;
     let settings = setup.settings;
-    let organization = settings.and_then(|s| s.id.clone()).ok_or(
+    let organization = settings.and_then(|s| s.id.clone()).ok_or(super::SetupError::MissingSetting(
         "set `id` under [networks.linkedin] in config.toml to the page's organisation URN, e.g. \"urn:li:organization:5550100\"",
-    )?;
+    ))?;
     let base = settings
         .and_then(|s| s.instance.clone())
         .unwrap_or_else(|| API.into());
@@ -48,8 +48,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         organization,
         setup.built.clone(),
         setup.timeout,
-    )
-    .map_err(|e| e.message)?;
+    )?;
     Ok(Box::new(client))
 }
 

@@ -14,12 +14,15 @@ pub const TOKEN_VAR: &str = "ROUNDS_MASTODON_TOKEN";
 
 /// A client for `[networks.mastodon]`: the instance from the settings, the
 /// token from `ROUNDS_MASTODON_TOKEN`.
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let token = super::Setup::secret(TOKEN_VAR, "Mastodon")?;
     let settings = setup.settings;
-    let instance = settings
-        .and_then(|s| s.instance.clone())
-        .ok_or("set `instance` under [networks.mastodon] in config.toml")?;
+    let instance =
+        settings
+            .and_then(|s| s.instance.clone())
+            .ok_or(super::SetupError::MissingSetting(
+                "set `instance` under [networks.mastodon] in config.toml",
+            ))?;
     let visibility = settings.and_then(|s| s.visibility.clone());
     let client = Mastodon::new(
         &instance,
@@ -27,8 +30,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         visibility,
         setup.built.clone(),
         setup.timeout,
-    )
-    .map_err(|e| e.message)?;
+    )?;
     Ok(Box::new(client))
 }
 

@@ -2,6 +2,7 @@
 //! time, writing the ledger after every state change so that a crash or a
 //! re-run never posts an item twice.
 
+pub mod approval;
 pub mod bluesky;
 pub mod facebook;
 pub mod graph;
@@ -9,21 +10,23 @@ pub mod linkedin;
 pub mod mastodon;
 pub mod oauth1;
 pub mod retry;
+pub mod send;
+pub mod setup;
 pub mod threads;
 pub mod workers;
 pub mod x;
 pub mod x_auth;
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::ledger::{Ledger, State, SyndicationRecord};
-use crate::network::Network;
 use crate::outreach::OutreachItem;
-use crate::outreach::settings::NetworkSettings;
+
+pub use send::{Request, RunError, Selection, run};
+pub use setup::{BuiltSite, Setup, SetupError, connect};
 
 /// The HTTP client every network's client uses: a timeout, and our name.
 pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostError> {
@@ -32,98 +35,6 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client, PostE
         .user_agent(concat!("rounds/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| PostError::permanent(format!("cannot start an HTTP client: {e}")))
-}
-
-/// The clients' registry: the one place a network's name leads to the
-/// module that posts to it (its rules are in `Network::rules`).
-pub fn connect(network: Network, setup: &Setup) -> Result<Box<dyn Client>, String> {
-    match network {
-        Network::Mastodon => mastodon::connect(setup),
-        Network::Bluesky => bluesky::connect(setup),
-        Network::X => x::connect(setup),
-        Network::LinkedIn => linkedin::connect(setup),
-        Network::Facebook => facebook::connect(setup),
-        Network::Threads => threads::connect(setup),
-    }
-}
-
-/// What a network's client is made from: its `[networks.*]` settings, the
-/// built site (for images) and the request timeout. Secrets come from the
-/// environment, read by each network's `connect` through [`Setup::secret`],
-/// which registers them with [`crate::secrets`].
-pub struct Setup<'a> {
-    pub settings: Option<&'a NetworkSettings>,
-    pub built: BuiltSite,
-    pub timeout: Duration,
-}
-
-impl Setup<'_> {
-    /// An environment variable that is no secret (a handle, a folder), if
-    /// set and not empty. Secrets go through [`Setup::secret`] or
-    /// [`crate::secrets::from_env`].
-    pub fn env(name: &str) -> Option<String> {
-        std::env::var(name).ok().filter(|v| !v.is_empty())
-    }
-
-    /// A required secret from the environment, or a message saying which to
-    /// set. It is registered, so no message or ledger field can show it.
-    pub fn secret(name: &str, network: &str) -> Result<String, String> {
-        crate::secrets::from_env(name).ok_or(format!("set {name} to post to {network}"))
-    }
-
-    /// Where clients keep state between runs (Bluesky's session, refreshed
-    /// OAuth tokens): `$ROUNDS_STATE_DIR`, else `$XDG_STATE_HOME/rounds`,
-    /// else `~/.local/state/rounds`.
-    pub fn state_dir() -> Option<PathBuf> {
-        Self::env("ROUNDS_STATE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| {
-                Self::env("XDG_STATE_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| Self::env("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-                    .map(|d| d.join("rounds"))
-            })
-    }
-}
-
-/// The built site the items link to: their images are uploaded from it.
-#[derive(Debug, Clone)]
-pub struct BuiltSite {
-    /// The output folder, `public/`.
-    pub public: PathBuf,
-    pub base_url: String,
-}
-
-/// An image of the built site, ready to upload.
-pub struct LocalImage {
-    pub name: String,
-    pub mime: &'static str,
-    pub bytes: Vec<u8>,
-}
-
-impl BuiltSite {
-    /// The image behind one of the site's own URLs, in a format the networks
-    /// take (not SVG); `None` for other sites' images or other formats, and
-    /// for any path that leads out of the built site: nothing from elsewhere
-    /// on the machine is ever uploaded.
-    pub fn image(&self, url: &str) -> Option<LocalImage> {
-        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
-        let path = crate::site_path::site_path("/", path)?;
-        let file = self.public.join(path.trim_start_matches('/'));
-        if !crate::site_path::readable(&self.public, &file) {
-            return None;
-        }
-        let mime = match file.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "png" => "image/png",
-            "jpg" | "jpeg" => "image/jpeg",
-            "webp" => "image/webp",
-            "gif" => "image/gif",
-            _ => return None,
-        };
-        let bytes = std::fs::read(&file).ok()?;
-        let name = file.file_name()?.to_string_lossy().into_owned();
-        Some(LocalImage { name, mime, bytes })
-    }
 }
 
 /// A post made on a network.
@@ -332,30 +243,9 @@ pub fn post_one(
     policy: &retry::Policy,
     budget: &mut retry::Budget,
 ) -> Outcome {
-    let earlier = journal.get(&item.id);
-    // A pending record means an earlier run may have posted before it stopped.
-    let key = match earlier
-        .as_ref()
-        .filter(|r| r.state == State::Pending)
-        .and_then(|r| r.remote_id.clone().map(|key| (key, r.at)))
-    {
-        Some((key, since)) => {
-            match retry::run(policy, budget, || client.find(item, &key, since)) {
-                Ok(Some(remote)) => return record_posted(journal, item, remote),
-                Ok(None) => {}
-                // Whether it went out is still unknown: it stays pending,
-                // to be looked for again, whatever the error.
-                Err(e) => {
-                    let unknown = PostError {
-                        transient: true,
-                        ..e
-                    };
-                    return record_failed(journal, item, key, unknown);
-                }
-            }
-            key
-        }
-        None => client.new_key(item),
+    let key = match resume(client, item, journal, policy, budget) {
+        Ok(key) => key,
+        Err(outcome) => return outcome,
     };
     let pending = SyndicationRecord {
         id: item.id.clone(),
@@ -398,6 +288,41 @@ pub fn post_one(
                 .and_then(|r| r.remote_id)
                 .unwrap_or(key);
             record_failed(journal, item, key, e)
+        }
+    }
+}
+
+/// The key to post the item under: a new one, or the key of an earlier
+/// attempt that was interrupted and is not found on the network. `Err` is
+/// the item's outcome when it was found posted, or when whether it was is
+/// still unknown.
+fn resume(
+    client: &mut dyn Client,
+    item: &OutreachItem,
+    journal: &Journal,
+    policy: &retry::Policy,
+    budget: &mut retry::Budget,
+) -> Result<String, Outcome> {
+    let earlier = journal.get(&item.id);
+    // A pending record means an earlier run may have posted before it stopped.
+    let Some((key, at)) = earlier
+        .as_ref()
+        .filter(|r| r.state == State::Pending)
+        .and_then(|r| r.remote_id.clone().map(|key| (key, r.at)))
+    else {
+        return Ok(client.new_key(item));
+    };
+    match retry::run(policy, budget, || client.find(item, &key, at)) {
+        Ok(Some(remote)) => Err(record_posted(journal, item, remote)),
+        Ok(None) => Ok(key),
+        // Whether it went out is still unknown: it stays pending, to be
+        // looked for again, whatever the error.
+        Err(e) => {
+            let unknown = PostError {
+                transient: true,
+                ..e
+            };
+            Err(record_failed(journal, item, key, unknown))
         }
     }
 }
@@ -448,6 +373,7 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::Network;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-02-01T12:00:00Z")

@@ -38,7 +38,7 @@ const ALT_LEN: usize = 1000;
 
 /// A client for `[networks.threads]`: the user from `id` (default `me`), the
 /// token from `ROUNDS_THREADS_TOKEN`, the API from `instance` (for tests).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let token = super::Setup::secret(TOKEN_VAR, "Threads")?;
     let settings = setup.settings;
     let user = settings
@@ -59,8 +59,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
         token,
         setup.built.clone(),
         setup.timeout,
-    )
-    .map_err(|e| e.message)?;
+    )?;
     Ok(Box::new(client))
 }
 

@@ -41,7 +41,7 @@ const DUPLICATE: &str = "X refuses a post identical to a recent one (duplicate c
 /// A client for `[networks.x]`: the API from `instance` (default
 /// api.x.com), the account's handle from `account` (for post URLs), and
 /// credentials from the environment (see `x_auth`).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
+pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
     let auth = Auth::from_env()?;
     let settings = setup.settings;
     let base = settings
@@ -50,7 +50,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, String> {
     let handle = settings
         .and_then(|s| s.account.clone())
         .map(|a| a.trim_start_matches('@').to_string());
-    let http = super::http_client(setup.timeout).map_err(|e| e.message)?;
+    let http = super::http_client(setup.timeout)?;
     Ok(Box::new(X {
         http,
         base: base.trim_end_matches('/').to_string(),

@@ -10,7 +10,7 @@ use reqwest::blocking::{Client as Http, RequestBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::oauth1::{self, Credentials};
-use super::{PostError, Setup};
+use super::{PostError, Setup, SetupError};
 
 pub const ACCESS_TOKEN_VAR: &str = "ROUNDS_X_ACCESS_TOKEN";
 pub const REFRESH_TOKEN_VAR: &str = "ROUNDS_X_REFRESH_TOKEN";
@@ -65,7 +65,7 @@ struct TokenReply {
 
 impl Auth {
     /// OAuth 1.0a when a consumer key is set, else an OAuth 2.0 token.
-    pub fn from_env() -> Result<Auth, String> {
+    pub fn from_env() -> Result<Auth, SetupError> {
         let access = Setup::secret(ACCESS_TOKEN_VAR, "X")?;
         if Setup::env(CONSUMER_KEY_VAR).is_some() {
             return Ok(Auth::OAuth1(Credentials {
@@ -77,9 +77,11 @@ impl Auth {
         }
         let refresh = match crate::secrets::from_env(REFRESH_TOKEN_VAR) {
             Some(token) => {
-                let client_id = Setup::env(CLIENT_ID_VAR).ok_or(format!(
-                    "set {CLIENT_ID_VAR} too, so the X token in {REFRESH_TOKEN_VAR} can be refreshed"
-                ))?;
+                let client_id =
+                    Setup::env(CLIENT_ID_VAR).ok_or(SetupError::RefreshWithoutClientId {
+                        client_id: CLIENT_ID_VAR,
+                        refresh: REFRESH_TOKEN_VAR,
+                    })?;
                 let saved = Setup::state_dir()
                     .map(|d| d.join(format!("x-oauth2-{}.json", slug::slugify(&client_id))));
                 Some(Refresh {
@@ -182,45 +184,17 @@ impl OAuth2 {
     }
 
     fn refresh(&mut self, http: &Http, base: &str) -> Result<(), PostError> {
-        let Some(refresh) = &mut self.refresh else {
+        let Some(refresh) = &self.refresh else {
             return Err(PostError::permanent(format!(
                 "X refused the access token; set {REFRESH_TOKEN_VAR} and {CLIENT_ID_VAR} to let rounds renew it"
             )));
         };
-        let mut form = vec![
-            ("grant_type", "refresh_token".to_string()),
-            ("refresh_token", refresh.token.clone()),
-        ];
-        // A public client names itself in the form; a confidential one
-        // authenticates with HTTP Basic instead.
-        let mut request = http.post(format!("{base}/2/oauth2/token"));
-        match &refresh.client_secret {
-            Some(secret) => {
-                let basic = base64::engine::general_purpose::STANDARD
-                    .encode(format!("{}:{secret}", refresh.client_id));
-                crate::secrets::register(&basic);
-                request = request.header(reqwest::header::AUTHORIZATION, format!("Basic {basic}"));
-            }
-            None => form.push(("client_id", refresh.client_id.clone())),
-        }
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{k}={}", oauth1::encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let response = request
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(body)
-            .send()
-            .map_err(|e| {
-                PostError::transient(format!(
-                    "could not reach X to renew the token: {}",
-                    e.without_url()
-                ))
-            })?;
+        let response = refresh.request(http, base).send().map_err(|e| {
+            PostError::transient(format!(
+                "could not reach X to renew the token: {}",
+                e.without_url()
+            ))
+        })?;
         let status = response.status();
         let text = response.text().unwrap_or_default();
         if !status.is_success() {
@@ -239,6 +213,13 @@ impl OAuth2 {
         }
         let reply: TokenReply = serde_json::from_str(&text)
             .map_err(|e| PostError::transient(format!("unreadable token reply from X: {e}")))?;
+        self.keep(reply);
+        Ok(())
+    }
+
+    /// Takes a renewed pair into use, and keeps it for the next run (X has
+    /// rotated the refresh token: the one in the environment is spent).
+    fn keep(&mut self, reply: TokenReply) {
         crate::secrets::register(&reply.access_token);
         if let Some(rotated) = &reply.refresh_token {
             crate::secrets::register(rotated);
@@ -247,6 +228,9 @@ impl OAuth2 {
         self.expires_at = reply
             .expires_in
             .map(|s| Utc::now() + chrono::Duration::seconds(s));
+        let Some(refresh) = &mut self.refresh else {
+            return;
+        };
         if let Some(rotated) = reply.refresh_token {
             refresh.token = rotated;
         }
@@ -259,7 +243,39 @@ impl OAuth2 {
             };
             super::bluesky::save_private(file, &serde_json::to_string(&saved).unwrap_or_default());
         }
-        Ok(())
+    }
+}
+
+impl Refresh {
+    /// `POST /2/oauth2/token` with this refresh token.
+    fn request(&self, http: &Http, base: &str) -> RequestBuilder {
+        let mut form = vec![
+            ("grant_type", "refresh_token".to_string()),
+            ("refresh_token", self.token.clone()),
+        ];
+        // A public client names itself in the form; a confidential one
+        // authenticates with HTTP Basic instead.
+        let mut request = http.post(format!("{base}/2/oauth2/token"));
+        match &self.client_secret {
+            Some(secret) => {
+                let basic = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{secret}", self.client_id));
+                crate::secrets::register(&basic);
+                request = request.header(reqwest::header::AUTHORIZATION, format!("Basic {basic}"));
+            }
+            None => form.push(("client_id", self.client_id.clone())),
+        }
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", oauth1::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        request
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
     }
 }
 

@@ -11,7 +11,7 @@ mod session;
 mod watch;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use codespan_reporting::term::termcolor::NoColor;
@@ -42,23 +42,43 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 /// truncated it and is about to write it.
 const EMPTY_GRACE: Duration = Duration::from_millis(80);
 
+/// Why the preview could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {bind}:{port}: {source}")]
+    Listen {
+        bind: String,
+        port: u16,
+        source: std::io::Error,
+    },
+    /// The listening socket could not be read or handed to the server.
+    #[error("{0}")]
+    Socket(std::io::Error),
+    #[error("cannot make a folder for the preview: {0}")]
+    Scratch(std::io::Error),
+    #[error(transparent)]
+    Watch(#[from] watch::WatchError),
+    /// Its errors were reported already.
+    #[error("the first build failed; fix the errors above and run `rounds serve` again")]
+    FirstBuild,
+    #[error("cannot start the server: {0}")]
+    Runtime(std::io::Error),
+    /// The server stopped on its own.
+    #[error("{0}")]
+    Serving(std::io::Error),
+}
+
+/// Builds, serves and rebuilds until Ctrl-C; `report` shows each build's
+/// problems.
 pub fn run(
     options: &ServeOptions,
     report: impl Fn(&[Diagnostic]) + Send + 'static,
-) -> Result<(), String> {
-    let host = if options.bind == "0.0.0.0" {
-        "127.0.0.1"
-    } else {
-        options.bind.as_str()
-    };
-    let listener = std::net::TcpListener::bind((options.bind.as_str(), options.port))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let base_url = format!("http://{host}:{port}");
+) -> Result<(), ServeError> {
+    let (listener, base_url) = listen(options)?;
     let scratch = tempfile::Builder::new()
         .prefix("rounds-serve-")
         .tempdir()
-        .map_err(|e| format!("cannot make a folder for the preview: {e}"))?;
+        .map_err(ServeError::Scratch)?;
     let site_dir = scratch.path().join("site");
     let outreach_dir = scratch.path().join("outreach");
     let build_options = BuildOptions {
@@ -70,106 +90,168 @@ pub fn run(
     };
     // Watching starts before the first build, so a save made while it runs
     // is not lost: it is applied right after.
-    let (mut watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
+    let (watcher, changes) = watch::watch(&options.root, DEBOUNCE)?;
     let (session, problems) = Session::start(
         build_options,
         options.full_rebuilds,
         &Progress::new(!options.quiet),
     );
     report(&problems);
-    let Ok(mut session) = session else {
-        return Err(
-            "the first build failed; fix the errors above and run `rounds serve` again".into(),
-        );
+    let Ok(session) = session else {
+        return Err(ServeError::FirstBuild);
     };
     let live = Arc::new(Live::default());
-    let rebuilder = {
-        let live = live.clone();
-        let root = options.root.clone();
-        std::thread::spawn(move || {
-            while let Ok(mut change) = changes.recv() {
-                // Saves that came in during the last rebuild join this one.
-                let drain = |change: &mut watch::Change| {
-                    while let Ok(more) = changes.try_recv() {
-                        change.paths.extend(more.paths);
-                    }
-                };
-                drain(&mut change);
-                // Before rebuilding, so nothing saved during the rebuild is missed.
-                for note in watcher.follow(&change.paths) {
-                    eprintln!("{note}");
-                }
-                if change.paths.iter().any(|p| is_empty_file(p)) {
-                    std::thread::sleep(EMPTY_GRACE);
-                    drain(&mut change);
-                }
-                let started = Instant::now();
-                let (result, problems) = session.apply(&change.paths);
-                report(&problems);
-                let event = match &result {
-                    Ok(Done::Static { css: true }) => Some(Event::Css),
-                    // A save that changed nothing (an editor writing twice)
-                    // reloads nothing, unless an error shown must be cleared.
-                    Ok(done) if !done.shows_change() && live.current().is_none() => None,
-                    Ok(_) => Some(Event::Reload),
-                    Err(()) => Some(Event::Failed(plain_text(&root, &problems))),
-                };
-                let took = started.elapsed().as_millis();
-                match &result {
-                    Err(()) => eprintln!("Rebuild failed; still serving the last good build."),
-                    Ok(Done::Pages { drawn, changed }) => {
-                        eprintln!("Updated {changed} of {drawn} pages in {took} ms")
-                    }
-                    Ok(Done::Static { .. }) => eprintln!("Copied static files in {took} ms"),
-                    Ok(Done::Everything) => eprintln!(
-                        "Rebuilt everything in {took} ms ({} changed)",
-                        change.paths.len()
-                    ),
-                }
-                if let Some(event) = event {
-                    live.publish(event);
-                }
-                // Feeds, sitemaps and outreach follow once the page is reloading.
-                if result.is_ok() && session.has_unfinished() {
-                    let (finished, problems) = session.finish();
-                    report(&problems);
-                    if finished.is_err() {
-                        live.publish(Event::Failed(plain_text(&root, &problems)));
-                    }
-                }
-            }
-        })
+    let rebuilder = Rebuilder {
+        session,
+        watcher,
+        live: live.clone(),
+        root: options.root.clone(),
+        report,
     };
+    let rebuilder = std::thread::spawn(move || rebuilder.follow(changes));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     let app = http::router(&site_dir, &outreach_dir, live);
-    let url = format!("{base_url}/");
+    let served = serve_until_stopped(runtime, listener, app, &format!("{base_url}/"), options);
+    drop(rebuilder);
+    drop(scratch);
+    eprintln!("Stopped.");
+    served
+}
+
+/// The socket the preview listens on, and the base URL its pages link with
+/// (a browser cannot open 0.0.0.0, so that is shown as 127.0.0.1).
+fn listen(options: &ServeOptions) -> Result<(std::net::TcpListener, String), ServeError> {
+    let host = if options.bind == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        options.bind.as_str()
+    };
+    let listener =
+        std::net::TcpListener::bind((options.bind.as_str(), options.port)).map_err(|source| {
+            ServeError::Listen {
+                bind: options.bind.clone(),
+                port: options.port,
+                source,
+            }
+        })?;
+    let port = listener.local_addr().map_err(ServeError::Socket)?.port();
+    Ok((listener, format!("http://{host}:{port}")))
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM.
+fn serve_until_stopped(
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    app: axum::Router,
+    url: &str,
+    options: &ServeOptions,
+) -> Result<(), ServeError> {
     let served = runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        listener.set_nonblocking(true).map_err(ServeError::Socket)?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Socket)?;
         eprintln!(
             "Serving {} at {url} (Ctrl-C to stop)",
             options.root.display()
         );
         if options.open {
-            if let Err(e) = open::that_detached(&url) {
+            if let Err(e) = open::that_detached(url) {
                 eprintln!("warning: cannot open a browser: {e}");
             }
         }
         tokio::select! {
-            served = axum::serve(listener, app) => served.map_err(|e| e.to_string()),
+            served = axum::serve(listener, app) => served.map_err(ServeError::Serving),
             _ = stop_signal() => Ok(()),
         }
     });
     // Open event streams would keep a graceful shutdown waiting forever.
     runtime.shutdown_timeout(Duration::from_millis(200));
-    drop(rebuilder);
-    drop(scratch);
-    eprintln!("Stopped.");
     served
+}
+
+/// The thread that applies each batch of saves to the session and tells
+/// the open pages.
+struct Rebuilder<R> {
+    session: Session,
+    watcher: watch::Watch,
+    live: Arc<Live>,
+    root: PathBuf,
+    report: R,
+}
+
+impl<R: Fn(&[Diagnostic])> Rebuilder<R> {
+    /// Rebuilds on every change until the watcher goes away.
+    fn follow(mut self, changes: mpsc::Receiver<watch::Change>) {
+        while let Ok(mut change) = changes.recv() {
+            self.gather(&mut change, &changes);
+            self.rebuild(&change);
+        }
+    }
+
+    /// Joins the saves that came in meanwhile to `change`, and follows the
+    /// source folders it names.
+    fn gather(&mut self, change: &mut watch::Change, changes: &mpsc::Receiver<watch::Change>) {
+        // Saves that came in during the last rebuild join this one.
+        let drain = |change: &mut watch::Change| {
+            while let Ok(more) = changes.try_recv() {
+                change.paths.extend(more.paths);
+            }
+        };
+        drain(change);
+        // Before rebuilding, so nothing saved during the rebuild is missed.
+        for note in self.watcher.follow(&change.paths) {
+            eprintln!("{note}");
+        }
+        if change.paths.iter().any(|p| is_empty_file(p)) {
+            std::thread::sleep(EMPTY_GRACE);
+            drain(change);
+        }
+    }
+
+    fn rebuild(&mut self, change: &watch::Change) {
+        let started = Instant::now();
+        let (result, problems) = self.session.apply(&change.paths);
+        (self.report)(&problems);
+        let event = match &result {
+            Ok(Done::Static { css: true }) => Some(Event::Css),
+            // A save that changed nothing (an editor writing twice)
+            // reloads nothing, unless an error shown must be cleared.
+            Ok(done) if !done.shows_change() && self.live.current().is_none() => None,
+            Ok(_) => Some(Event::Reload),
+            Err(()) => Some(Event::Failed(plain_text(&self.root, &problems))),
+        };
+        log_rebuild(&result, started.elapsed().as_millis(), change);
+        if let Some(event) = event {
+            self.live.publish(event);
+        }
+        // Feeds, sitemaps and outreach follow once the page is reloading.
+        if result.is_ok() && self.session.has_unfinished() {
+            let (finished, problems) = self.session.finish();
+            (self.report)(&problems);
+            if finished.is_err() {
+                self.live
+                    .publish(Event::Failed(plain_text(&self.root, &problems)));
+            }
+        }
+    }
+}
+
+/// One line in the terminal for each rebuild.
+fn log_rebuild(result: &Result<Done, ()>, took: u128, change: &watch::Change) {
+    match result {
+        Err(()) => eprintln!("Rebuild failed; still serving the last good build."),
+        Ok(Done::Pages { drawn, changed }) => {
+            eprintln!("Updated {changed} of {drawn} pages in {took} ms")
+        }
+        Ok(Done::Static { .. }) => eprintln!("Copied static files in {took} ms"),
+        Ok(Done::Everything) => eprintln!(
+            "Rebuilt everything in {took} ms ({} changed)",
+            change.paths.len()
+        ),
+    }
 }
 
 fn is_empty_file(path: &std::path::Path) -> bool {

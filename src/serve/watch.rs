@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, RecommendedCache, new_debouncer};
 
 /// Folders whose every file is a source.
@@ -53,13 +53,45 @@ pub struct Watch {
     lost: Vec<PathBuf>,
 }
 
+/// Why a folder of the site cannot be watched.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The site's folder cannot be found.
+    #[error("cannot watch {}: {source}", path.display())]
+    Unreachable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The system would not watch it (too many watches, no permission).
+    #[error("cannot watch {}: {source}", path.display())]
+    Refused {
+        path: PathBuf,
+        source: notify::Error,
+    },
+}
+
+impl WatchError {
+    fn refused(path: &Path) -> impl FnOnce(notify::Error) -> WatchError + '_ {
+        move |source| WatchError::Refused {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
 /// Starts watching `root`; changes arrive on the returned channel.
-pub fn watch(root: &Path, debounce: Duration) -> Result<(Watch, mpsc::Receiver<Change>), String> {
+pub fn watch(
+    root: &Path,
+    debounce: Duration,
+) -> Result<(Watch, mpsc::Receiver<Change>), WatchError> {
     let (sender, receiver) = mpsc::channel();
     // Events name absolute paths.
     let root = root
         .canonicalize()
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .map_err(|source| WatchError::Unreachable {
+            path: root.to_path_buf(),
+            source,
+        })?;
     let root_owned = root.clone();
     let debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
@@ -75,7 +107,7 @@ pub fn watch(root: &Path, debounce: Duration) -> Result<(Watch, mpsc::Receiver<C
             let _ = sender.send(Change { paths });
         }
     })
-    .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    .map_err(WatchError::refused(&root))?;
     let mut watch = Watch {
         debouncer,
         root,
@@ -95,7 +127,7 @@ pub fn watch(root: &Path, debounce: Duration) -> Result<(Watch, mpsc::Receiver<C
     watch
         .debouncer
         .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .map_err(WatchError::refused(&root))?;
     Ok((watch, receiver))
 }
 
@@ -136,10 +168,10 @@ impl Watch {
         notes
     }
 
-    fn add(&mut self, dir: &Path) -> Result<(), String> {
+    fn add(&mut self, dir: &Path) -> Result<(), WatchError> {
         self.debouncer
             .watch(dir, RecursiveMode::Recursive)
-            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+            .map_err(WatchError::refused(dir))?;
         self.folders.push(dir.to_path_buf());
         Ok(())
     }

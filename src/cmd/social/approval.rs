@@ -1,6 +1,5 @@
-//! `rounds social approve|unapprove ID…`: the approval step before publishing.
-//! Approvals are records in the ledger, so they are committed, reviewed and
-//! carried to CI with everything else `rounds publish` reads.
+//! `rounds social approve|unapprove ID…`: the approval step before publishing
+//! (see `crate::publish::approval`).
 
 use std::process::ExitCode;
 
@@ -10,12 +9,13 @@ use super::{SocialAction, SocialArgs, print_out};
 use crate::cmd::{Format, report};
 use crate::ledger::lock::{LedgerLock, WhenHeld};
 use crate::outreach::OutreachItem;
+use crate::publish::approval::{self, Approval, Verdict};
 
 pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
     let network = match crate::cmd::networks(args.network.as_slice()) {
         Ok(found) => found.first().copied(),
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
             return ExitCode::FAILURE;
         }
     };
@@ -41,77 +41,60 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
     if report(&args.site, &problems) {
         return ExitCode::FAILURE;
     }
-    let (SocialAction::Approve(wanted) | SocialAction::Unapprove(wanted)) = action;
+    let (wanted, verdict) = match action {
+        SocialAction::Approve(wanted) => (wanted, Verdict::Approve),
+        SocialAction::Unapprove(wanted) => (wanted, Verdict::Withdraw),
+    };
     let items: Vec<&OutreachItem> = outreach
         .items
         .iter()
         .filter(|i| network.is_none_or(|n| i.network == n))
         .collect();
-    let mut chosen: Vec<&OutreachItem> = Vec::new();
-    for id in &wanted.ids {
-        let id = id.trim_end_matches('/');
-        let matching: Vec<&OutreachItem> = items
-            .iter()
-            .copied()
-            .filter(|i| i.id == id || i.id.starts_with(&format!("{id}/")))
-            .collect();
-        if matching.is_empty() {
-            let hint = crate::diagnostic::suggest(id, items.iter().map(|i| i.id.as_str()))
-                .map(|near| format!("; did you mean `{near}`?"))
-                .unwrap_or_else(|| "; `rounds social` lists every item".into());
-            eprintln!("error: no outreach item `{id}`{hint}");
-            return ExitCode::FAILURE;
+    match approval::settle(
+        &site.ledger,
+        &site.root,
+        &held,
+        &items,
+        &wanted.ids,
+        verdict,
+    ) {
+        Ok(approvals) => {
+            print_approvals(args.site.format, &approvals, verdict);
+            ExitCode::SUCCESS
         }
-        for item in matching {
-            if !chosen.iter().any(|c| c.id == item.id) {
-                chosen.push(item);
-            }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
+}
 
-    let mut ledger = site.ledger.clone();
-    let at = crate::ledger::time::now();
-    let approving = matches!(action, SocialAction::Approve(_));
-    let mut rows = Vec::new();
-    for item in chosen {
-        let changed = if approving {
-            ledger.approve(&item.id, item.network, at)
-        } else {
-            ledger.unapprove(&item.id)
-        };
-        let state = match ledger.get(&item.id) {
-            Some(record) => format!("{:?}", record.state).to_lowercase(),
-            None => "not approved".into(),
-        };
-        rows.push((item.id.clone(), changed, state));
-    }
-    if let Err(e) = ledger.save(&site.root, &held) {
-        eprintln!("error: cannot write {}: {e}", crate::ledger::FILE);
-        return ExitCode::FAILURE;
-    }
-    match args.site.format {
+fn print_approvals(format: Format, approvals: &[Approval], verdict: Verdict) {
+    match format {
         Format::Json => {
-            let items: Vec<_> = rows
+            let items: Vec<_> = approvals
                 .iter()
-                .map(|(id, changed, state)| json!({"id": id, "changed": changed, "state": state}))
+                .map(|a| json!({"id": a.id, "changed": a.changed, "state": a.state}))
                 .collect();
             print_out(&format!("{}\n", json!({ "items": items })));
         }
         Format::Human => {
             let mut out = String::new();
-            for (id, changed, state) in &rows {
+            for Approval { id, changed, state } in approvals {
                 let note = if *changed { "" } else { " (unchanged)" };
                 out.push_str(&format!("{state:<12}  {id}{note}\n"));
             }
             print_out(&out);
-            let changed = rows.iter().filter(|(_, c, _)| *c).count();
+            let changed = approvals.iter().filter(|a| a.changed).count();
             eprintln!(
                 "{} {changed} item{} in {}",
-                if approving { "Approved" } else { "Withdrew" },
+                match verdict {
+                    Verdict::Approve => "Approved",
+                    Verdict::Withdraw => "Withdrew",
+                },
                 if changed == 1 { "" } else { "s" },
                 crate::ledger::FILE
             );
         }
     }
-    ExitCode::SUCCESS
 }

@@ -47,8 +47,8 @@ pub fn run(args: &SocialArgs) -> ExitCode {
     }
     let network = match super::networks(args.network.as_slice()) {
         Ok(found) => found.first().copied(),
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
             return ExitCode::FAILURE;
         }
     };

@@ -1,0 +1,445 @@
+//! Reading `content/`: which file is a section, a post or an asset, the
+//! sections' tree, and the posts filed and sorted in it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{CONTENT, LoadOptions, post};
+use crate::config::Config;
+use crate::content::front_matter::{self, SectionFrontMatter, SortBy};
+use crate::content::{Post, Section};
+use crate::diagnostic::Diagnostic;
+use crate::source::{is_hidden, read_text};
+
+/// What a file under `content/` is.
+enum Entry {
+    Section(PathBuf),
+    Post(PathBuf),
+    /// A file published as-is at the same place under the output.
+    Asset(PathBuf),
+    /// A file beside an `index.md` post: (the post's folder, the file).
+    BundleAsset(PathBuf, PathBuf),
+}
+
+pub(super) type Content = (Vec<Section>, Vec<Post>, Vec<(PathBuf, String)>);
+
+/// Reads `content/`: its sections (each linked to its parent), its posts
+/// (filed and sorted in their sections) and the files published as they are.
+pub(super) fn load(
+    root: &Path,
+    config: &Config,
+    options: &LoadOptions,
+) -> Result<Content, Vec<Diagnostic>> {
+    let content = root.join(CONTENT);
+    if !content.is_dir() {
+        return Err(vec![
+            Diagnostic::error(
+                "content/missing",
+                format!("no `{CONTENT}/` folder in {}", root.display()),
+            )
+            .with_help("put posts in content/, e.g. content/blog/first-post.md"),
+        ]);
+    }
+    let (entries, mut problems) = walk_content(root);
+    let mut sections = read_sections(root, &entries, config, options, &mut problems);
+    let posts = read_posts(root, &entries, &sections, options, &mut problems);
+    let content_files = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Asset(file) if !sections.in_draft(file) => {
+                Some((root.join(file), output_path_of(file)))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut sections = std::mem::take(&mut sections.list);
+    for (i, post) in posts.iter().enumerate() {
+        sections[post.section].posts.push(i);
+    }
+    for section in &mut sections {
+        sort_posts(&mut section.posts, &posts, section.front.sort_by);
+    }
+    problems.extend(duplicate_paths(&sections, &posts));
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    Ok((sections, posts, content_files))
+}
+
+/// The sections read so far, and where each folder's is.
+struct Sections {
+    list: Vec<Section>,
+    /// A folder's section, by the folder.
+    index: HashMap<PathBuf, usize>,
+    /// The folders of draft sections: nothing in them is published.
+    drafts: Vec<PathBuf>,
+}
+
+impl Sections {
+    /// The section a file in `dir` belongs to: the nearest folder up that
+    /// has one, else the home page.
+    fn holding(&self, dir: &Path) -> usize {
+        dir.ancestors()
+            .find_map(|a| self.index.get(a).copied())
+            .unwrap_or(0)
+    }
+
+    fn in_draft(&self, file: &Path) -> bool {
+        self.drafts.iter().any(|d| file.starts_with(d))
+    }
+}
+
+/// The folders that are sections: the content root, every folder with an
+/// `_index.md`, and every folder that holds posts directly; each with its
+/// `_index.md`, if any.
+fn section_dirs(entries: &[Entry]) -> BTreeMap<PathBuf, Option<PathBuf>> {
+    let mut section_dirs: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
+    section_dirs.insert(PathBuf::from(CONTENT), None);
+    for entry in entries {
+        match entry {
+            Entry::Section(file) => {
+                section_dirs.insert(file.parent().unwrap().to_path_buf(), Some(file.clone()));
+            }
+            Entry::Post(file) if !is_bundle(file) => {
+                section_dirs
+                    .entry(file.parent().unwrap().to_path_buf())
+                    .or_insert(None);
+            }
+            _ => {}
+        }
+    }
+    section_dirs
+}
+
+/// Reads every section in parallel, then links each to its parent.
+fn read_sections(
+    root: &Path,
+    entries: &[Entry],
+    config: &Config,
+    options: &LoadOptions,
+    problems: &mut Vec<Diagnostic>,
+) -> Sections {
+    let section_dirs = section_dirs(entries);
+    let section_results: Vec<_> = section_dirs
+        .par_iter()
+        .map(|(dir, file)| read_section(root, dir, file.as_deref(), config))
+        .collect();
+    let mut sections = Sections {
+        list: Vec::new(),
+        index: HashMap::new(),
+        drafts: Vec::new(),
+    };
+    for ((dir, _), result) in section_dirs.iter().zip(section_results) {
+        match result {
+            Ok(section) => {
+                if section.front.draft && !options.drafts {
+                    sections.drafts.push(dir.clone());
+                }
+                sections.index.insert(dir.clone(), sections.list.len());
+                sections.list.push(section);
+            }
+            Err(mut e) => problems.append(&mut e),
+        }
+    }
+    link_parents(&mut sections.list, &sections.index);
+    sections
+}
+
+/// Each section's parent, its subsections, and the language it inherits.
+fn link_parents(sections: &mut [Section], index: &HashMap<PathBuf, usize>) {
+    // BTreeMap order put each folder after its ancestors.
+    for i in 0..sections.len() {
+        let dir = section_dir(&sections[i]);
+        let parent = dir.ancestors().skip(1).find_map(|a| index.get(a).copied());
+        sections[i].parent = parent;
+        if let Some(p) = parent {
+            sections[p].subsections.push(i);
+            if sections[i].front.lang.is_none() {
+                sections[i].lang = sections[p].lang.clone();
+            }
+        }
+    }
+}
+
+/// Reads every post outside draft sections in parallel; drafts are left
+/// out unless asked for, and a bundle's post gets its files.
+fn read_posts(
+    root: &Path,
+    entries: &[Entry],
+    sections: &Sections,
+    options: &LoadOptions,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Post> {
+    let post_files: Vec<&PathBuf> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Post(f) => Some(f),
+            _ => None,
+        })
+        .filter(|f| !sections.in_draft(f))
+        .collect();
+    let post_results: Vec<_> = post_files
+        .par_iter()
+        .map(|file| {
+            let dir = if is_bundle(file) {
+                file.parent().unwrap().parent().unwrap()
+            } else {
+                file.parent().unwrap()
+            };
+            let section = sections.holding(dir);
+            post::read(root, file, section, &sections.list[section])
+        })
+        .collect();
+    let mut posts = Vec::new();
+    for result in post_results {
+        match result {
+            Ok(post) if post.front.draft && !options.drafts => {}
+            Ok(mut post) => {
+                if is_bundle(&post.file) {
+                    post.assets = bundle_assets(entries, post.file.parent().unwrap());
+                }
+                posts.push(post);
+            }
+            Err(mut e) => problems.append(&mut e),
+        }
+    }
+    posts
+}
+
+/// The files of the bundle in `dir`.
+fn bundle_assets(entries: &[Entry], dir: &Path) -> Vec<PathBuf> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::BundleAsset(bundle, file) if bundle == dir => Some(file.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let walk = crate::site_path::walk(root, Path::new(CONTENT), is_hidden);
+    let files = walk.files;
+    let mut problems: Vec<Diagnostic> = walk
+        .links_out
+        .iter()
+        .map(|link| crate::site_path::link_outside(link))
+        .collect();
+    for e in walk.errors {
+        let mut d = Diagnostic::error("content/unreadable", format!("cannot read: {e}"))
+            .with_help("check the folder's permissions");
+        d.file = e
+            .path()
+            .and_then(|p| p.strip_prefix(root).ok())
+            .map(Path::to_path_buf);
+        problems.push(d);
+    }
+    // A folder with an `index.md` is one post; everything below it is its assets.
+    let bundles: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| is_bundle(f) && f.parent() != Some(Path::new(CONTENT)))
+        .map(|f| f.parent().unwrap().to_path_buf())
+        .collect();
+    let bundle_of = |f: &Path| {
+        let own_post = is_bundle(f) && bundles.iter().any(|b| f.parent() == Some(b.as_path()));
+        (!own_post)
+            .then(|| bundles.iter().find(|b| f.starts_with(b)).cloned())
+            .flatten()
+    };
+    let mut entries = Vec::new();
+    for rel in files {
+        let name = rel.file_name().unwrap_or_default().to_string_lossy();
+        let markdown = name.ends_with(".md");
+        match bundle_of(&rel) {
+            _ if name == "_index.md" => entries.push(Entry::Section(rel)),
+            None if markdown => entries.push(Entry::Post(rel)),
+            None => entries.push(Entry::Asset(rel)),
+            Some(_) if markdown => problems.push(
+                Diagnostic::warning(
+                    "content/nested-post",
+                    "a markdown file inside a post's folder is not published",
+                )
+                .in_file(rel)
+                .with_help(
+                    "move it next to the folder, or rename it to `index.md` in a folder of its own",
+                ),
+            ),
+            Some(bundle) => entries.push(Entry::BundleAsset(bundle, rel)),
+        }
+    }
+    (entries, problems)
+}
+
+pub(super) fn is_bundle(file: &Path) -> bool {
+    file.file_name() == Some(OsStr::new("index.md"))
+}
+
+fn section_dir(section: &Section) -> PathBuf {
+    if section.file.ends_with("_index.md") {
+        section.file.parent().unwrap().to_path_buf()
+    } else {
+        section.file.clone()
+    }
+}
+
+pub(super) fn output_path_of(file: &Path) -> String {
+    file.strip_prefix(CONTENT)
+        .unwrap_or(file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn url_of_dir(dir: &Path) -> String {
+    let rel = dir.strip_prefix(CONTENT).unwrap_or(dir);
+    let mut path = String::from("/");
+    for part in rel.components() {
+        path.push_str(&slug::slugify(part.as_os_str().to_string_lossy()));
+        path.push('/');
+    }
+    path
+}
+
+fn read_section(
+    root: &Path,
+    dir: &Path,
+    file: Option<&Path>,
+    config: &Config,
+) -> Result<Section, Vec<Diagnostic>> {
+    let path = url_of_dir(dir);
+    let content_path = output_path_of(&dir.join("_index.md"));
+    let default_title = || {
+        if path == "/" {
+            config.title.clone()
+        } else {
+            title_from_name(&dir.file_name().unwrap_or_default().to_string_lossy())
+        }
+    };
+    let Some(file) = file else {
+        return Ok(Section {
+            file: dir.to_path_buf(),
+            source: String::new(),
+            body_offset: 0,
+            front: SectionFrontMatter::default(),
+            title: default_title(),
+            path,
+            content_path,
+            parent: None,
+            subsections: Vec::new(),
+            posts: Vec::new(),
+            lang: config.language.clone(),
+        });
+    };
+    let source = read_text(root, file).map_err(|d| vec![d])?;
+    let (front, body_offset) = if source.trim().is_empty() {
+        (SectionFrontMatter::default(), source.len())
+    } else {
+        let (front, split) = front_matter::parse::<SectionFrontMatter>(&source, file)?;
+        (front, split.body_offset)
+    };
+    Ok(Section {
+        file: file.to_path_buf(),
+        title: front.title.clone().unwrap_or_else(default_title),
+        lang: front
+            .lang
+            .clone()
+            .unwrap_or_else(|| config.language.clone()),
+        front,
+        source,
+        body_offset,
+        path,
+        content_path,
+        parent: None,
+        subsections: Vec::new(),
+        posts: Vec::new(),
+    })
+}
+
+fn title_from_name(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+pub(super) fn sort_posts(indices: &mut [usize], posts: &[Post], by: SortBy) {
+    let title = |i: &usize| posts[*i].front.title.to_lowercase();
+    match by {
+        SortBy::Date => indices.sort_by(|a, b| {
+            posts[*b]
+                .date
+                .cmp(&posts[*a].date)
+                .then_with(|| title(a).cmp(&title(b)))
+        }),
+        SortBy::Title => indices.sort_by_cached_key(title),
+        SortBy::Weight => {
+            indices.sort_by_key(|i| (posts[*i].front.weight.unwrap_or(i64::MAX), title(i)))
+        }
+        SortBy::None => {}
+    }
+}
+
+/// Two things published at one URL: the later would silently replace the earlier.
+fn duplicate_paths(sections: &[Section], posts: &[Post]) -> Vec<Diagnostic> {
+    let mut owners: HashMap<String, &Path> = HashMap::new();
+    let mut problems = Vec::new();
+    let claims = sections
+        .iter()
+        .map(|s| (s.path.clone(), s.file.as_path()))
+        .chain(posts.iter().map(|p| (p.path.clone(), p.file.as_path())))
+        .chain(posts.iter().flat_map(|p| {
+            p.front
+                .aliases
+                .iter()
+                .map(|a| (normalize_path(a), p.file.as_path()))
+        }));
+    for (path, file) in claims {
+        if let Some(first) = owners.insert(path.clone(), file) {
+            if first == file {
+                continue;
+            }
+            problems.push(
+                Diagnostic::error("content/duplicate-path", format!("{} is also published at {path}", first.display()))
+                    .in_file(file)
+                    .with_help("give one of them a different `slug` (or file name), or remove the clashing alias"),
+            );
+        }
+    }
+    problems
+}
+
+/// `/a/b` and `/a/b/index.html` both mean `/a/b/`.
+pub fn normalize_path(path: &str) -> String {
+    let path = path.trim().trim_end_matches("index.html");
+    let mut out = String::from("/");
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        out.push_str(part);
+        out.push('/');
+    }
+    if path.ends_with(".html") || path.ends_with(".xml") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalized() {
+        assert_eq!(normalize_path("/old/post"), "/old/post/");
+        assert_eq!(normalize_path("/old/post/index.html"), "/old/post/");
+        assert_eq!(normalize_path("/old.html"), "/old.html");
+    }
+
+    #[test]
+    fn folder_names_become_titles() {
+        assert_eq!(title_from_name("for-physicians"), "For physicians");
+    }
+}

@@ -1,0 +1,122 @@
+//! Load: read config, content, data and theme into a [`Site`].
+//!
+//! Files are read and their headers parsed in parallel, each exactly once.
+//! Every problem found is collected, so one build reports all of them.
+//! `content` reads `content/` into sections and posts (`post` reads one
+//! post), `data` reads `data/`.
+
+mod content;
+mod data;
+mod post;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{Post, Section};
+use crate::diagnostic::Diagnostic;
+use crate::theme::Theme;
+
+/// Everything the later stages need, read from disk once.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub sections: Vec<Section>,
+    pub posts: Vec<Post>,
+    /// `data/` files by name: `data.doctors` for `data/doctors.toml`.
+    pub data: serde_json::Map<String, serde_json::Value>,
+    pub theme: Theme,
+    /// Files under `content/` that are not posts: (source, output path).
+    pub content_files: Vec<(PathBuf, String)>,
+    /// Networks, social and physician settings from config.toml.
+    pub outreach: crate::outreach::settings::Settings,
+    /// What has been posted where, from `syndication.toml`.
+    pub ledger: crate::ledger::Ledger,
+}
+
+impl Site {
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+pub const CONTENT: &str = "content";
+pub const DATA: &str = "data";
+
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>> {
+    let mut config = Config::load(root)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = base.clone();
+    }
+    let ((theme, data), content) = rayon::join(
+        || rayon::join(|| Theme::load(root, &config.theme), || data::load(root)),
+        || content::load(root, &config, options),
+    );
+    let mut problems = Vec::new();
+    let ledger = crate::ledger::Ledger::load(root)
+        .map_err(|mut e| problems.append(&mut e))
+        .ok();
+    let outreach = crate::outreach::settings::load(&config, root)
+        .map_err(|mut e| problems.append(&mut e))
+        .ok();
+    // Only `rounds deploy` uses `[deploy]`, but a typo in it should stop the
+    // build in CI rather than the deploy after it.
+    if let Err(mut e) = crate::deploy::target::load(&config, root) {
+        problems.append(&mut e);
+    }
+    let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
+    let data = data.map_err(|mut e| problems.append(&mut e)).ok();
+    let content = content.map_err(|mut e| problems.append(&mut e)).ok();
+    match (theme, data, content, outreach, ledger) {
+        (
+            Some(theme),
+            Some(data),
+            Some((sections, posts, content_files)),
+            Some(outreach),
+            Some(ledger),
+        ) if problems.is_empty() => Ok(Site {
+            ledger,
+            outreach,
+            root: root.to_path_buf(),
+            config,
+            sections,
+            posts,
+            data,
+            theme,
+            content_files,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Reads post `index` again from its file, in the section it was in; its
+/// bundle's files stay as they were (a new file there is a structural change
+/// the caller handles with a full load).
+pub fn reload_post(site: &Site, index: usize) -> Result<Post, Vec<Diagnostic>> {
+    let old = &site.posts[index];
+    let mut post = post::read(
+        &site.root,
+        &old.file,
+        old.section,
+        &site.sections[old.section],
+    )?;
+    post.assets = old.assets.clone();
+    Ok(post)
+}
+
+/// Re-sorts a section's posts as loading does, e.g. after one post changed.
+pub fn sorted_posts(site: &Site, section: usize) -> Vec<usize> {
+    let mut posts = site.sections[section].posts.clone();
+    content::sort_posts(
+        &mut posts,
+        &site.posts,
+        site.sections[section].front.sort_by,
+    );
+    posts
+}

@@ -1,0 +1,144 @@
+//! Making a network's client: the clients' registry ([`connect`]), what a
+//! client is made from ([`Setup`]), and why one could not be made
+//! ([`SetupError`]).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{Client, bluesky, facebook, linkedin, mastodon, threads, x};
+use crate::network::Network;
+use crate::outreach::settings::NetworkSettings;
+
+/// Why a network's client could not be made, said so the user can fix it.
+/// Nothing has been sent when one of these comes back.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A variable the network needs is not in the environment.
+    #[error("set {variable} to post to {network}")]
+    Unset {
+        variable: &'static str,
+        /// The network, as the user knows it ("X with OAuth 1.0a").
+        network: &'static str,
+    },
+    /// A `[networks.*]` setting the network needs is missing; the text says
+    /// which, and how to write it.
+    #[error("{0}")]
+    MissingSetting(&'static str),
+    /// An X refresh token can only be used with the app's client id.
+    #[error("set {client_id} too, so the X token in {refresh} can be refreshed")]
+    RefreshWithoutClientId {
+        client_id: &'static str,
+        refresh: &'static str,
+    },
+    /// `api_version` is not spelled as Graph spells versions.
+    #[error(
+        "`api_version = \"{version}\"` under [networks.{network}] is not a Graph API version; write it like \"{default}\""
+    )]
+    GraphVersion {
+        version: String,
+        network: &'static str,
+        default: &'static str,
+    },
+    /// The client could not start: the HTTP client's words, or the
+    /// network's reply when it signs in first (Bluesky), already scrubbed.
+    #[error("{0}")]
+    NotConnected(String),
+}
+
+impl From<super::PostError> for SetupError {
+    fn from(error: super::PostError) -> Self {
+        SetupError::NotConnected(crate::secrets::scrub(&error.message))
+    }
+}
+
+/// The clients' registry: the one place a network's name leads to the
+/// module that posts to it (its rules are in `Network::rules`).
+pub fn connect(network: Network, setup: &Setup) -> Result<Box<dyn Client>, SetupError> {
+    match network {
+        Network::Mastodon => mastodon::connect(setup),
+        Network::Bluesky => bluesky::connect(setup),
+        Network::X => x::connect(setup),
+        Network::LinkedIn => linkedin::connect(setup),
+        Network::Facebook => facebook::connect(setup),
+        Network::Threads => threads::connect(setup),
+    }
+}
+
+/// What a network's client is made from: its `[networks.*]` settings, the
+/// built site (for images) and the request timeout. Secrets come from the
+/// environment, read by each network's `connect` through [`Setup::secret`],
+/// which registers them with [`crate::secrets`].
+pub struct Setup<'a> {
+    pub settings: Option<&'a NetworkSettings>,
+    pub built: BuiltSite,
+    pub timeout: Duration,
+}
+
+impl Setup<'_> {
+    /// An environment variable that is no secret (a handle, a folder), if
+    /// set and not empty. Secrets go through [`Setup::secret`] or
+    /// [`crate::secrets::from_env`].
+    pub fn env(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    /// A required secret from the environment, or the error saying which to
+    /// set. It is registered, so no message or ledger field can show it.
+    pub fn secret(variable: &'static str, network: &'static str) -> Result<String, SetupError> {
+        crate::secrets::from_env(variable).ok_or(SetupError::Unset { variable, network })
+    }
+
+    /// Where clients keep state between runs (Bluesky's session, refreshed
+    /// OAuth tokens): `$ROUNDS_STATE_DIR`, else `$XDG_STATE_HOME/rounds`,
+    /// else `~/.local/state/rounds`.
+    pub fn state_dir() -> Option<PathBuf> {
+        Self::env("ROUNDS_STATE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| {
+                Self::env("XDG_STATE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| Self::env("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+                    .map(|d| d.join("rounds"))
+            })
+    }
+}
+
+/// The built site the items link to: their images are uploaded from it.
+#[derive(Debug, Clone)]
+pub struct BuiltSite {
+    /// The output folder, `public/`.
+    pub public: PathBuf,
+    pub base_url: String,
+}
+
+/// An image of the built site, ready to upload.
+pub struct LocalImage {
+    pub name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl BuiltSite {
+    /// The image behind one of the site's own URLs, in a format the networks
+    /// take (not SVG); `None` for other sites' images or other formats, and
+    /// for any path that leads out of the built site: nothing from elsewhere
+    /// on the machine is ever uploaded.
+    pub fn image(&self, url: &str) -> Option<LocalImage> {
+        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
+        let path = crate::site_path::site_path("/", path)?;
+        let file = self.public.join(path.trim_start_matches('/'));
+        if !crate::site_path::readable(&self.public, &file) {
+            return None;
+        }
+        let mime = match file.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            "gif" => "image/gif",
+            _ => return None,
+        };
+        let bytes = std::fs::read(&file).ok()?;
+        let name = file.file_name()?.to_string_lossy().into_owned();
+        Some(LocalImage { name, mime, bytes })
+    }
+}
