@@ -43,7 +43,24 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("write", &["write/"]),
     ("pipeline", &["pipeline.rs"]),
     ("build", &["build.rs"]),
-    ("deliver", &["serve/", "publish/", "deploy/"]),
+    // Each network's folder holds its rules (settings, above) and the
+    // client that posts to it, which belongs with publishing.
+    (
+        "deliver",
+        &[
+            "serve/",
+            "publish/",
+            "deploy/",
+            "network/mastodon/client.rs",
+            "network/bluesky/client.rs",
+            "network/x/client.rs",
+            "network/x/auth.rs",
+            "network/x/oauth1.rs",
+            "network/linkedin/client.rs",
+            "network/facebook/client.rs",
+            "network/threads/client.rs",
+        ],
+    ),
     ("command line", &["cmd/", "main.rs"]),
 ];
 
@@ -247,4 +264,9 @@ fn longer_entries_win_so_a_settings_file_sits_below_its_stage() {
     assert_eq!(layer_of("outreach/mod.rs").map(|l| l.1), Some("outreach"));
     assert_eq!(layer_of("deploy/target.rs").map(|l| l.1), Some("settings"));
     assert_eq!(layer_of("deploy/store.rs").map(|l| l.1), Some("deliver"));
+    assert_eq!(
+        layer_of("network/x/client.rs").map(|l| l.1),
+        Some("deliver")
+    );
+    assert_eq!(layer_of("network/x/mod.rs").map(|l| l.1), Some("settings"));
 }

@@ -6,19 +6,19 @@
 //! module here, a variant and a line in [`Network::rules`], and its client in
 //! `src/publish/` (docs/architecture.md lists every file).
 
-mod bluesky;
+pub mod bluesky;
 mod counting;
-mod facebook;
+pub mod facebook;
 pub mod linkedin;
-pub mod little_text;
-mod mastodon;
+pub mod mastodon;
 pub mod threads;
-pub mod twitter_text;
-mod x;
+pub mod x;
 
 use serde::{Deserialize, Serialize};
 
+pub use linkedin::little_text;
 pub use threads::{THREADS_MAX_LINKS, threads_links};
+pub use x::twitter_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -30,7 +30,7 @@ pub fn check(table: &mut Map<String, Value>, path: &[&str], text: &str) -> Vec<D
                 .at_opt(toml_key_position(text, path, key))
                 .spanning(key.chars().count())
                 .with_help(format!(
-                    "write the server's web address, e.g. {key} = \"https://mastodon.example\""
+                    "write the server's web address, e.g. {key} = \"https://social.example\""
                 )),
             );
             table.remove(*key);

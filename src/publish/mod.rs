@@ -3,19 +3,12 @@
 //! re-run never posts an item twice.
 
 pub mod approval;
-pub mod bluesky;
-pub mod facebook;
 pub mod graph;
-pub mod linkedin;
-pub mod mastodon;
-pub mod oauth1;
+pub mod reply;
 pub mod retry;
 pub mod send;
 pub mod setup;
-pub mod threads;
 pub mod workers;
-pub mod x;
-pub mod x_auth;
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Client, bluesky, facebook, linkedin, mastodon, threads, x};
+use super::Client;
+use crate::network;
 use crate::network::Network;
 use crate::outreach::settings::NetworkSettings;
 
@@ -55,12 +56,12 @@ impl From<super::PostError> for SetupError {
 /// module that posts to it (its rules are in `Network::rules`).
 pub fn connect(network: Network, setup: &Setup) -> Result<Box<dyn Client>, SetupError> {
     match network {
-        Network::Mastodon => mastodon::connect(setup),
-        Network::Bluesky => bluesky::connect(setup),
-        Network::X => x::connect(setup),
-        Network::LinkedIn => linkedin::connect(setup),
-        Network::Facebook => facebook::connect(setup),
-        Network::Threads => threads::connect(setup),
+        Network::Mastodon => network::mastodon::client::connect(setup),
+        Network::Bluesky => network::bluesky::client::connect(setup),
+        Network::X => network::x::client::connect(setup),
+        Network::LinkedIn => network::linkedin::client::connect(setup),
+        Network::Facebook => network::facebook::client::connect(setup),
+        Network::Threads => network::threads::client::connect(setup),
     }
 }
 
@@ -141,4 +142,27 @@ impl BuiltSite {
         let name = file.file_name()?.to_string_lossy().into_owned();
         Some(LocalImage { name, mime, bytes })
     }
+}
+
+/// Writes a session file only its owner can read.
+pub fn save_private(file: &std::path::Path, text: &str) {
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(file)
+        {
+            let _ = f.write_all(text.as_bytes());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = std::fs::write(file, text);
 }

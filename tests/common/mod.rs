@@ -14,7 +14,7 @@ pub mod s3;
 pub mod threads;
 /// X's counting, compiled in from `src/`, so that the X contract server and
 /// the conformance table count exactly as `rounds` does.
-#[path = "../../src/network/twitter_text.rs"]
+#[path = "../../src/network/x/twitter_text.rs"]
 pub mod twitter_text;
 pub mod x;
 pub mod x_api;

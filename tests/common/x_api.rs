@@ -4,7 +4,7 @@
 //!
 //! - `POST /2/tweets`: the body against `CreatePostsRequest`; the text at
 //!   most 280 by twitter-text's weights (the same rules as the client, from
-//!   `src/network/twitter_text.rs`); a poll and media not both; media ids
+//!   `src/network/x/twitter_text.rs`); a poll and media not both; media ids
 //!   that were uploaded; a text identical to one of the account's last
 //!   24 hours answers X's 403 "duplicate content".
 //! - `POST /2/media/upload` (JSON, base64 `media`) and `POST /2/media/metadata`

@@ -1,5 +1,5 @@
 //! OAuth 1.0a (RFC 5849, HMAC-SHA1) as the X contract server checks it:
-//! written apart from the client's `src/publish/oauth1.rs`, so a mistake
+//! written apart from the client's `src/network/x/oauth1.rs`, so a mistake
 //! there is not repeated here.
 
 use base64::Engine;

@@ -1,5 +1,7 @@
 //! Bluesky: 300 grapheme clusters and 3,000 bytes; no native polls.
 
+pub mod client;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{PollRules, Rules};

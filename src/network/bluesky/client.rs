@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
-use super::mastodon::checked;
-use super::{BuiltSite, Client, PostError, Remote};
 use crate::outreach::OutreachItem;
 use crate::outreach::fit::protected_ranges;
+use crate::publish::reply::checked;
+use crate::publish::{BuiltSite, Client, PostError, Remote};
 
 pub const HANDLE_VAR: &str = "ROUNDS_BLUESKY_HANDLE";
 pub const PASSWORD_VAR: &str = "ROUNDS_BLUESKY_APP_PASSWORD";
@@ -18,19 +18,21 @@ pub const PASSWORD_VAR: &str = "ROUNDS_BLUESKY_APP_PASSWORD";
 /// A client for `[networks.bluesky]`: the handle from `ROUNDS_BLUESKY_HANDLE`
 /// or `account`, the app password from `ROUNDS_BLUESKY_APP_PASSWORD`, the
 /// service from `instance` (default bsky.social).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
     let settings = setup.settings;
-    let handle = super::Setup::env(HANDLE_VAR)
+    let handle = crate::publish::Setup::env(HANDLE_VAR)
         .or_else(|| settings.and_then(|s| s.account.clone()))
-        .ok_or(super::SetupError::Unset {
+        .ok_or(crate::publish::SetupError::Unset {
             variable: HANDLE_VAR,
             network: "Bluesky",
         })?;
-    let password = super::Setup::secret(PASSWORD_VAR, "Bluesky")?;
+    let password = crate::publish::Setup::secret(PASSWORD_VAR, "Bluesky")?;
     let service = settings
         .and_then(|s| s.instance.clone())
         .unwrap_or_else(|| "https://bsky.social".into());
-    let state = super::Setup::state_dir();
+    let state = crate::publish::Setup::state_dir();
     let client = Bluesky::connect(
         &service,
         &handle,
@@ -77,7 +79,7 @@ impl Bluesky {
         site: BuiltSite,
         timeout: std::time::Duration,
     ) -> Result<Self, PostError> {
-        let http = super::http_client(timeout)?;
+        let http = crate::publish::http_client(timeout)?;
         let service = service.trim_end_matches('/').to_string();
         let saved = state_dir
             .as_ref()
@@ -118,7 +120,10 @@ impl Bluesky {
         };
         session.register();
         if let Some(file) = &saved {
-            save_private(file, &serde_json::to_string(&session).unwrap_or_default());
+            crate::publish::setup::save_private(
+                file,
+                &serde_json::to_string(&session).unwrap_or_default(),
+            );
         }
         Ok(Bluesky {
             http,
@@ -275,29 +280,6 @@ pub fn tid(micros: i64) -> String {
         .rev()
         .map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize] as char)
         .collect()
-}
-
-/// Writes a session file only its owner can read.
-pub(super) fn save_private(file: &std::path::Path, text: &str) {
-    if let Some(dir) = file.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    #[cfg(unix)]
-    {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(file)
-        {
-            let _ = f.write_all(text.as_bytes());
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = std::fs::write(file, text);
 }
 
 #[cfg(test)]

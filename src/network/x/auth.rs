@@ -10,7 +10,7 @@ use reqwest::blocking::{Client as Http, RequestBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::oauth1::{self, Credentials};
-use super::{PostError, Setup, SetupError};
+use crate::publish::{PostError, Setup, SetupError};
 
 pub const ACCESS_TOKEN_VAR: &str = "ROUNDS_X_ACCESS_TOKEN";
 pub const REFRESH_TOKEN_VAR: &str = "ROUNDS_X_REFRESH_TOKEN";
@@ -241,7 +241,10 @@ impl OAuth2 {
                 refresh_token: refresh.token.clone(),
                 expires_at: self.expires_at,
             };
-            super::bluesky::save_private(file, &serde_json::to_string(&saved).unwrap_or_default());
+            crate::publish::setup::save_private(
+                file,
+                &serde_json::to_string(&saved).unwrap_or_default(),
+            );
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Threads: 500 characters with emoji counted by their UTF-8 bytes, at most
 //! five links, one-day polls on text posts only.
 
+pub mod client;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::is_emoji;

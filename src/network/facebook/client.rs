@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::Value;
 
-use super::graph::{self, GraphError};
-use super::{Client, PostError, Remote};
 use crate::outreach::{Network, OutreachItem};
+use crate::publish::graph::{self, GraphError};
+use crate::publish::{Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_FACEBOOK_PAGE_TOKEN";
 const DEFAULT_BASE: &str = "https://graph.facebook.com";
@@ -26,14 +26,17 @@ const SEARCH_PAGES: usize = 5;
 /// A client for `[networks.facebook]`: the Page from `id`, the Page access
 /// token from `ROUNDS_FACEBOOK_PAGE_TOKEN`, the Graph API version from
 /// `api_version`, the API from `instance` (for tests).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
-    let token = super::Setup::secret(TOKEN_VAR, "Facebook")?;
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
+    let token = crate::publish::Setup::secret(TOKEN_VAR, "Facebook")?;
     let settings = setup.settings;
-    let page = settings
-        .and_then(|s| s.id.clone())
-        .ok_or(super::SetupError::MissingSetting(
-            "set `id` (the Page's id) under [networks.facebook] in config.toml",
-        ))?;
+    let page =
+        settings
+            .and_then(|s| s.id.clone())
+            .ok_or(crate::publish::SetupError::MissingSetting(
+                "set `id` (the Page's id) under [networks.facebook] in config.toml",
+            ))?;
     let base = settings
         .and_then(|s| s.instance.clone())
         .unwrap_or_else(|| DEFAULT_BASE.into());
@@ -63,7 +66,7 @@ impl Facebook {
         timeout: Duration,
     ) -> Result<Self, PostError> {
         Ok(Facebook {
-            http: super::http_client(timeout)?,
+            http: crate::publish::http_client(timeout)?,
             api: format!("{}/{version}", base.trim_end_matches('/')),
             page: page.to_string(),
             token,
@@ -170,7 +173,9 @@ pub fn post_form(item: &OutreachItem, now: DateTime<Utc>) -> Vec<(&'static str, 
     // An item reaches here early only when it is within Facebook's window
     // (see `Network::schedules_ahead`); closer than Facebook's shortest lead,
     // which only a very slow retry could make it, it goes out now.
-    if let Some(due) = super::goes_live(item, now).filter(|due| *due - now >= SHORTEST_SCHEDULE) {
+    if let Some(due) =
+        crate::publish::goes_live(item, now).filter(|due| *due - now >= SHORTEST_SCHEDULE)
+    {
         form.push(("published", "false".into()));
         form.push(("scheduled_publish_time", due.timestamp().to_string()));
     }
@@ -192,7 +197,7 @@ impl Client for Facebook {
             return Ok(Some(found));
         }
         // A scheduled post is not on the feed until it goes live.
-        if super::goes_live(item, Utc::now()).is_some() {
+        if crate::publish::goes_live(item, Utc::now()).is_some() {
             return self.search("scheduled_posts", item, since);
         }
         Ok(None)

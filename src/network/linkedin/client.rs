@@ -15,9 +15,9 @@ use reqwest::Method;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
-use super::{BuiltSite, Client, PostError, Remote};
 use crate::outreach::little_text;
 use crate::outreach::{Network, OutreachItem, Poll};
+use crate::publish::{BuiltSite, Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_LINKEDIN_TOKEN";
 
@@ -29,10 +29,12 @@ const API: &str = "https://api.linkedin.com";
 
 /// A client for `[networks.linkedin]`: the organisation URN from `id`, the
 /// token from `ROUNDS_LINKEDIN_TOKEN`, the version from `api_version`.
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
-    let token = super::Setup::secret(TOKEN_VAR, "LinkedIn")?;
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
+    let token = crate::publish::Setup::secret(TOKEN_VAR, "LinkedIn")?;
     let settings = setup.settings;
-    let organization = settings.and_then(|s| s.id.clone()).ok_or(super::SetupError::MissingSetting(
+    let organization = settings.and_then(|s| s.id.clone()).ok_or(crate::publish::SetupError::MissingSetting(
         "set `id` under [networks.linkedin] in config.toml to the page's organisation URN, e.g. \"urn:li:organization:5550100\"",
     ))?;
     let base = settings
@@ -81,7 +83,7 @@ impl LinkedIn {
         timeout: Duration,
     ) -> Result<Self, PostError> {
         Ok(LinkedIn {
-            http: super::http_client(timeout)?,
+            http: crate::publish::http_client(timeout)?,
             base: base.trim_end_matches('/').to_string(),
             token,
             version,

@@ -16,10 +16,10 @@ use reqwest::Method;
 use reqwest::blocking::{Client as Http, Response};
 use serde_json::{Value, json};
 
-use super::x_auth::{ACCESS_TOKEN_VAR, Auth};
-use super::{BuiltSite, Client, PostError, Remote};
+use super::auth::{ACCESS_TOKEN_VAR, Auth};
 use crate::outreach::twitter_text;
 use crate::outreach::{OutreachItem, Poll};
+use crate::publish::{BuiltSite, Client, PostError, Remote};
 
 pub const DEFAULT_API: &str = "https://api.x.com";
 
@@ -41,7 +41,9 @@ const DUPLICATE: &str = "X refuses a post identical to a recent one (duplicate c
 /// A client for `[networks.x]`: the API from `instance` (default
 /// api.x.com), the account's handle from `account` (for post URLs), and
 /// credentials from the environment (see `x_auth`).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
     let auth = Auth::from_env()?;
     let settings = setup.settings;
     let base = settings
@@ -50,7 +52,7 @@ pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupErro
     let handle = settings
         .and_then(|s| s.account.clone())
         .map(|a| a.trim_start_matches('@').to_string());
-    let http = super::http_client(setup.timeout)?;
+    let http = crate::publish::http_client(setup.timeout)?;
     Ok(Box::new(X {
         http,
         base: base.trim_end_matches('/').to_string(),

@@ -1,6 +1,11 @@
 //! X: 280 by twitter-text's v3 weights (its own module); polls of up to 4
 //! options of 25 characters, without media.
 
+pub mod auth;
+pub mod client;
+pub mod oauth1;
+pub mod twitter_text;
+
 use super::{PollRules, Rules};
 
 pub struct X;
@@ -16,7 +21,7 @@ impl Rules for X {
         280
     }
     fn count(&self, text: &str) -> usize {
-        super::twitter_text::weighted_length(text)
+        twitter_text::weighted_length(text)
     }
     fn poll_rules(&self) -> Option<PollRules> {
         Some(PollRules {

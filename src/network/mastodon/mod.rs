@@ -1,6 +1,8 @@
 //! Mastodon: 500 characters, URLs count 23, a mention counts only its
 //! `@user` part; polls of up to 4 options of 50 characters, without media.
 
+pub mod client;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::{URL_WEIGHT, with_short_urls};

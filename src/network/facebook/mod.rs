@@ -1,6 +1,8 @@
 //! Facebook Pages: link posts (Facebook draws the card), 63,206 characters,
 //! no polls through the API, native scheduling ahead of time.
 
+pub mod client;
+
 use super::{Attachment, PollRules, Rules};
 
 pub struct Facebook;

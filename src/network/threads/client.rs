@@ -17,10 +17,10 @@ use chrono::{DateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::{Map, Value, json};
 
-use super::graph::{self, GraphError};
-use super::{BuiltSite, Checkpoint, Client, PostError, Remote};
 use crate::outreach::network::{Attachment, THREADS_MAX_LINKS, threads_links};
 use crate::outreach::{Network, OutreachItem};
+use crate::publish::graph::{self, GraphError};
+use crate::publish::{BuiltSite, Checkpoint, Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_THREADS_TOKEN";
 const DEFAULT_BASE: &str = "https://graph.threads.net";
@@ -38,8 +38,10 @@ const ALT_LEN: usize = 1000;
 
 /// A client for `[networks.threads]`: the user from `id` (default `me`), the
 /// token from `ROUNDS_THREADS_TOKEN`, the API from `instance` (for tests).
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
-    let token = super::Setup::secret(TOKEN_VAR, "Threads")?;
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
+    let token = crate::publish::Setup::secret(TOKEN_VAR, "Threads")?;
     let settings = setup.settings;
     let user = settings
         .and_then(|s| s.id.clone())
@@ -97,7 +99,7 @@ impl Threads {
         timeout: Duration,
     ) -> Result<Self, PostError> {
         Ok(Threads {
-            http: super::http_client(timeout)?,
+            http: crate::publish::http_client(timeout)?,
             api: format!("{}/{version}", base.trim_end_matches('/')),
             user: user.to_string(),
             token,

@@ -2,6 +2,9 @@
 //! article posts with our own card, polls of 1, 3, 7 or 14 days that may not
 //! ask about health, mentions by URN; it reaches physicians by default.
 
+pub mod client;
+pub mod little_text;
+
 use super::{Attachment, PollRules, Reach, Rules, SettingError};
 
 pub struct LinkedIn;
@@ -17,7 +20,7 @@ impl Rules for LinkedIn {
         3000
     }
     fn count(&self, text: &str) -> usize {
-        super::little_text::length(text)
+        little_text::length(text)
     }
     fn poll_rules(&self) -> Option<PollRules> {
         Some(PollRules {
@@ -86,7 +89,7 @@ impl Rules for LinkedIn {
     }
     fn shown_text(&self, text: &str) -> String {
         // What shows is the commentary, unescaped.
-        super::little_text::shown(&super::little_text::commentary(text))
+        little_text::shown(&little_text::commentary(text))
     }
 }
 

@@ -4,25 +4,27 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use reqwest::blocking::{Client as Http, Response};
+use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
-use super::{BuiltSite, Client, PostError, Remote};
 use crate::outreach::OutreachItem;
+use crate::publish::reply::checked;
+use crate::publish::{BuiltSite, Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_MASTODON_TOKEN";
 
 /// A client for `[networks.mastodon]`: the instance from the settings, the
 /// token from `ROUNDS_MASTODON_TOKEN`.
-pub fn connect(setup: &super::Setup) -> Result<Box<dyn Client>, super::SetupError> {
-    let token = super::Setup::secret(TOKEN_VAR, "Mastodon")?;
+pub fn connect(
+    setup: &crate::publish::Setup,
+) -> Result<Box<dyn Client>, crate::publish::SetupError> {
+    let token = crate::publish::Setup::secret(TOKEN_VAR, "Mastodon")?;
     let settings = setup.settings;
-    let instance =
-        settings
-            .and_then(|s| s.instance.clone())
-            .ok_or(super::SetupError::MissingSetting(
-                "set `instance` under [networks.mastodon] in config.toml",
-            ))?;
+    let instance = settings.and_then(|s| s.instance.clone()).ok_or(
+        crate::publish::SetupError::MissingSetting(
+            "set `instance` under [networks.mastodon] in config.toml",
+        ),
+    )?;
     let visibility = settings.and_then(|s| s.visibility.clone());
     let client = Mastodon::new(
         &instance,
@@ -53,7 +55,7 @@ impl Mastodon {
         site: BuiltSite,
         timeout: Duration,
     ) -> Result<Self, PostError> {
-        let http = super::http_client(timeout)?;
+        let http = crate::publish::http_client(timeout)?;
         Ok(Mastodon {
             http,
             instance: instance.trim_end_matches('/').to_string(),
@@ -273,53 +275,6 @@ fn remote_of(status: &Value) -> Result<Remote, PostError> {
 fn transport(e: reqwest::Error) -> PostError {
     // reqwest's message names the URL, never the Authorization header.
     PostError::transient(format!("could not reach the server: {}", e.without_url()))
-}
-
-/// The body of a success; a classified error otherwise, with the server's own message.
-pub fn checked(response: Response) -> Result<Value, PostError> {
-    let status = response.status();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    // `Retry-After` in seconds where given; Mastodon itself sends only
-    // `X-RateLimit-Reset`, an ISO 8601 time.
-    let retry_after = header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-        .or_else(|| {
-            let reset =
-                chrono::DateTime::parse_from_rfc3339(header("x-ratelimit-reset")?.trim()).ok()?;
-            (reset.with_timezone(&chrono::Utc) - chrono::Utc::now())
-                .to_std()
-                .ok()
-        });
-    let text = response.text().unwrap_or_default();
-    if status.is_success() {
-        // A success whose body cannot be read may still have made the post.
-        return serde_json::from_str(&text)
-            .map_err(|e| PostError::unconfirmed(format!("unreadable reply: {e}")));
-    }
-    let server_message = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|v| {
-            v["error"]
-                .as_str()
-                .or(v["message"].as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| crate::secrets::excerpt(&text, 200));
-    let message = format!("{}: {server_message}", status.as_u16());
-    let transient = status.as_u16() == 429 || status.is_server_error();
-    Err(PostError {
-        message,
-        transient,
-        retry_after,
-        unconfirmed: false,
-    })
 }
 
 #[cfg(test)]
