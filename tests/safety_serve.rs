@@ -7,10 +7,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::common::Fixture;
+use crate::serve::events;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -111,38 +111,6 @@ fn stop(child: Child) -> String {
     let log = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{:?}\n{log}", output.status);
     log
-}
-
-/// The server-sent events, one `(name, data)` per event, read on a thread.
-fn events(port: u16) -> Receiver<(String, String)> {
-    use std::io::BufRead;
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET /_rounds/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let reader = std::io::BufReader::new(stream);
-        let (mut name, mut data) = (String::new(), String::new());
-        for line in reader.lines() {
-            let Ok(line) = line else { return };
-            if let Some(n) = line.strip_prefix("event: ") {
-                name = n.trim().to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                data.push_str(d);
-            } else if line.is_empty() && !name.is_empty() {
-                if sender.send((name.clone(), data.clone())).is_err() {
-                    return;
-                }
-                name.clear();
-                data.clear();
-            }
-        }
-    });
-    std::thread::sleep(Duration::from_millis(300));
-    receiver
 }
 
 /// Waits up to `limit` for the page at `path` to contain `text`.

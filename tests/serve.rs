@@ -114,7 +114,7 @@ fn start(site: &Fixture) -> (std::process::Child, u16) {
 }
 
 /// The server-sent events, one `(name, data)` per event, read on a thread.
-fn events(port: u16) -> std::sync::mpsc::Receiver<(String, String)> {
+pub(crate) fn events(port: u16) -> std::sync::mpsc::Receiver<(String, String)> {
     use std::io::BufRead;
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
