@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark Rounds against Hugo on the same generated blog.
+# Benchmark Rounds against Hugo on the same generated blog, and against a
+# floor: the time to write the same files and bytes with nothing else (a copy
+# of the tree Rounds built).
 #
 #   bench/run.sh [N...]        default: 1000 10000
 #
+# Each N is built as two corpora: `clean` (every post passes every check) and
+# `warnings` (a site migrated from another generator: every post still has a
+# medical review, so it builds, but raises warnings: readability, jargon, a
+# stale review), because printing tens of thousands of warnings must not
+# cost more than the build.
+#
 # Environment:
+#   CORPORA="clean warnings"  which corpora to build
 #   RUNS=3          timed runs per tool and size (after one untimed warm-up)
 #   SKIP_HUGO=1     do not run Hugo
 #   SKIP_ROUNDS=1   do not build or run Rounds
@@ -16,7 +25,7 @@
 #                   over 2 s); 0 disables. The busy share seen is recorded.
 #   QUIET_PCT=15
 #
-# Writes everything under target/bench/: corpus-N/{rounds,hugo}, out-N-TOOL/,
+# Writes everything under target/bench/: corpus-N-C/{rounds,hugo}, out-N-C-TOOL/,
 # logs/, raw.tsv (one line per timed run) and results.json (the summary).
 
 set -uo pipefail
@@ -32,6 +41,10 @@ case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
 OUT=$ROOT/target/bench
 LOGS=$OUT/logs
 RUNS=${RUNS:-3}
+read -r -a CORPORA <<<"${CORPORA:-clean warnings}"
+for c in "${CORPORA[@]}"; do
+  case $c in clean|warnings) ;; *) echo "run.sh: CORPORA holds clean and/or warnings, got '$c'" >&2; exit 2 ;; esac
+done
 RUN_TIMEOUT=${RUN_TIMEOUT:-1800}
 QUIET_WAIT=${QUIET_WAIT:-300}
 QUIET_PCT=${QUIET_PCT:-15}
@@ -51,8 +64,8 @@ if ! flock -n 9; then
 fi
 RAW=$OUT/raw.tsv
 STATUS=$OUT/status.tsv
-printf 'n\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\tother_cpu_s\n' >"$RAW"
-printf 'n\ttool\tstatus\tmessage\n' >"$STATUS"
+printf 'n\tcorpus\ttool\trun\trc\twall_s\tmax_rss_kib\tuser_s\tsys_s\tfiles\tbytes\tbusy_before_pct\tother_cpu_s\n' >"$RAW"
+printf 'n\tcorpus\ttool\tstatus\tmessage\n' >"$STATUS"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -121,11 +134,14 @@ fi
 
 # ---------------------------------------------------------------- runs
 
-# tool_cmd TOOL SITE OUTDIR: prints nothing, sets CMD array.
+# tool_cmd TOOL SITE OUTDIR ROUNDS_OUT: prints nothing, sets CMD array. The
+# floor copies the tree Rounds just built: the same files and bytes written,
+# with no reading, rendering or checking.
 tool_cmd() {
   case $1 in
     rounds) CMD=("$ROUNDS_BIN" build --root "$2" --output "$3") ;;
     hugo) CMD=(hugo --quiet --gc=false -s "$2" -d "$3") ;;
+    floor) CMD=(cp -r "$4" "$3") ;;
   esac
 }
 
@@ -179,14 +195,16 @@ wait_quiet() {
   done
 }
 
-# run_once N TOOL LABEL: one build from a clean output dir. Returns non-zero
-# (with a reason in FAIL_MSG) when the tool fails or writes no index.html.
+# run_once N CORPUS TOOL LABEL: one build from a clean output dir. Returns
+# non-zero (with a reason in FAIL_MSG) when the tool fails or writes no
+# index.html.
 run_once() {
-  local n=$1 tool=$2 label=$3
-  local site=$OUT/corpus-$n/$tool out=$OUT/out-$n-$tool
-  local log=$LOGS/$tool-$n-$label.log tfile=$LOGS/$tool-$n-$label.time
+  local n=$1 corpus=$2 tool=$3 label=$4
+  local case=$n-$corpus
+  local site=$OUT/corpus-$case/$tool out=$OUT/out-$case-$tool
+  local log=$LOGS/$tool-$case-$label.log tfile=$LOGS/$tool-$case-$label.time
   rm -rf "$out"
-  tool_cmd "$tool" "$site" "$out"
+  tool_cmd "$tool" "$site" "$out" "$OUT/out-$case-rounds"
   rm -f "$tfile"
   # timeout outside time, so time's child (and its max RSS) is the tool itself.
   local j0 j1
@@ -220,53 +238,64 @@ run_once() {
   return 0
 }
 
-for n in "${SIZES[@]}"; do
-  say "N=$n: generating corpus"
-  gen_args=("$n" "$OUT/corpus-$n")
+# bench_case N CORPUS: generates the corpus, then times every tool on it.
+bench_case() {
+  local n=$1 corpus=$2
+  local case=$n-$corpus
+  say "N=$n $corpus: generating corpus"
+  gen_args=("$n" "$OUT/corpus-$case")
+  [ "$corpus" = warnings ] && gen_args+=(--warnings)
   [ -n "${SEED:-}" ] && gen_args+=(--seed "$SEED")
   if ! python3 "$BENCH_DIR/gen_corpus.py" "${gen_args[@]}" >&2; then
-    echo "run.sh: corpus generation failed for N=$n" >&2
+    echo "run.sh: corpus generation failed for N=$n $corpus" >&2
     exit 1
   fi
 
   tools=()
-  if [ $ROUNDS_OK -eq 1 ]; then tools+=(rounds); else printf '%s\trounds\tskipped\t%s\n' "$n" "$ROUNDS_MSG" >>"$STATUS"; fi
-  if [ $HUGO_OK -eq 1 ]; then tools+=(hugo); else printf '%s\thugo\tskipped\t%s\n' "$n" "$HUGO_MSG" >>"$STATUS"; fi
+  if [ $ROUNDS_OK -eq 1 ]; then tools+=(rounds floor); else printf '%s\t%s\trounds\tskipped\t%s\n' "$n" "$corpus" "$ROUNDS_MSG" >>"$STATUS"; fi
+  if [ $HUGO_OK -eq 1 ]; then tools+=(hugo); else printf '%s\t%s\thugo\tskipped\t%s\n' "$n" "$corpus" "$HUGO_MSG" >>"$STATUS"; fi
 
   # Warm-up: fills the page cache; a tool that fails here is not timed.
   ok_tools=()
   for tool in "${tools[@]}"; do
-    say "N=$n: $tool warm-up"
-    if run_once "$n" "$tool" warmup; then
+    say "N=$n $corpus: $tool warm-up"
+    if run_once "$n" "$corpus" "$tool" warmup; then
       ok_tools+=("$tool")
-      say "N=$n: $tool warm-up ${WALL}s, $((RSS / 1024)) MiB, $FILES files"
+      say "N=$n $corpus: $tool warm-up ${WALL}s, $((RSS / 1024)) MiB, $FILES files"
     else
-      say "N=$n: $tool FAILED: $FAIL_MSG"
-      printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "$FAIL_MSG" >>"$STATUS"
+      say "N=$n $corpus: $tool FAILED: $FAIL_MSG"
+      printf '%s\t%s\t%s\tfailed\t%s\n' "$n" "$corpus" "$tool" "$FAIL_MSG" >>"$STATUS"
     fi
   done
 
-  # Timed runs, the tools interleaved so drift on the machine hits both.
+  # Timed runs, the tools interleaved so drift on the machine hits all; the
+  # floor runs right after Rounds, copying what that run wrote.
   declare -A failed=()
   for ((r = 1; r <= RUNS; r++)); do
     for tool in "${ok_tools[@]}"; do
       [ -n "${failed[$tool]:-}" ] && continue
       wait_quiet
-      if run_once "$n" "$tool" "run$r"; then
-        say "N=$n: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s; machine ${BUSY}% busy before, other processes used ${OTHER_S} CPU s during)"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-          "$n" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" "$BUSY" "$OTHER_S" >>"$RAW"
+      if run_once "$n" "$corpus" "$tool" "run$r"; then
+        say "N=$n $corpus: $tool run $r: ${WALL}s, $((RSS / 1024)) MiB (user ${USER_S}s, sys ${SYS_S}s; machine ${BUSY}% busy before, other processes used ${OTHER_S} CPU s during)"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$n" "$corpus" "$tool" "$r" "$RC" "$WALL" "$RSS" "$USER_S" "$SYS_S" "$FILES" "$BYTES" "$BUSY" "$OTHER_S" >>"$RAW"
       else
-        say "N=$n: $tool run $r FAILED: $FAIL_MSG"
-        printf '%s\t%s\tfailed\t%s\n' "$n" "$tool" "run $r: $FAIL_MSG" >>"$STATUS"
+        say "N=$n $corpus: $tool run $r FAILED: $FAIL_MSG"
+        printf '%s\t%s\t%s\tfailed\t%s\n' "$n" "$corpus" "$tool" "run $r: $FAIL_MSG" >>"$STATUS"
         failed[$tool]=1
       fi
     done
   done
   for tool in "${ok_tools[@]}"; do
-    [ -z "${failed[$tool]:-}" ] && printf '%s\t%s\tok\t\n' "$n" "$tool" >>"$STATUS"
+    [ -z "${failed[$tool]:-}" ] && printf '%s\t%s\t%s\tok\t\n' "$n" "$corpus" "$tool" >>"$STATUS"
   done
   unset failed
+}
+
+for n in "${SIZES[@]}"; do
+  for corpus in "${CORPORA[@]}"; do
+    bench_case "$n" "$corpus"
+  done
 done
 
 # ---------------------------------------------------------------- summary
@@ -281,19 +310,22 @@ with open(raw_path) as f:
 with open(status_path) as f:
     status = list(csv.DictReader(f, delimiter="\t"))
 
-sizes = []
+cases = []
 for row in status + raw:
-    n = int(row["n"])
-    if n not in sizes:
-        sizes.append(n)
+    case = (int(row["n"]), row["corpus"])
+    if case not in cases:
+        cases.append(case)
 
+TOOLS = ("rounds", "hugo", "floor")
 results = []
-for n in sizes:
-    for tool in ("rounds", "hugo"):
-        runs = [r for r in raw if int(r["n"]) == n and r["tool"] == tool]
-        st = [s for s in status if int(s["n"]) == n and s["tool"] == tool]
+for n, corpus in cases:
+    for tool in TOOLS:
+        runs = [r for r in raw if int(r["n"]) == n and r["corpus"] == corpus and r["tool"] == tool]
+        st = [s for s in status if int(s["n"]) == n and s["corpus"] == corpus and s["tool"] == tool]
+        if not runs and not st:
+            continue
         failed = [s for s in st if s["status"] != "ok"]
-        entry = {"n": n, "tool": tool, "ok": bool(runs) and not failed,
+        entry = {"n": n, "corpus": corpus, "tool": tool, "ok": bool(runs) and not failed,
                  "status": failed[0]["status"] if failed else ("ok" if runs else "missing"),
                  "message": failed[0]["message"] if failed else ""}
         if runs:
@@ -309,6 +341,7 @@ for n in sizes:
                 "median_max_rss_mib": round(statistics.median(rss) / 1024, 1),
                 "median_cpu_s": round(statistics.median(
                     float(r["user_s"]) + float(r["sys_s"]) for r in runs), 2),
+                "median_sys_s": round(statistics.median(float(r["sys_s"]) for r in runs), 2),
                 "busy_before_pct": [int(r["busy_before_pct"]) for r in runs],
                 "other_cpu_s": [float(r["other_cpu_s"]) for r in runs],
                 "files": int(runs[-1]["files"]),
@@ -316,30 +349,38 @@ for n in sizes:
             })
         results.append(entry)
 
-def find(n, tool):
-    return next(e for e in results if e["n"] == n and e["tool"] == tool)
+def find(n, corpus, tool):
+    return next((e for e in results if e["n"] == n and e["corpus"] == corpus and e["tool"] == tool), None)
+
+def ratio(a, b, key):
+    return round(a[key] / b[key], 3) if b[key] else None
 
 ratios = []
-for n in sizes:
-    r, h = find(n, "rounds"), find(n, "hugo")
-    if r["ok"] and h["ok"]:
-        ratios.append({
-            "n": n,
-            "wall": round(r["median_wall_s"] / h["median_wall_s"], 3) if h["median_wall_s"] else None,
-            "max_rss": round(r["median_max_rss_mib"] / h["median_max_rss_mib"], 3),
-            "cpu": round(r["median_cpu_s"] / h["median_cpu_s"], 3) if h["median_cpu_s"] else None,
-        })
+for n, corpus in cases:
+    r, h, f = (find(n, corpus, t) for t in TOOLS)
+    if not (r and r["ok"]):
+        continue
+    q = {"n": n, "corpus": corpus}
+    if h and h["ok"]:
+        q.update({"wall": ratio(r, h, "median_wall_s"),
+                  "max_rss": ratio(r, h, "median_max_rss_mib"),
+                  "cpu": ratio(r, h, "median_cpu_s")})
+    if f and f["ok"]:
+        q["wall_over_floor"] = ratio(r, f, "median_wall_s")
+    ratios.append(q)
 
 print()
-print(f"{'N':>7}  {'tool':<7} {'wall s':>8} {'RSS MiB':>8} {'CPU s':>7} {'files':>7} {'other':>6}  note")
+print(f"{'N':>7} {'corpus':<9} {'tool':<7} {'wall s':>8} {'RSS MiB':>8} {'CPU s':>7} {'sys s':>6} {'files':>7} {'other':>6}  note")
 for e in results:
+    head = f"{e['n']:>7} {e['corpus']:<9} {e['tool']:<7}"
     if e.get("runs"):
         note = "" if e["ok"] else f"{e['status']}: {e['message']}"
-        print(f"{e['n']:>7}  {e['tool']:<7} {e['median_wall_s']:>8.2f} {e['median_max_rss_mib']:>8.1f} "
-              f"{e['median_cpu_s']:>7.2f} {e['files']:>7} {max(e['other_cpu_s']):>6.1f}  {note}")
+        print(f"{head} {e['median_wall_s']:>8.2f} {e['median_max_rss_mib']:>8.1f} "
+              f"{e['median_cpu_s']:>7.2f} {e['median_sys_s']:>6.2f} {e['files']:>7} {max(e['other_cpu_s']):>6.1f}  {note}")
     else:
-        print(f"{e['n']:>7}  {e['tool']:<7} {'-':>8} {'-':>8} {'-':>7} {'-':>7} {'-':>6}  {e['status']}: {e['message']}")
-print("(medians of the timed runs; CPU = user + sys; other = most CPU s used by other processes during a run)")
+        print(f"{head} {'-':>8} {'-':>8} {'-':>7} {'-':>6} {'-':>7} {'-':>6}  {e['status']}: {e['message']}")
+print("(medians of the timed runs; CPU = user + sys; other = most CPU s used by other processes during a run;")
+print(" floor = `cp -r` of the tree Rounds built: the same files and bytes, written with nothing else)")
 busy = max((int(r["busy_before_pct"]) for r in raw), default=0)
 if busy >= int(os.environ.get("QUIET_PCT", "15")):
     print(f"WARNING: the machine was up to {busy}% busy with other work before a timed run; "
@@ -347,15 +388,17 @@ if busy >= int(os.environ.get("QUIET_PCT", "15")):
 cpus = os.cpu_count() or 1
 noisy = [r for r in raw if float(r["other_cpu_s"]) > 0.10 * float(r["wall_s"]) * cpus + 0.5]
 for r in noisy:
-    print(f"WARNING: N={r['n']} {r['tool']} run {r['run']}: other processes used "
+    print(f"WARNING: N={r['n']} {r['corpus']} {r['tool']} run {r['run']}: other processes used "
           f"{float(r['other_cpu_s']):.1f} CPU s during its {float(r['wall_s']):.1f} s; its wall time is inflated")
 print()
 if ratios:
-    print(f"{'N':>7}  {'wall rounds/hugo':>17} {'RSS rounds/hugo':>16} {'CPU rounds/hugo':>16}")
+    show = lambda v: "-" if v is None else v
+    print(f"{'N':>7} {'corpus':<9} {'wall rounds/hugo':>17} {'RSS rounds/hugo':>16} {'CPU rounds/hugo':>16} {'wall rounds/floor':>18}")
     for q in ratios:
-        print(f"{q['n']:>7}  {q['wall']:>17} {q['max_rss']:>16} {q['cpu']:>16}")
+        print(f"{q['n']:>7} {q['corpus']:<9} {show(q.get('wall')):>17} {show(q.get('max_rss')):>16} "
+              f"{show(q.get('cpu')):>16} {show(q.get('wall_over_floor')):>18}")
 else:
-    print("no ratios: Rounds and Hugo did not both succeed at any N")
+    print("no ratios: Rounds did not succeed on any corpus")
 
 doc = {
     "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -364,7 +407,7 @@ doc = {
     "rounds_version": os.environ.get("ROUNDS_VERSION", ""),
     "timed_runs": int(os.environ.get("RUNS", "3")),
     "results": results,
-    "ratios_rounds_over_hugo": ratios,
+    "ratios": ratios,
 }
 with open(json_path, "w") as f:
     json.dump(doc, f, indent=2)

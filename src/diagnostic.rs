@@ -4,11 +4,8 @@
 //! out at the first one, so a build shows all of its errors together.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
 /// How serious a diagnostic is.
@@ -150,6 +147,14 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The text of 1-based line `number` of `text` (the one indexed), without
+    /// its line break.
+    pub fn line<'t>(&self, text: &'t str, number: usize) -> Option<&'t str> {
+        let start = *self.starts.get(number.checked_sub(1)?)?;
+        let end = self.starts.get(number).map_or(text.len(), |&next| next - 1);
+        text.get(start..end.max(start))
+    }
+
     /// The 1-based position of byte `offset` in `text`.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
@@ -169,77 +174,6 @@ impl LineIndex {
 /// Position of a byte offset, for one-off lookups.
 pub fn position_of(text: &str, offset: usize) -> Position {
     LineIndex::new(text).position(text, offset)
-}
-
-/// Writes diagnostics as a compiler would: coloured, with the source line.
-pub fn emit(out: &mut dyn WriteColor, root: &Path, diagnostics: &[Diagnostic]) {
-    let mut files = SimpleFiles::new();
-    // Each file is read and indexed once, however many diagnostics it has.
-    let mut ids: std::collections::HashMap<&Path, Option<usize>> = Default::default();
-    let config = term::Config::default();
-    for diagnostic in diagnostics {
-        let mut report = match diagnostic.severity {
-            Severity::Error => Report::error(),
-            Severity::Warning => Report::warning(),
-        }
-        .with_code(diagnostic.rule)
-        .with_message(diagnostic.message.scrubbed());
-        if let Some(help) = diagnostic.help.scrubbed() {
-            report = report.with_notes(vec![format!("help: {help}")]);
-        }
-        let snippet = diagnostic
-            .file
-            .as_deref()
-            .zip(diagnostic.position)
-            .and_then(|(file, pos)| {
-                let id = *ids.entry(file).or_insert_with(|| {
-                    let text = std::fs::read(root.join(file)).ok()?;
-                    // The quoted line may hold a URL with a password; lines
-                    // stay where they were, so the label still finds its line.
-                    let text = crate::secrets::scrub(&String::from_utf8_lossy(&text));
-                    Some(files.add(file.display().to_string(), text))
-                });
-                let id = id?;
-                let text = files.get(id).ok()?.source();
-                let range = byte_range(text, pos, diagnostic.span_chars)?;
-                Some((id, range))
-            });
-        match snippet {
-            Some((id, range)) => {
-                report = report.with_labels(vec![Label::primary(id, range)]);
-            }
-            None => {
-                if let Some(file) = &diagnostic.file {
-                    let mut notes = vec![format!("in {}", file.display())];
-                    notes.append(&mut report.notes);
-                    report.notes = notes;
-                }
-            }
-        }
-        // A failed write to the terminal is not worth failing the build for.
-        let _ = term::emit_to_write_style(out, &config, &files, &report);
-    }
-}
-
-fn byte_range(text: &str, pos: Position, chars: usize) -> Option<std::ops::Range<usize>> {
-    let line_start = if pos.line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(pos.line - 2)?.0 + 1
-    };
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let line = &text[line_start..line_end];
-    let mut indices = line.char_indices().map(|(i, _)| i).chain([line.len()]);
-    let start = indices
-        .nth(pos.column.saturating_sub(1))
-        .unwrap_or(line.len());
-    let end = line[start..]
-        .char_indices()
-        .nth(chars)
-        .map_or(line.len(), |(i, _)| start + i);
-    Some(line_start + start..line_start + end.max(start))
 }
 
 /// Counts errors and warnings for a summary line.
@@ -273,10 +207,14 @@ mod tests {
     }
 
     #[test]
-    fn byte_range_follows_columns() {
-        let text = "one\ntwo three\n";
-        let range = byte_range(text, Position { line: 2, column: 5 }, 5).unwrap();
-        assert_eq!(&text[range], "three");
+    fn lines_are_found_by_number() {
+        let text = "one\ntwo\n\nfour";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line(text, 1), Some("one"));
+        assert_eq!(index.line(text, 3), Some(""));
+        assert_eq!(index.line(text, 4), Some("four"));
+        assert_eq!(index.line(text, 5), None);
+        assert_eq!(index.line(text, 0), None);
     }
 
     #[test]

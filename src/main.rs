@@ -30,6 +30,7 @@ mod pipeline;
 mod progress;
 mod publish;
 mod render;
+mod report;
 mod schema;
 mod secrets;
 mod serve;

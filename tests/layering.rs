@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "vocabulary",
         &[
             "diagnostic.rs",
+            "report/",
             "schema.rs",
             "progress.rs",
             "secrets.rs",

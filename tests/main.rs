@@ -9,6 +9,7 @@ mod check;
 mod contract_server;
 mod crash;
 mod deploy;
+mod diagnostics_output;
 mod errors;
 mod facebook_contract;
 mod function_length;

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::json;
 
 use super::{Format, SiteArgs, report, tally};
 use crate::build::{BuildOptions, build};
@@ -46,16 +45,21 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         outreach: args.outreach.clone(),
     };
     let progress = Progress::new(!args.site.quiet && args.site.format == Format::Human);
-    let (result, problems) = build(&options, &progress);
-    let failed = report(&args.site, &problems);
+    let (result, mut problems) = build(&options, &progress);
+    let failed = report(&args.site, &mut problems);
     match args.site.format {
         Format::Json => {
-            let out = json!({
-                "ok": result.is_ok(),
-                "report": result.as_ref().ok(),
-                "diagnostics": problems,
+            #[derive(serde::Serialize)]
+            struct Out<'a, R> {
+                ok: bool,
+                report: Option<R>,
+                diagnostics: &'a [crate::diagnostic::Diagnostic],
+            }
+            super::print_json(&Out {
+                ok: result.is_ok(),
+                report: result.as_ref().ok(),
+                diagnostics: &problems,
             });
-            println!("{out}");
         }
         Format::Human => match &result {
             Ok(report) => {

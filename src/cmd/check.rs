@@ -1,10 +1,8 @@
 //! `rounds check`: every medical-publishing rule, as compiler-style diagnostics.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::json;
 
 use super::{Format, SiteArgs, report, tally};
 use crate::build::BuildOptions;
@@ -41,14 +39,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     if args.external {
         problems.extend(external_links(&args.site.root));
     }
-    problems.sort_by(|a, b| {
-        a.file.cmp(&b.file).then_with(|| {
-            a.position
-                .map(|p| (p.line, p.column))
-                .cmp(&b.position.map(|p| (p.line, p.column)))
-        })
-    });
-    let failed = report(&args.site, &problems);
+    let failed = report(&args.site, &mut problems);
     finish(args, &problems);
     if failed {
         ExitCode::FAILURE
@@ -85,10 +76,17 @@ fn finish(args: &CheckArgs, problems: &[crate::diagnostic::Diagnostic]) {
     match args.site.format {
         Format::Json => {
             let (errors, warnings) = crate::diagnostic::counts(problems);
-            let out = json!({"errors": errors, "warnings": warnings, "diagnostics": problems});
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(format!("{out}\n").as_bytes());
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                errors: usize,
+                warnings: usize,
+                diagnostics: &'a [crate::diagnostic::Diagnostic],
+            }
+            super::print_json(&Out {
+                errors,
+                warnings,
+                diagnostics: problems,
+            });
         }
         Format::Human => eprintln!("Checked: {}", tally(problems)),
     }

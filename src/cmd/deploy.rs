@@ -39,8 +39,8 @@ pub fn run(args: &DeployArgs) -> ExitCode {
     let root = &args.site.root;
     let settings = match Config::load(root).and_then(|c| deploy::target::load(&c, root)) {
         Ok(settings) => settings,
-        Err(problems) => {
-            report(&args.site, &problems);
+        Err(mut problems) => {
+            report(&args.site, &mut problems);
             return refused(args, None, &[], &problems);
         }
     };

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 
 use crate::diagnostic::{self, Diagnostic};
 
@@ -66,6 +66,9 @@ pub struct SiteArgs {
     /// Print only problems
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Print every problem, not the first few of each rule
+    #[arg(long, global = true)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,20 +89,46 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Prints diagnostics the way the user asked; returns true when any is an error.
-pub fn report(site: &SiteArgs, problems: &[Diagnostic]) -> bool {
+/// Prints diagnostics the way the user asked, in reading order (they are
+/// sorted in place, so JSON printed after lists them in the same order);
+/// returns true when any is an error.
+pub fn report(site: &SiteArgs, problems: &mut [Diagnostic]) -> bool {
+    crate::report::sort(problems);
     if site.format == Format::Human && !problems.is_empty() {
-        // termcolor's `Auto` looks only at TERM and NO_COLOR, not at whether
-        // stderr is a terminal; a log file should not fill with escape codes.
-        let color = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            ColorChoice::Auto
-        } else {
-            ColorChoice::Never
-        };
-        let mut stderr = StandardStream::stderr(color);
-        diagnostic::emit(&mut stderr, &site.root, problems);
+        let mut out = stderr_writer();
+        let options = crate::report::Options::for_stderr(site.all);
+        crate::report::print(&mut out, &site.root, problems, options);
+        let _ = out.flush();
     }
     problems.iter().any(Diagnostic::is_error)
+}
+
+/// Writes `value` as one line of JSON to stdout, buffered: a report with
+/// 60,000 diagnostics is written straight from the values, not built up as a
+/// JSON tree or a string first.
+pub fn print_json(value: &impl serde::Serialize) {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    let _ = serde_json::to_writer(&mut out, value);
+    let _ = writeln!(out);
+    let _ = out.flush();
+}
+
+/// Stderr, locked and buffered: one write per few kilobytes, not one per
+/// coloured fragment (60,000 warnings were millions of `write` calls).
+/// Coloured only on a terminal: termcolor's `Auto` looks at TERM and
+/// NO_COLOR but not at whether stderr is a terminal, and a log file should
+/// not fill with escape codes.
+pub fn stderr_writer() -> Box<dyn WriteColor> {
+    let buffered = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if terminal && !no_color && !dumb {
+        Box::new(Ansi::new(buffered))
+    } else {
+        Box::new(NoColor::new(buffered))
+    }
 }
 
 /// The site and its outreach, for commands that work on outreach items,
@@ -112,11 +141,12 @@ pub fn load_outreach(site_args: &SiteArgs) -> Option<(crate::pipeline::Analysed,
     match result {
         Ok(analysed) => Some((analysed, problems)),
         Err(()) => {
-            report(site_args, &problems);
+            let mut problems = problems;
+            report(site_args, &mut problems);
             if site_args.format == Format::Json {
                 // A machine reading stdout learns why there is nothing.
-                let refused = serde_json::json!({"items": [], "diagnostics": problems});
-                let _ = writeln!(std::io::stdout().lock(), "{refused}");
+                let none: [(); 0] = [];
+                print_json(&serde_json::json!({"items": none, "diagnostics": problems}));
             }
             None
         }

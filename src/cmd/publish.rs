@@ -58,10 +58,10 @@ pub fn run(args: &PublishArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((analysed, problems)) = super::load_outreach(&args.site) else {
+    let Some((analysed, mut problems)) = super::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
-    if report(&args.site, &problems) {
+    if report(&args.site, &mut problems) {
         return ExitCode::FAILURE;
     }
     let request = publish::Request {

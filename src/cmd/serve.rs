@@ -40,7 +40,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     };
     let site = args.site.clone();
     match crate::serve::run(&options, move |problems| {
-        report(&site, problems);
+        report(&site, &mut problems.to_vec());
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

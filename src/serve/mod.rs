@@ -277,6 +277,13 @@ async fn stop_signal() {
 /// Diagnostics as the terminal shows them, without colour, for the overlay.
 fn plain_text(root: &std::path::Path, problems: &[Diagnostic]) -> String {
     let mut out = NoColor::new(Vec::new());
-    crate::diagnostic::emit(&mut out, root, problems);
+    let mut sorted = problems.to_vec();
+    crate::report::sort(&mut sorted);
+    // The page is as wide as a wide terminal.
+    let options = crate::report::Options {
+        all: false,
+        columns: 120,
+    };
+    crate::report::print(&mut out, root, &sorted, options);
     String::from_utf8_lossy(&out.into_inner()).into_owned()
 }

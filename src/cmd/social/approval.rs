@@ -34,11 +34,11 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((analysed, problems)) = crate::cmd::load_outreach(&args.site) else {
+    let Some((analysed, mut problems)) = crate::cmd::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
     let (site, outreach) = (&analysed.site, &analysed.outreach);
-    if report(&args.site, &problems) {
+    if report(&args.site, &mut problems) {
         return ExitCode::FAILURE;
     }
     let (wanted, verdict) = match action {

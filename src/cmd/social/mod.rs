@@ -52,11 +52,11 @@ pub fn run(args: &SocialArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((analysed, problems)) = super::load_outreach(&args.site) else {
+    let Some((analysed, mut problems)) = super::load_outreach(&args.site) else {
         return ExitCode::FAILURE;
     };
     let all = &analysed.outreach;
-    let failed = report(&args.site, &problems);
+    let failed = report(&args.site, &mut problems);
     let items: Vec<_> = all
         .items
         .iter()
@@ -68,10 +68,7 @@ pub fn run(args: &SocialArgs) -> ExitCode {
         })
         .collect();
     match args.site.format {
-        Format::Json => print_out(&format!(
-            "{}\n",
-            json!({"items": items, "diagnostics": problems})
-        )),
+        Format::Json => super::print_json(&json!({"items": items, "diagnostics": problems})),
         Format::Human => {
             let mut out = String::new();
             let width = items.iter().map(|i| i.id.len()).max().unwrap_or(2).min(60);
