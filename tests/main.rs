@@ -30,6 +30,7 @@ mod safety_templates;
 mod safety_terms;
 mod serve;
 mod serve_browser;
+mod social_table;
 mod structured_data;
 mod theme_browser;
 mod threads_contract;

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{Format, SiteArgs, report, tally};
 
 mod approval;
+mod table;
 
 #[derive(Debug, Args)]
 pub struct SocialArgs {
@@ -70,36 +71,8 @@ pub fn run(args: &SocialArgs) -> ExitCode {
     match args.site.format {
         Format::Json => super::print_json(&json!({"items": items, "diagnostics": problems})),
         Format::Human => {
-            let mut out = String::new();
-            let width = items.iter().map(|i| i.id.len()).max().unwrap_or(2).min(60);
-            out.push_str(&format!(
-                "{:<width$}  {:<9} {:<17} {:>11}  notes\n",
-                "id", "network", "kind", "length"
-            ));
-            for item in &items {
-                let over = if item.length > item.limit {
-                    " OVER LIMIT"
-                } else {
-                    ""
-                };
-                out.push_str(&format!(
-                    "{:<width$}  {:<9} {:<17} {:>5}/{:<5}  {}{over}\n",
-                    item.id,
-                    item.network.name(),
-                    item.kind.label(),
-                    item.length,
-                    item.limit,
-                    item.warnings.join("; "),
-                ));
-                if args.text {
-                    for line in item.text.lines() {
-                        out.push_str(&format!("    {line}\n"));
-                    }
-                    out.push('\n');
-                }
-            }
-            print_out(&out);
-            eprintln!("{} items; {}", items.len(), tally(&problems));
+            print_out(&table::draw(&items, args.text, table::columns()));
+            eprintln!("{}; checks: {}", table::summary(&items), tally(&problems));
         }
     }
     if failed {
