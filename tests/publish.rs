@@ -317,8 +317,14 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
             .iter()
             .find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#link")
             .expect("link facet");
-        assert!(slice(link).starts_with("https://heart.example/blog/bp/?utm_source=bluesky"));
-        assert_eq!(slice(link), link["features"][0]["uri"].as_str().unwrap());
+        // The text shows the address short; the facet leads to the tracked one.
+        assert_eq!(slice(link), "heart.example/blog/bp");
+        assert!(
+            link["features"][0]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://heart.example/blog/bp/?utm_source=bluesky")
+        );
         let tag = facets
             .iter()
             .find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#tag")
@@ -326,8 +332,8 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
         assert_eq!(slice(tag), "#HeartHealth");
         assert_eq!(record["embed"]["$type"], "app.bsky.embed.external");
         assert_eq!(
-            record["embed"]["external"]["uri"],
-            "https://heart.example/blog/bp/"
+            record["embed"]["external"]["uri"], link["features"][0]["uri"],
+            "the card leads where the link does"
         );
         assert_eq!(record["langs"][0], "en");
     }
@@ -345,6 +351,83 @@ fn bluesky_posts_have_facets_a_card_and_land_once() {
         .unwrap()
         .count();
     assert_eq!(state, 1, "one saved session");
+}
+
+/// A teaser that fills most of Bluesky's 300 characters keeps its last words:
+/// the long tracked address is a facet behind a short form, not text.
+#[test]
+fn bluesky_writes_a_long_tracked_link_short_and_keeps_the_words() {
+    let Some(url) = crate::common::pds::pds_url_or_skip() else {
+        return;
+    };
+    let account = crate::common::pds::create_account(&url);
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), Some(&url));
+    let teaser = "RSV can make babies very sick. Watch for fast breathing, a cough that gets worse, \
+                  trouble feeding or fewer wet diapers. Most babies get better at home with rest and fluids, \
+                  but if your baby is working hard to breathe or has blue lips, call us right away.";
+    fixture.write(
+        "content/blog/rsv-in-babies-what-parents-should-watch-for.md",
+        &post(
+            "RSV in babies: what parents should watch for",
+            &format!("date = 2026-01-12\ntags = [\"RSV\"]\n[social]\nteaser = \"{teaser}\""),
+            "Body.",
+        ),
+    );
+    fixture.remove("content/blog/bp.md");
+    let out = rounds()
+        .env("ROUNDS_BLUESKY_HANDLE", &account.handle)
+        .env("ROUNDS_BLUESKY_APP_PASSWORD", &account.password)
+        .env("ROUNDS_STATE_DIR", fixture.root().join(".state"))
+        .args([
+            "publish",
+            "--yes",
+            "--network",
+            "bluesky",
+            "--only",
+            "rsv",
+            "--root",
+        ])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let posts = crate::common::pds::list_posts(&url, &account.did);
+    let teaser_post = posts
+        .iter()
+        .map(|p| &p["value"])
+        .find(|v| v["text"].as_str().unwrap().starts_with("RSV can make"))
+        .unwrap_or_else(|| panic!("the teaser was posted: {posts:#?}"));
+    let text = teaser_post["text"].as_str().unwrap();
+    assert!(
+        text.contains("call us right away."),
+        "the teaser kept its words: {text}"
+    );
+    assert!(
+        !text.contains("utm_source"),
+        "no tracked address in the text: {text}"
+    );
+    assert!(text.contains("heart.example/blog/rsv-in-bab…"), "{text}");
+    let link = teaser_post["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["features"][0]["$type"] == "app.bsky.richtext.facet#link")
+        .expect("a link facet");
+    let (start, end) = (
+        link["index"]["byteStart"].as_u64().unwrap() as usize,
+        link["index"]["byteEnd"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &text.as_bytes()[start..end],
+        "heart.example/blog/rsv-in-bab…".as_bytes()
+    );
+    let uri = link["features"][0]["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("https://heart.example/blog/rsv-in-babies-what-parents-should-watch-for/?utm_source=bluesky"),
+        "{uri}"
+    );
+    assert_eq!(teaser_post["embed"]["external"]["uri"], uri);
 }
 
 #[test]

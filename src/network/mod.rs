@@ -156,6 +156,12 @@ pub trait Rules: Sync {
     fn shown_text(&self, text: &str) -> String {
         text.to_string()
     }
+    /// The link back as the item's text writes it: the whole tracked address
+    /// where the text is all the network has, a short form where a facet
+    /// carries the address beside the words (Bluesky).
+    fn written_link(&self, url: &str) -> String {
+        url.to_string()
+    }
 }
 
 impl Network {
@@ -259,6 +265,10 @@ impl Network {
 
     pub fn shown_text(self, text: &str) -> String {
         self.rules().shown_text(text)
+    }
+
+    pub fn written_link(self, url: &str) -> String {
+        self.rules().written_link(url)
     }
 }
 

@@ -197,6 +197,12 @@ impl Composer<'_> {
 /// fitting had to do (or why it could not) is added to `warnings`. Text that
 /// cannot fit is kept whole, so the preview shows what is too long.
 fn fitted(network: Network, parts: &Parts, warnings: &mut Vec<String>) -> (String, Vec<String>) {
+    // The link as this network's text writes it, and counts it.
+    let written = Parts {
+        link: parts.link.as_deref().map(|l| network.written_link(l)),
+        ..parts.clone()
+    };
+    let parts = &written;
     match fit::fit(network, parts) {
         Ok(fitted) => {
             if fitted.shortened {

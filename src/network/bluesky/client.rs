@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
+use crate::network::Network;
 use crate::outreach::OutreachItem;
 use crate::outreach::fit::protected_ranges;
 use crate::publish::reply::checked;
@@ -210,7 +211,12 @@ impl Client for Bluesky {
     }
 
     fn post(&mut self, item: &OutreachItem, key: &str) -> Result<Remote, PostError> {
-        let facets = facets(&item.text, |handle| self.resolve(handle));
+        let shown = Network::Bluesky.written_link(&item.link);
+        let link_back = LinkBack {
+            shown: &shown,
+            uri: &item.link,
+        };
+        let facets = facets(&item.text, Some(link_back), |handle| self.resolve(handle));
         let mut record = json!({
             "$type": "app.bsky.feed.post",
             "text": item.text,
@@ -218,7 +224,8 @@ impl Client for Bluesky {
             "langs": [item.language],
             "facets": facets,
         });
-        let mut external = json!({"uri": item.post_url, "title": item.title, "description": item.description.clone().unwrap_or_default()});
+        // The card leads where the facet does: the tracked address.
+        let mut external = json!({"uri": item.link, "title": item.title, "description": item.description.clone().unwrap_or_default()});
         if let Some(thumb) = item.image.as_ref().and_then(|i| self.thumb(&i.url)) {
             external["thumb"] = thumb;
         }
@@ -248,12 +255,42 @@ fn web_url(did: &str, rkey: &str) -> String {
     format!("https://bsky.app/profile/{did}/post/{rkey}")
 }
 
+/// The link back as the text shows it and the address it leads to.
+pub struct LinkBack<'a> {
+    pub shown: &'a str,
+    pub uri: &'a str,
+}
+
 /// Link, tag and mention facets, with UTF-8 byte offsets (end exclusive).
-pub fn facets(text: &str, resolve: impl Fn(&str) -> Option<String>) -> Vec<Value> {
+/// The link back is written short in the text (`clinic.org/blog/rsv…`): its
+/// facet carries the whole tracked address.
+pub fn facets(
+    text: &str,
+    link_back: Option<LinkBack>,
+    resolve: impl Fn(&str) -> Option<String>,
+) -> Vec<Value> {
     let mut out = Vec::new();
+    // The link back is the last thing of its kind in the text: the writer's
+    // own words cannot hide it.
+    let back = link_back.and_then(|l| {
+        let start = text.rfind(l.shown).filter(|_| !l.shown.is_empty())?;
+        Some((start..start + l.shown.len(), l.uri))
+    });
+    if let Some((range, uri)) = &back {
+        out.push(facet(
+            range.clone(),
+            json!({"$type": "app.bsky.richtext.facet#link", "uri": uri}),
+        ));
+    }
+    let overlaps_back = |r: &std::ops::Range<usize>| {
+        back.as_ref()
+            .is_some_and(|(b, _)| r.start < b.end && b.start < r.end)
+    };
     for range in protected_ranges(text) {
+        if overlaps_back(&range) {
+            continue;
+        }
         let token = &text[range.clone()];
-        let index = json!({"byteStart": range.start, "byteEnd": range.end});
         let feature = if let Some(tag) = token.strip_prefix('#') {
             json!({"$type": "app.bsky.richtext.facet#tag", "tag": tag})
         } else if let Some(handle) = token.strip_prefix('@') {
@@ -264,10 +301,14 @@ pub fn facets(text: &str, resolve: impl Fn(&str) -> Option<String>) -> Vec<Value
         } else {
             json!({"$type": "app.bsky.richtext.facet#link", "uri": token})
         };
-        out.push(json!({"index": index, "features": [feature]}));
+        out.push(facet(range, feature));
     }
     out.sort_by_key(|f| f["index"]["byteStart"].as_u64());
     out
+}
+
+fn facet(range: std::ops::Range<usize>, feature: Value) -> Value {
+    json!({"index": {"byteStart": range.start, "byteEnd": range.end}, "features": [feature]})
 }
 
 /// A record key: a timestamp identifier (53 bits of microseconds, 10 bits of
@@ -289,7 +330,7 @@ mod tests {
     #[test]
     fn facets_use_utf8_byte_offsets() {
         let text = "Café ❤️ check: https://clinic.example/a?x=1 #HeartHealth @gym.bsky.social";
-        let facets = facets(text, |h| {
+        let facets = facets(text, None, |h| {
             (h == "gym.bsky.social").then(|| "did:plc:gym".to_string())
         });
         assert_eq!(facets.len(), 3);
@@ -302,6 +343,20 @@ mod tests {
         assert_eq!(slice(&facets[1]), b"#HeartHealth");
         assert_eq!(facets[1]["features"][0]["tag"], "HeartHealth");
         assert_eq!(facets[2]["features"][0]["did"], "did:plc:gym");
+    }
+
+    #[test]
+    fn the_short_link_back_carries_the_whole_tracked_address() {
+        let uri = "https://clinic.example/blog/rsv-in-babies/?utm_source=bluesky&utm_medium=social";
+        let shown = Network::Bluesky.written_link(uri);
+        let text = format!("Ça va? Call us right away.\n\n{shown}\n\n#RSV");
+        let facets = facets(&text, Some(LinkBack { shown: &shown, uri }), |_| None);
+        assert_eq!(facets.len(), 2, "{facets:?}");
+        let start = facets[0]["index"]["byteStart"].as_u64().unwrap() as usize;
+        let end = facets[0]["index"]["byteEnd"].as_u64().unwrap() as usize;
+        assert_eq!(&text[start..end], shown);
+        assert_eq!(facets[0]["features"][0]["uri"], uri);
+        assert_eq!(facets[1]["features"][0]["tag"], "RSV");
     }
 
     #[test]

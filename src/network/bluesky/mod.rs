@@ -1,4 +1,7 @@
-//! Bluesky: 300 grapheme clusters and 3,000 bytes; no native polls.
+//! Bluesky: 300 grapheme clusters and 3,000 bytes; no native polls. Links
+//! are facets: the text shows a short form of the address
+//! (`clinic.org/blog/rsv-signs…`) and the facet and the link card carry the
+//! whole tracked address, so the words keep the room.
 
 pub mod client;
 
@@ -38,11 +41,60 @@ impl Rules for Bluesky {
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
     }
+    fn written_link(&self, url: &str) -> String {
+        short_link(url)
+    }
+}
+
+/// Characters of the path a short link keeps before its `…`, as Bluesky's
+/// own app shortens links it shows.
+const SHORT_PATH: usize = 16;
+
+/// `https://www.clinic.org/blog/rsv-signs/?utm_source=bluesky` →
+/// `clinic.org/blog/rsv-signs…`: no scheme, no `www.`, no query or
+/// fragment, the path cut after a few characters.
+pub fn short_link(url: &str) -> String {
+    let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let bare = bare.strip_prefix("www.").unwrap_or(bare);
+    let bare = bare.split(['?', '#']).next().unwrap_or(bare);
+    let bare = bare.trim_end_matches('/');
+    let Some((host, path)) = bare.split_once('/') else {
+        return bare.to_string();
+    };
+    if path.chars().count() <= SHORT_PATH {
+        return bare.to_string();
+    }
+    let kept: String = path.chars().take(SHORT_PATH - 1).collect();
+    format!("{host}/{}…", kept.trim_end_matches('/'))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::short_link;
     use crate::network::Network;
+
+    #[test]
+    fn links_are_written_short() {
+        assert_eq!(
+            short_link(
+                "https://www.riversideheart.org/blog/rsv-in-babies/?utm_source=bluesky&utm_medium=social"
+            ),
+            "riversideheart.org/blog/rsv-in-bab…"
+        );
+        assert_eq!(
+            short_link("https://clinic.example/blog/bp/?utm_source=bluesky"),
+            "clinic.example/blog/bp"
+        );
+        assert_eq!(short_link("https://clinic.example/"), "clinic.example");
+        assert_eq!(
+            short_link("http://clinic.example/a#top"),
+            "clinic.example/a"
+        );
+        // Other networks write the whole address.
+        let url = "https://clinic.example/blog/bp/?utm_source=x";
+        assert_eq!(Network::X.written_link(url), url);
+        assert_eq!(Network::Bluesky.written_link(url), "clinic.example/blog/bp");
+    }
     use crate::network::samples::{E_ACUTE_COMBINING, FAMILY, FLAG, WAVE_DARK};
 
     #[test]
