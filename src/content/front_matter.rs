@@ -117,9 +117,15 @@ pub struct PollFrontMatter {
     pub question: String,
     pub options: Vec<String>,
     pub duration: Option<String>,
-    /// Set when the poll asks about the reader's health, which some networks forbid.
-    #[serde(default)]
+    /// Whether the poll asks about the reader's health, which some networks
+    /// forbid (LinkedIn). On a clinic's site a poll is about health unless
+    /// the writer says otherwise.
+    #[serde(default = "about_health")]
     pub about_health: bool,
+}
+
+fn about_health() -> bool {
+    true
 }
 
 /// The physician-facing version of a post.

@@ -40,14 +40,7 @@ impl Composer<'_> {
         for (network, network_settings) in settings.enabled() {
             let reach = settings.reach(network);
             if to_public && reach != Reach::Physicians {
-                self.public_items(
-                    network,
-                    network_settings,
-                    social,
-                    &polls,
-                    &mut outreach.items,
-                    problems,
-                );
+                self.public_items(network, network_settings, social, &polls, outreach);
             }
             if let (Some(path), true) = (&physician_path, reach != Reach::Public) {
                 outreach

@@ -101,6 +101,38 @@ pub struct Outreach {
     pub items: Vec<OutreachItem>,
     /// (file name under `outreach/newsletter/`, HTML)
     pub newsletters: Vec<(String, String)>,
+    /// Items a network's policy keeps from it, said once in `rounds social`
+    /// rather than warned about on every check.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// An item that is not made for a network, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBack {
+    /// The id the item would have had.
+    pub id: String,
+    pub network: Network,
+    pub why: HoldReason,
+}
+
+/// Why a network does not get an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HoldReason {
+    /// The network's policy forbids polls about health (LinkedIn's does).
+    HealthPoll,
+}
+
+impl HoldReason {
+    /// What `rounds social` says of the items held back for this reason.
+    pub fn explained(self, network: Network) -> String {
+        match self {
+            HoldReason::HealthPoll => format!(
+                "{} does not allow polls about health, so they are not sent there; a poll is about health unless it says `about_health = false`",
+                network.name()
+            ),
+        }
+    }
 }
 
 pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagnostic>) {

@@ -4,7 +4,7 @@
 
 use super::compose::Composer;
 use super::public::Public;
-use super::{ItemKind, Network, OutreachItem, Poll, Reach, parse_duration};
+use super::{HeldBack, HoldReason, ItemKind, Network, OutreachItem, Poll, Reach, parse_duration};
 use crate::content::front_matter::{PollFrontMatter, Social};
 use crate::diagnostic::Diagnostic;
 use crate::network::PollRules;
@@ -19,6 +19,13 @@ pub(super) struct CheckedPoll<'s> {
     pub(super) poll: &'s PollFrontMatter,
     /// How long it runs.
     pub(super) seconds: u64,
+}
+
+impl CheckedPoll<'_> {
+    /// `poll-1`: the poll's part of its items' ids.
+    fn kind_in_id(&self) -> String {
+        format!("poll-{}", self.n + 1)
+    }
 }
 
 impl Composer<'_> {
@@ -142,26 +149,19 @@ impl Composer<'_> {
     }
 
     /// A network whose policy forbids polls about health does not get one:
-    /// the warning that says so, or `None` when the poll may go there.
+    /// what is held back, or `None` when the poll may go there.
     pub(super) fn health_poll_refused(
         &self,
         network: Network,
         checked: &CheckedPoll,
-    ) -> Option<Diagnostic> {
+    ) -> Option<HeldBack> {
         let refuses = network
             .poll_rules()
             .is_some_and(|r| !r.allows_health_questions);
-        (refuses && checked.poll.about_health).then(|| {
-            Diagnostic::warning(
-                "outreach/poll-health",
-                format!(
-                    "{} does not allow polls about health; this poll is not sent there",
-                    network.name()
-                ),
-            )
-            .in_file(&self.post.file)
-            .at(self.line_of(&checked.poll.question))
-            .with_help("set `about_health = false` if the poll does not ask about anyone's health")
+        (refuses && checked.poll.about_health).then(|| HeldBack {
+            id: self.id(&checked.kind_in_id(), network),
+            network,
+            why: HoldReason::HealthPoll,
         })
     }
 
@@ -192,7 +192,7 @@ impl Composer<'_> {
             ]
         };
         let parts = public.parts(poll.question.clone(), fixed);
-        let id = self.id(&format!("poll-{}", checked.n + 1), network);
+        let id = self.id(&checked.kind_in_id(), network);
         let mut item = self.base_item(network, ItemKind::Poll, id, public.link.clone(), &parts);
         if native && network.poll_excludes_media() {
             item.image = None;

@@ -6,10 +6,9 @@ use super::compose::Composer;
 use super::fit::Parts;
 use super::polls::CheckedPoll;
 use super::settings::NetworkSettings;
-use super::{ItemKind, Network, OutreachItem};
+use super::{ItemKind, Network, Outreach, OutreachItem};
 use crate::content::Kind;
 use crate::content::front_matter::Social;
-use crate::diagnostic::Diagnostic;
 
 /// What every public item of one post on one network shares.
 pub(super) struct Public {
@@ -40,22 +39,21 @@ impl Composer<'_> {
         network_settings: &NetworkSettings,
         social: &Social,
         polls: &[CheckedPoll],
-        items: &mut Vec<OutreachItem>,
-        problems: &mut Vec<Diagnostic>,
+        outreach: &mut Outreach,
     ) {
         let public = Public {
             network,
             link: self.link(network, &self.post.path),
             hashtags: self.hashtags(social, network_settings.max_hashtags),
         };
-        items.push(self.post_item(&public, social));
+        outreach.items.push(self.post_item(&public, social));
         if let Some(ask) = &social.ask {
-            items.push(self.discussion_item(&public, ask));
+            outreach.items.push(self.discussion_item(&public, ask));
         }
         for poll in polls {
             match self.health_poll_refused(network, poll) {
-                Some(warning) => problems.push(warning),
-                None => items.push(self.poll_item(&public, poll)),
+                Some(held) => outreach.held_back.push(held),
+                None => outreach.items.push(self.poll_item(&public, poll)),
             }
         }
     }

@@ -68,10 +68,21 @@ pub fn run(args: &SocialArgs) -> ExitCode {
             })
         })
         .collect();
+    let held: Vec<_> = all
+        .held_back
+        .iter()
+        .filter(|h| network.is_none_or(|n| h.network == n))
+        .filter(|h| args.only.as_deref().is_none_or(|o| h.id.contains(o)))
+        .collect();
     match args.site.format {
-        Format::Json => super::print_json(&json!({"items": items, "diagnostics": problems})),
+        Format::Json => {
+            super::print_json(&json!({"items": items, "held_back": held, "diagnostics": problems}))
+        }
         Format::Human => {
             print_out(&table::draw(&items, args.text, table::columns()));
+            for line in table::held_back(&held) {
+                eprintln!("{line}");
+            }
             eprintln!("{}; checks: {}", table::summary(&items), tally(&problems));
         }
     }

@@ -3,7 +3,7 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::outreach::OutreachItem;
+use crate::outreach::{HeldBack, OutreachItem};
 
 /// The width to fit: the terminal's on stdout, or 100 columns in a pipe or
 /// a log, where lines are read whole.
@@ -55,6 +55,36 @@ pub fn summary(items: &[&OutreachItem]) -> String {
         text.push_str(&format!(", {} with notes", plural(noted, "item", "items")));
     }
     text
+}
+
+/// One line per network and reason for the items a network's policy keeps
+/// from it: "Not sent to LinkedIn: 2 polls (…)".
+pub fn held_back(held: &[&HeldBack]) -> Vec<String> {
+    let mut groups: Vec<(&HeldBack, usize)> = Vec::new();
+    for h in held {
+        match groups
+            .iter_mut()
+            .find(|(g, _)| g.network == h.network && g.why == h.why)
+        {
+            Some((_, n)) => *n += 1,
+            None => groups.push((h, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(h, n)| {
+            let items = if n == 1 {
+                "1 item".to_string()
+            } else {
+                format!("{n} items")
+            };
+            format!(
+                "Not sent to {}: {items}. {}",
+                h.network.name(),
+                h.why.explained(h.network)
+            )
+        })
+        .collect()
 }
 
 /// The part of an item id before `/kind/network`: the post (or the source
