@@ -31,6 +31,25 @@ pub enum Network {
     Threads,
 }
 
+/// A network's house style for hashtags (a convention, not an API rule):
+/// how many read well there, and where they go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashtagStyle {
+    /// The most an item carries unless `max_hashtags` says otherwise.
+    pub most: usize,
+    pub placement: TagPlacement,
+}
+
+/// Where an item's hashtags go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagPlacement {
+    /// A line of hashtags after the words and the link.
+    EndOfText,
+    /// One topic, sent beside the text rather than in it (Threads'
+    /// `topic_tag`).
+    Topic,
+}
+
 /// What a network's native polls allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollRules {
@@ -107,6 +126,11 @@ pub trait Rules: Sync {
     /// How a post names an account, given the handle (or URN) that
     /// `data/*.toml` records for it here; `None` names it in plain words.
     fn mention(&self, handle: &str, name: &str) -> Option<String>;
+    /// How many hashtags read well here, and where they go.
+    fn hashtag_style(&self) -> HashtagStyle;
+    /// Whether posts here read best with room: the teaser and the post's
+    /// description both, rather than the tightest text.
+    fn uses_room(&self) -> bool;
 
     /// Whether `text` may be posted as it is.
     fn fits(&self, text: &str) -> bool {
@@ -269,6 +293,14 @@ impl Network {
 
     pub fn written_link(self, url: &str) -> String {
         self.rules().written_link(url)
+    }
+
+    pub fn hashtag_style(self) -> HashtagStyle {
+        self.rules().hashtag_style()
+    }
+
+    pub fn uses_room(self) -> bool {
+        self.rules().uses_room()
     }
 }
 

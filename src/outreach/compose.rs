@@ -12,6 +12,7 @@ use crate::content::front_matter::Social;
 use crate::derive::feed::strip_tags;
 use crate::diagnostic::{Diagnostic, Position, position_of};
 use crate::load::Site;
+use crate::network::TagPlacement;
 
 /// A data file's record (`data/partners.toml`'s `gym`): its fields by name.
 pub(super) type Record = serde_json::Map<String, Value>;
@@ -69,13 +70,29 @@ impl Composer<'_> {
         super::utm(&self.site.outreach, &url, network, &self.post.slug)
     }
 
-    /// The words of a teaser: per-network text, the teaser, the description, or the first paragraph.
+    /// The most hashtags an item of this post carries on `network`.
+    pub(super) fn most_hashtags(&self, network: Network) -> usize {
+        self.site
+            .outreach
+            .networks
+            .get(&network)
+            .map_or(network.hashtag_style().most, |n| n.most_hashtags(network))
+    }
+
+    /// The words of a teaser: per-network text, the teaser, the description,
+    /// or the first paragraph. A network with room (LinkedIn, Facebook) gets
+    /// the teaser and the description both, where they differ.
     pub(super) fn words(&self, network: Network, social: &Social) -> String {
-        social
-            .teasers
-            .get(network.key())
-            .or(social.teaser.as_ref())
-            .or(self.post.front.description.as_ref())
+        let description = self.post.front.description.as_ref();
+        let teaser = social.teasers.get(network.key()).or(social.teaser.as_ref());
+        if let (true, Some(teaser), Some(description)) = (network.uses_room(), teaser, description)
+        {
+            if !teaser.contains(description.trim()) && !description.contains(teaser.trim()) {
+                return format!("{}\n\n{}", teaser.trim(), description.trim());
+            }
+        }
+        teaser
+            .or(description)
             .cloned()
             .or_else(|| {
                 self.body
@@ -189,13 +206,36 @@ impl Composer<'_> {
 /// The parts fitted to the network's limit, and the hashtags kept; what
 /// fitting had to do (or why it could not) is added to `warnings`. Text that
 /// cannot fit is kept whole, so the preview shows what is too long.
-fn fitted(network: Network, parts: &Parts, warnings: &mut Vec<String>) -> (String, Vec<String>) {
-    // The link as this network's text writes it, and counts it.
+pub(super) fn fitted(
+    network: Network,
+    parts: &Parts,
+    warnings: &mut Vec<String>,
+) -> (String, Vec<String>) {
+    // The link as this network's text writes it, and counts it; a topic tag
+    // goes beside the text, not in it.
+    let topic = network.hashtag_style().placement == TagPlacement::Topic;
     let written = Parts {
         link: parts.link.as_deref().map(|l| network.written_link(l)),
+        hashtags: if topic {
+            Vec::new()
+        } else {
+            parts.hashtags.clone()
+        },
         ..parts.clone()
     };
-    let parts = &written;
+    if topic {
+        let (text, _) = fitted_text(network, &written, warnings);
+        return (text, parts.hashtags.iter().take(1).cloned().collect());
+    }
+    fitted_text(network, &written, warnings)
+}
+
+/// The parts fitted as they are.
+fn fitted_text(
+    network: Network,
+    parts: &Parts,
+    warnings: &mut Vec<String>,
+) -> (String, Vec<String>) {
     match fit::fit(network, parts) {
         Ok(fitted) => {
             if fitted.shortened {

@@ -37,7 +37,7 @@ impl Composer<'_> {
             body: format!("{title}\n\n{summary}"),
             fixed,
             link: Some(link.clone()),
-            hashtags: self.hashtags(social, 3),
+            hashtags: self.hashtags(social, self.most_hashtags(network)),
         };
         let mut item = self.base_item(
             network,

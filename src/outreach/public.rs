@@ -44,7 +44,7 @@ impl Composer<'_> {
         let public = Public {
             network,
             link: self.link(network, &self.post.path),
-            hashtags: self.hashtags(social, network_settings.max_hashtags),
+            hashtags: self.hashtags(social, network_settings.most_hashtags(network)),
         };
         outreach.items.push(self.post_item(&public, social));
         if let Some(ask) = &social.ask {

@@ -36,14 +36,11 @@ pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>)
             link: Some(link.clone()),
             hashtags: fit::hashtags(settings.social.hashtags.iter().map(String::as_str))
                 .into_iter()
-                .take(network_settings.max_hashtags)
+                .take(network_settings.most_hashtags(network))
                 .collect(),
         };
-        let fitted = fit::fit(network, &parts);
-        let text = fitted
-            .as_ref()
-            .map(|f| f.text.clone())
-            .unwrap_or_else(|_| fit::join(&parts.body, &[], Some(&link), &parts.hashtags));
+        let mut warnings = Vec::new();
+        let (text, hashtags) = super::compose::fitted(network, &parts, &mut warnings);
         items.push(OutreachItem {
             id: format!("recommend/{start}/{}", network.key()),
             post: None,
@@ -56,14 +53,14 @@ pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>)
             limit: network.limit(),
             text,
             link,
-            hashtags: parts.hashtags.clone(),
+            hashtags,
             mentions: vec![],
             poll: None,
             image: None,
             language: site.config.language.clone(),
             not_before: Some(start.to_string()),
             approved: false,
-            warnings: fitted.err().map(|e| e.to_string()).into_iter().collect(),
+            warnings,
         });
     }
 }

@@ -29,9 +29,9 @@ pub struct NetworkSettings {
     /// LinkedIn organisation URN (`urn:li:organization:…`), Facebook Page id,
     /// Threads user id (default `me`).
     pub id: Option<String>,
-    /// At most this many hashtags per item.
-    #[serde(default = "three")]
-    pub max_hashtags: usize,
+    /// At most this many hashtags per item; the network's house style
+    /// (`Rules::hashtag_style`) when unset.
+    pub max_hashtags: Option<usize>,
     /// Visibility on Mastodon (`public`, `unlisted`).
     pub visibility: Option<String>,
     /// LinkedIn API version header, `YYYYMM`; Graph API version on Facebook
@@ -39,11 +39,16 @@ pub struct NetworkSettings {
     pub api_version: Option<String>,
 }
 
+impl NetworkSettings {
+    /// The most hashtags an item carries on `network`: `max_hashtags`, or the
+    /// network's house style.
+    pub fn most_hashtags(&self, network: Network) -> usize {
+        self.max_hashtags.unwrap_or(network.hashtag_style().most)
+    }
+}
+
 fn yes() -> bool {
     true
-}
-fn three() -> usize {
-    3
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -140,6 +140,10 @@ fn words(item: &OutreachItem, columns: usize) -> String {
             out.push('\n');
         }
     }
+    let topic = item.network.hashtag_style().placement == crate::network::TagPlacement::Topic;
+    if let Some(tag) = item.hashtags.first().filter(|_| topic) {
+        out.push_str(&format!("{indent}topic: {tag}\n"));
+    }
     if let Some(poll) = &item.poll {
         let how = if poll.native {
             "a native poll"

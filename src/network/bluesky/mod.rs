@@ -7,7 +7,7 @@ pub mod client;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{PollRules, Rules};
+use super::{HashtagStyle, PollRules, Rules, TagPlacement};
 
 pub struct Bluesky;
 
@@ -37,6 +37,16 @@ impl Rules for Bluesky {
     }
     fn accent(&self) -> &'static str {
         "#0560d4"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // A few at most: Bluesky's feeds are found by people, not tags.
+        HashtagStyle {
+            most: 2,
+            placement: TagPlacement::EndOfText,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        false
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)

@@ -3,7 +3,7 @@
 
 pub mod client;
 
-use super::{Attachment, PollRules, Rules};
+use super::{Attachment, HashtagStyle, PollRules, Rules, TagPlacement};
 
 pub struct Facebook;
 
@@ -28,6 +28,17 @@ impl Rules for Facebook {
     }
     fn accent(&self) -> &'static str {
         "#1877f2"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // Hashtags rarely help a Facebook Page's post; `max_hashtags` can
+        // still ask for some.
+        HashtagStyle {
+            most: 0,
+            placement: TagPlacement::EndOfText,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        true
     }
     fn mention(&self, _handle: &str, _name: &str) -> Option<String> {
         // Page mentions need ids the API resolves: name them plainly.

@@ -5,7 +5,7 @@
 pub mod client;
 pub mod little_text;
 
-use super::{Attachment, PollRules, Reach, Rules, SettingError};
+use super::{Attachment, HashtagStyle, PollRules, Reach, Rules, SettingError, TagPlacement};
 
 pub struct LinkedIn;
 
@@ -44,6 +44,16 @@ impl Rules for LinkedIn {
     }
     fn accent(&self) -> &'static str {
         "#0a66c2"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // Three to five at the end of a longer, professional post.
+        HashtagStyle {
+            most: 5,
+            placement: TagPlacement::EndOfText,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        true
     }
     fn mention(&self, urn: &str, name: &str) -> Option<String> {
         // Mentions go by member or organisation URN only; a profile URL

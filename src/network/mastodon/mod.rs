@@ -6,7 +6,7 @@ pub mod client;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::{URL_WEIGHT, with_short_urls};
-use super::{PollRules, Rules};
+use super::{HashtagStyle, PollRules, Rules, TagPlacement};
 
 pub struct Mastodon;
 
@@ -39,6 +39,17 @@ impl Rules for Mastodon {
     }
     fn accent(&self) -> &'static str {
         "#563acc"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // Hashtags are how people find posts on Mastodon (PLATFORMS.md,
+        // house style); CamelCased so screen readers say the words.
+        HashtagStyle {
+            most: 4,
+            placement: TagPlacement::EndOfText,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        false
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)

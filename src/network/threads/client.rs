@@ -283,6 +283,9 @@ pub fn container_form(
     let card = (attachment == Attachment::LinkCard).then_some(item.link.as_str());
     check_text(&item.text, card)?;
     let mut form = vec![("text", item.text.clone())];
+    if let Some(topic) = item.hashtags.first().and_then(|tag| topic_tag(tag)) {
+        form.push(("topic_tag", topic));
+    }
     match (attachment, poll, image) {
         (Attachment::Image, _, Some(image)) => {
             form.push(("media_type", "IMAGE".into()));
@@ -302,6 +305,21 @@ pub fn container_form(
         _ => form.push(("media_type", "TEXT".into())),
     }
     Ok(form)
+}
+
+/// Most characters of a topic tag (Threads' posts reference: 1–50).
+const TOPIC_LEN: usize = 50;
+
+/// `#HeartHealth` → `HeartHealth`: a topic tag as Threads takes it, without
+/// `#`, and without the `.` and `&` it refuses; `None` when nothing is left.
+fn topic_tag(hashtag: &str) -> Option<String> {
+    let topic: String = hashtag
+        .trim_start_matches('#')
+        .chars()
+        .filter(|c| !matches!(c, '.' | '&'))
+        .take(TOPIC_LEN)
+        .collect();
+    (!topic.is_empty()).then_some(topic)
 }
 
 /// Threads refuses a text over 500 (emoji counted by their UTF-8 bytes) or
@@ -443,6 +461,22 @@ mod tests {
             .unwrap()
             .into_iter()
             .collect()
+    }
+
+    #[test]
+    fn a_topic_tag_is_one_hashtag_without_what_threads_refuses() {
+        assert_eq!(topic_tag("#HeartHealth").as_deref(), Some("HeartHealth"));
+        assert_eq!(topic_tag("#Q&A.Day").as_deref(), Some("QADay"));
+        assert_eq!(topic_tag("#").as_deref(), None);
+        assert_eq!(
+            topic_tag(&format!("#{}", "a".repeat(80))).map(|t| t.len()),
+            Some(50)
+        );
+        let mut item = sample_item(Network::Threads, None);
+        item.hashtags = vec!["#HeartHealth".into()];
+        assert_eq!(form(&item)["topic_tag"], "HeartHealth");
+        item.hashtags.clear();
+        assert!(!form(&item).contains_key("topic_tag"));
     }
 
     #[test]

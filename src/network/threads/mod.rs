@@ -6,7 +6,7 @@ pub mod client;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::is_emoji;
-use super::{Attachment, PollRules, Rules};
+use super::{Attachment, HashtagStyle, PollRules, Rules, TagPlacement};
 
 pub struct Threads;
 
@@ -56,6 +56,16 @@ impl Rules for Threads {
     }
     fn accent(&self) -> &'static str {
         "#3d3d3d"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // One topic per post (`topic_tag`), not a row of hashtags.
+        HashtagStyle {
+            most: 1,
+            placement: TagPlacement::Topic,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        false
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)

@@ -6,7 +6,7 @@ pub mod client;
 pub mod oauth1;
 pub mod twitter_text;
 
-use super::{PollRules, Rules};
+use super::{HashtagStyle, PollRules, Rules, TagPlacement};
 
 pub struct X;
 
@@ -38,6 +38,16 @@ impl Rules for X {
     }
     fn accent(&self) -> &'static str {
         "#1c2126"
+    }
+    fn hashtag_style(&self) -> HashtagStyle {
+        // The tightest text: one or two hashtags.
+        HashtagStyle {
+            most: 2,
+            placement: TagPlacement::EndOfText,
+        }
+    }
+    fn uses_room(&self) -> bool {
+        false
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
