@@ -143,3 +143,88 @@ fn every_item_of_the_example_site_fits_its_network_as_it_counts() {
         assert!(length <= limit, "{} counts {length} of {limit}", item["id"]);
     }
 }
+
+fn award_site(teaser: &str) -> Fixture {
+    let fixture = Fixture::new(&[(
+        "content/blog/award.md",
+        &post(
+            "Dr. Nguyen named Physician of the Year",
+            &format!(
+                "date = 2026-01-01\nkind = \"award\"\nauthors = [\"patel\"]\nreviewed_by = \"patel\"\nlast_reviewed = 2026-10-01\n[social]\nhonorees = [\"nguyen\"]\nteaser = \"{teaser}\""
+            ),
+            "Body.",
+        ),
+    )]);
+    fixture.write(
+        "config.toml",
+        &format!("{}{NETWORKS}", crate::common::CONFIG),
+    );
+    fixture.write(
+        "data/doctors.toml",
+        &format!(
+            "{}\n[nguyen]\nname = \"Dr. Linh Nguyen\"\ncredentials = \"MD\"\nmastodon = \"@drnguyen@med.example\"\n",
+            crate::common::DOCTORS
+        ),
+    );
+    fixture
+}
+
+fn award_text(items: &[Value], network: &str) -> String {
+    items
+        .iter()
+        .find(|i| i["network"] == network && i["kind"] == "award")
+        .unwrap_or_else(|| panic!("a {network} award item in {items:#?}"))["text"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn an_award_teaser_that_congratulates_is_not_congratulated_again() {
+    let fixture =
+        award_site("Congratulations, Dr. Nguyen! Our patients voted her Physician of the Year.");
+    let items = social_items(fixture.root());
+    for network in [
+        "mastodon", "bluesky", "x", "linkedin", "facebook", "threads",
+    ] {
+        let text = award_text(&items, network);
+        assert_eq!(
+            text.to_lowercase().matches("congratulations").count(),
+            1,
+            "{network}: {text}"
+        );
+        assert!(
+            text.starts_with("Congratulations, Dr. Nguyen!"),
+            "{network}: {text}"
+        );
+    }
+    // Where she has a handle, it follows in a line of its own; the author is
+    // not the one congratulated.
+    let mastodon = award_text(&items, "mastodon");
+    assert!(
+        mastodon.contains("Well deserved, @drnguyen@med.example!"),
+        "{mastodon}"
+    );
+    assert!(!mastodon.contains("Patel"), "{mastodon}");
+    let facebook = award_text(&items, "facebook");
+    assert!(
+        !facebook.contains("Well deserved"),
+        "her name is already there: {facebook}"
+    );
+}
+
+#[test]
+fn an_award_teaser_that_does_not_congratulate_is_led_by_the_honoree() {
+    let fixture = award_site("Our patients voted her Physician of the Year.");
+    let items = social_items(fixture.root());
+    let mastodon = award_text(&items, "mastodon");
+    assert!(
+        mastodon.starts_with("Congratulations to @drnguyen@med.example! Our patients"),
+        "{mastodon}"
+    );
+    let x = award_text(&items, "x");
+    assert!(
+        x.starts_with("Congratulations to Dr. Linh Nguyen! Our patients"),
+        "{x}"
+    );
+}

@@ -102,6 +102,10 @@ pub struct Social {
     pub hashtags: Option<Vec<String>>,
     #[serde(default)]
     pub mentions: Vec<String>,
+    /// Who an award post congratulates: keys of `data/doctors.toml` (the
+    /// post's authors wrote it; they are not its honorees).
+    #[serde(default)]
+    pub honorees: Vec<String>,
     pub ask: Option<String>,
     pub schedule: Option<Date>,
     #[serde(default)]
