@@ -247,7 +247,7 @@ fn physician_posts_get_a_page_a_linkedin_text_a_newsletter_and_a_feed() {
         linkedin[0]["text"]
             .as_str()
             .unwrap()
-            .contains("Lipid panel (CPT 80061, specimen Serum, turnaround 1 day)")
+            .contains("Lipid panel: CPT 80061 · serum · results 1 day")
     );
     assert!(
         items_for(&json, "mastodon")

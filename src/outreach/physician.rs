@@ -64,20 +64,46 @@ impl Composer<'_> {
                 let record = self.record("services", key);
                 let field = |f: &str| record.and_then(|r| r.get(f)).and_then(Value::as_str);
                 let mut line = format!("• {}", field("name").unwrap_or(key));
+                // "CPT 80061 · serum, 1 mL · results same day": read as a
+                // referring office reads a test menu.
                 let details: Vec<String> = [
-                    ("CPT", field("cpt")),
-                    ("specimen", field("specimen")),
-                    ("turnaround", field("turnaround")),
+                    field("cpt").map(|v| format!("CPT {v}")),
+                    field("specimen").map(lower_first),
+                    field("turnaround").map(turnaround),
                 ]
                 .into_iter()
-                .filter_map(|(label, v)| v.map(|v| format!("{label} {v}")))
+                .flatten()
                 .collect();
                 if !details.is_empty() {
-                    line.push_str(&format!(" ({})", details.join(", ")));
+                    line.push_str(&format!(": {}", details.join(" · ")));
                 }
                 line
             })
             .collect()
+    }
+}
+
+/// "results same day"; a turnaround that says what comes back already
+/// ("Report in 3 days") is kept as written.
+fn turnaround(value: &str) -> String {
+    let lower = lower_first(value);
+    if lower.starts_with("report") || lower.starts_with("result") {
+        lower
+    } else {
+        format!("results {lower}")
+    }
+}
+
+/// "Same day" → "same day", for a value read in the middle of a line; an
+/// abbreviation ("EDTA tube", "1 day") keeps its case.
+fn lower_first(value: &str) -> String {
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(value[first.len_utf8()..].chars())
+            .collect(),
+        _ => value.to_string(),
     }
 }
 
