@@ -87,7 +87,7 @@ impl Composer<'_> {
         let teaser = social.teasers.get(network.key()).or(social.teaser.as_ref());
         if let (true, Some(teaser), Some(description)) = (network.uses_room(), teaser, description)
         {
-            if !teaser.contains(description.trim()) && !description.contains(teaser.trim()) {
+            if !repeats(teaser, description) {
                 return format!("{}\n\n{}", teaser.trim(), description.trim());
             }
         }
@@ -203,6 +203,42 @@ impl Composer<'_> {
     }
 }
 
+/// Whether `description` mostly says again what `teaser` says: then a
+/// network with room gets the teaser alone, as a person would write it.
+fn repeats(teaser: &str, description: &str) -> bool {
+    let said = content_words(teaser);
+    let words = content_words(description);
+    if words.is_empty() {
+        return true;
+    }
+    let again = words.iter().filter(|w| said.contains(*w)).count();
+    // Two in five of its words already said: it reads as the same sentence.
+    again * 5 >= words.len() * 2
+}
+
+/// The words that carry a text's meaning, lowercased and roughly stemmed
+/// ("checks", "checked" and "checking" are one word).
+fn content_words(text: &str) -> std::collections::BTreeSet<String> {
+    const LITTLE: &[&str] = &[
+        "the", "and", "for", "you", "your", "our", "are", "with", "that", "this", "from", "what",
+        "how", "why", "when", "here", "can", "its", "not", "but", "all", "get", "will", "than",
+        "them", "they", "has", "have", "more", "most", "about", "into", "out", "one", "who",
+        "does", "also", "just", "some",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !LITTLE.contains(&w.as_str()))
+        .map(|w| {
+            for suffix in ["ing", "ed", "s"] {
+                if let Some(stem) = w.strip_suffix(suffix).filter(|s| s.chars().count() >= 3) {
+                    return stem.to_string();
+                }
+            }
+            w
+        })
+        .collect()
+}
+
 /// The parts fitted to the network's limit, and the hashtags kept; what
 /// fitting had to do (or why it could not) is added to `warnings`. Text that
 /// cannot fit is kept whole, so the preview shows what is too long.
@@ -264,5 +300,21 @@ fn fitted_text(
                 parts.hashtags.clone(),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeats;
+
+    #[test]
+    fn a_description_that_says_the_teaser_again_is_left_out() {
+        let teaser = "Team Riverside is walking and running the Heart of Springfield 5K on May 16. Join us! Free blood pressure checks at the finish line.";
+        let again = "Walk or run with our team at the Heart of Springfield 5K on May 16, and get a free blood pressure check at the finish line.";
+        assert!(repeats(teaser, again));
+        let valentine =
+            "Skip the candy box. Here are five free Valentine's gifts your heart will love.";
+        let more = "Small, free things you can do this week that your heart will thank you for.";
+        assert!(!repeats(valentine, more));
     }
 }
