@@ -11,11 +11,11 @@ use super::network::{Network, Reach};
 use super::{address, bounds};
 use crate::config::{Config, line_of};
 use crate::diagnostic::Diagnostic;
+use crate::schema::{self, Origin, Schema, Shape, fields_of};
 
 /// One configured network. The account and API fields are read by `rounds publish`.
 #[derive(Debug, Clone, Deserialize)]
 #[allow(dead_code)]
-#[serde(deny_unknown_fields)]
 pub struct NetworkSettings {
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -47,7 +47,6 @@ fn three() -> usize {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct SocialSettings {
     /// Add `utm_source`, `utm_medium` and `utm_campaign` to links back.
     #[serde(default = "yes")]
@@ -66,7 +65,6 @@ fn social() -> String {
 
 /// The recurring "recommend us to a friend" item.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Recommend {
     pub text: String,
     /// How often, in days.
@@ -81,7 +79,6 @@ fn thirty() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PhysicianSettings {
     /// Where physician articles are published.
     #[serde(default = "for_physicians")]
@@ -102,7 +99,6 @@ fn for_physicians() -> String {
 
 /// `[publish]`: how `rounds publish` sends.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PublishSettings {
     /// Only items approved with `rounds social approve` (or `approved = true`
     /// in a post's `[social]`) go out.
@@ -144,6 +140,152 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duratio
             "`{text}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\""
         ))
     })
+}
+
+// Unknown keys are reported at their line by `schema::parse_table`, with
+// the key meant (near in spelling, or in meaning below).
+
+impl Schema for NetworkSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<NetworkSettings>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["account"] => Some(Shape::example("\"@clinic@med.example\"")),
+            ["instance"] => Some(Shape::example("\"https://med.example\"")),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("handle", "account"),
+                ("username", "account"),
+                ("user", "account"),
+                ("name", "account"),
+                ("server", "instance"),
+                ("host", "instance"),
+                ("url", "instance"),
+                ("api", "instance"),
+                ("enable", "enabled"),
+                ("active", "enabled"),
+                ("audience", "reach"),
+                ("hashtags", "max_hashtags"),
+                ("hashtag_limit", "max_hashtags"),
+                ("version", "api_version"),
+                ("page_id", "id"),
+                ("organization", "id"),
+                ("urn", "id"),
+            ],
+            ["reach"] => &[
+                ("patients", "public"),
+                ("everyone", "both"),
+                ("all", "both"),
+                ("doctors", "physicians"),
+                ("physician", "physicians"),
+                ("referrers", "physicians"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for SocialSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<SocialSettings>()),
+            ["recommend"] => Some(fields_of::<Recommend>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["hashtags"] => Some(Shape::example("[\"Springfield\"]").what("a list of words")),
+            ["recommend"] => Some(Shape::example(
+                "{ text = \"Know someone who is putting off a check-up? Send them our way.\", every_days = 30 }",
+            )),
+            ["recommend", "text"] => Some(Shape::example("\"Know someone who is putting off a check-up?\"")),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("tags", "hashtags"),
+                ("tracking", "utm"),
+                ("utm_source", "utm"),
+                ("medium", "utm_medium"),
+                ("recommendation", "recommend"),
+                ("referral", "recommend"),
+            ],
+            ["recommend"] => &[
+                ("teaser", "text"),
+                ("message", "text"),
+                ("every", "every_days"),
+                ("interval", "every_days"),
+                ("days", "every_days"),
+                ("link", "path"),
+                ("url", "path"),
+                ("page", "path"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for PhysicianSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<PhysicianSettings>()),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[("folder", "section"), ("path", "section"), ("dir", "section")],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for PublishSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<PublishSettings>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["timeout" | "max_wait"] => Some(Shape::example("\"30s\"").what("a duration such as \"30s\" or \"2m\"")),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("approval", "require_approval"),
+                ("approve", "require_approval"),
+                ("review", "require_approval"),
+                ("wait", "max_wait"),
+                ("max_delay", "max_wait"),
+                ("deadline", "max_wait"),
+                ("timeout_secs", "timeout"),
+                ("request_timeout", "timeout"),
+            ],
+            _ => &[],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -198,6 +340,26 @@ fn problem(text: &str, table: &str, error: &dyn std::fmt::Display) -> Diagnostic
         .with_help("see the outreach settings in README.md")
 }
 
+/// A problem with `key` of `[table]`, at the key's line.
+fn key_problem(text: &str, path: &[&str], key: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    let table = path.join(".");
+    Diagnostic::error("config/outreach", format!("`{key}` in [{table}]: {error}"))
+        .in_file(Config::FILE)
+        .at_opt(schema::toml_key_position(text, path, key).or_else(|| table_line(text, &table)))
+        .spanning(key.chars().count())
+        .with_help("see the outreach settings in README.md")
+}
+
+/// Reads one table of config.toml at `path` as `T`: unknown keys and values
+/// of the wrong kind are reported at their line, by `schema::parse_table`.
+fn read<T: Schema>(value: Value, path: &[&str], text: &str) -> Result<T, Vec<Diagnostic>> {
+    let origin = Origin {
+        file: Path::new(Config::FILE),
+        first_line: 1,
+    };
+    schema::parse_table(value, path, text, origin, table_line(text, &path.join(".")))
+}
+
 /// `[networks.<key>]`: a known network, its numbers in range, its server an
 /// address, and its id and API version as the network writes them.
 fn read_network(
@@ -219,25 +381,25 @@ fn read_network(
         problems.push(d);
         return None;
     };
+    let path = ["networks", key];
     let mut value = value.clone();
     if let Value::Object(table) = &mut value {
-        let path = ["networks", key];
         problems.extend(bounds::check(table, &path, bounds::NETWORK, text));
         problems.extend(address::check(table, &path, text));
     }
-    let settings = match serde_json::from_value::<NetworkSettings>(value) {
+    let settings = match read::<NetworkSettings>(value, &path, text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, &table, &e));
+        Err(more) => {
+            problems.extend(more);
             return None;
         }
     };
     if let Some(Err(why)) = settings.id.as_deref().map(|id| network.check_id(id)) {
-        problems.push(problem(text, &table, &why));
+        problems.push(key_problem(text, &path, "id", &why));
     }
     let version = settings.api_version.as_deref();
     if let Some(Err(why)) = version.map(|v| network.check_api_version(v)) {
-        problems.push(problem(text, &table, &why));
+        problems.push(key_problem(text, &path, "api_version", &why));
     }
     Some((network, settings))
 }
@@ -249,10 +411,10 @@ fn read_social(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> S
         let path = ["social", "recommend"];
         problems.extend(bounds::check(recommend, &path, bounds::RECOMMEND, text));
     }
-    let mut settings = match serde_json::from_value::<SocialSettings>(Value::Object(social)) {
+    let mut settings = match read::<SocialSettings>(Value::Object(social), &["social"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "social", &e));
+        Err(more) => {
+            problems.extend(more);
             SocialSettings::default()
         }
     };
@@ -269,10 +431,10 @@ fn read_physicians(
     problems: &mut Vec<Diagnostic>,
 ) -> PhysicianSettings {
     let table = Value::Object(config.physicians.clone());
-    let mut settings = match serde_json::from_value::<PhysicianSettings>(table) {
+    let mut settings = match read::<PhysicianSettings>(table, &["physicians"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "physicians", &e));
+        Err(more) => {
+            problems.extend(more);
             PhysicianSettings::default()
         }
     };
@@ -289,10 +451,10 @@ fn read_publish(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> 
         bounds::PUBLISH,
         text,
     ));
-    match serde_json::from_value::<PublishSettings>(Value::Object(publish)) {
+    match read::<PublishSettings>(Value::Object(publish), &["publish"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "publish", &e));
+        Err(more) => {
+            problems.extend(more);
             PublishSettings::default()
         }
     }
