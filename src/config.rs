@@ -168,14 +168,18 @@ impl Schema for Config {
         let shape = match path {
             ["title"] => Shape::example("\"Riverside Heart & Vascular\""),
             ["base_url"] => Shape::example("\"https://riversideheart.example\""),
-            ["clinic", "address"] => Shape::example(ADDRESS).from_text(address_of),
+            ["clinic", "address"] => Shape::example(ADDRESS).made_from_text(address_of),
             ["clinic", "liaison"] => Shape::example(
                 "{ name = \"Ana Ruiz\", phone = \"+1-555-0102\", email = \"referrals@clinic.example\" }",
             ),
             ["clinic", "hours"] => Shape::example("[\"Mo-Fr 08:00-17:00\", \"Sa 09:00-12:00\"]")
                 .what("a list of opening hours"),
-            ["clinic", "npi"] => Shape::example("[\"1234567893\"]").what("a list of NPI numbers, each in quotes"),
-            ["clinic", "languages"] => Shape::example("[\"en\", \"es\"]").what("a list of language tags"),
+            ["clinic", "npi"] => {
+                Shape::example("[\"1234567893\"]").what("a list of NPI numbers, each in quotes")
+            }
+            ["clinic", "languages"] => {
+                Shape::example("[\"en\", \"es\"]").what("a list of language tags")
+            }
             ["taxonomies"] => Shape::example("[{ name = \"tags\" }, { name = \"categories\" }]")
                 .what("a list of tables such as { name = \"tags\" }"),
             _ => return None,
@@ -232,18 +236,28 @@ const ADDRESS: &str = "{ street = \"12 River St\", city = \"Springfield\", regio
 /// `[clinic.address]` from an address written on one line, as on an
 /// envelope: "1 Main St, Springfield, IL 62701".
 fn address_of(text: &str) -> Option<String> {
-    let mut parts: Vec<&str> = text.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let mut parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     let quoted = |t: &str| toml::Value::String(t.to_string()).to_string();
     let mut fields = Vec::new();
     let country = match parts.last() {
-        Some(&last) if parts.len() > 3 && last.chars().all(|c| c.is_ascii_uppercase() || c == '.') => parts.pop(),
+        Some(&last)
+            if parts.len() > 3 && last.chars().all(|c| c.is_ascii_uppercase() || c == '.') =>
+        {
+            parts.pop()
+        }
         _ => None,
     };
     let (region, postal_code) = match parts.len() {
         3.. => {
             let last = parts.pop()?;
             match last.rsplit_once(' ') {
-                Some((region, code)) if code.chars().any(|c| c.is_ascii_digit()) => (Some(region.trim()), Some(code)),
+                Some((region, code)) if code.chars().any(|c| c.is_ascii_digit()) => {
+                    (Some(region.trim()), Some(code))
+                }
                 _ if last.chars().any(|c| c.is_ascii_digit()) => (None, Some(last)),
                 _ => (Some(last), None),
             }
@@ -252,12 +266,20 @@ fn address_of(text: &str) -> Option<String> {
     };
     let city = if parts.len() >= 2 { parts.pop() } else { None };
     fields.push(("street", parts.join(", ")));
-    for (key, value) in [("city", city), ("region", region), ("postal_code", postal_code), ("country", country)] {
+    for (key, value) in [
+        ("city", city),
+        ("region", region),
+        ("postal_code", postal_code),
+        ("country", country),
+    ] {
         if let Some(value) = value {
             fields.push((key, value.to_string()));
         }
     }
-    let written: Vec<String> = fields.iter().map(|(k, v)| format!("{k} = {}", quoted(v))).collect();
+    let written: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", quoted(v)))
+        .collect();
     Some(format!("{{ {} }}", written.join(", ")))
 }
 
@@ -436,6 +458,41 @@ mod tests {
         assert_eq!(at(&["social", "recommend", "path"]), Some((4, 1)));
         assert_eq!(at(&["section"]), Some((1, 1)));
         assert_eq!(at(&["clinic", "logo"]), None);
+    }
+
+    #[test]
+    fn an_address_on_one_line_is_split_into_its_table() {
+        assert_eq!(
+            address_of("1 Main St, Suite 3, Springfield, IL 62701").as_deref(),
+            Some(
+                "{ street = \"1 Main St, Suite 3\", city = \"Springfield\", region = \"IL\", postal_code = \"62701\" }"
+            )
+        );
+        assert_eq!(
+            address_of("12 River St").as_deref(),
+            Some("{ street = \"12 River St\" }")
+        );
+    }
+
+    #[test]
+    fn a_clinic_key_is_suggested_by_meaning() {
+        let text = "title = \"T\"\nbase_url = \"https://x.example\"\n[clinic]\ntelephone = \"1\"\n[clinic.address]\nzip = \"62701\"\n";
+        let origin = Origin {
+            file: Path::new("config.toml"),
+            first_line: 1,
+        };
+        let errors = schema::parse::<Config>(Format::Toml, text, origin).unwrap_err();
+        let helps: Vec<(usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.position.unwrap().line, e.help.as_deref()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                (4, Some("did you mean `phone`?")),
+                (6, Some("did you mean `postal_code`?"))
+            ]
+        );
     }
 
     #[test]

@@ -90,7 +90,7 @@ impl Shape {
         }
     }
 
-    pub const fn from_text(self, from_text: fn(&str) -> Option<String>) -> Shape {
+    pub const fn made_from_text(self, from_text: fn(&str) -> Option<String>) -> Shape {
         Shape { from_text, ..self }
     }
 }
@@ -211,7 +211,9 @@ fn parse_yaml<T: DeserializeOwned>(text: &str, unknown: &mut Vec<Vec<Step>>) -> 
         }
         // serde_yaml names the key before the message (`tags: invalid type…`).
         let message = match message.split_once(": ") {
-            Some((path, rest)) if !path.contains(' ') && words::is_about_a_value(rest) => rest.to_string(),
+            Some((path, rest)) if !path.contains(' ') && words::is_about_a_value(rest) => {
+                rest.to_string()
+            }
             _ => message,
         };
         let failure = Failure {
@@ -281,10 +283,30 @@ fn rule(file: &Path, wrong: Wrong) -> &'static str {
         3
     };
     const RULES: [[&str; 4]; 4] = [
-        ["config/unknown-key", "config/type", "config/value", "config/missing-key"],
-        ["ledger/unknown-key", "ledger/type", "ledger/value", "ledger/missing-key"],
-        ["data/unknown-key", "data/type", "data/value", "data/missing-key"],
-        ["front-matter/unknown-key", "front-matter/type", "front-matter/value", "front-matter/missing-key"],
+        [
+            "config/unknown-key",
+            "config/type",
+            "config/value",
+            "config/missing-key",
+        ],
+        [
+            "ledger/unknown-key",
+            "ledger/type",
+            "ledger/value",
+            "ledger/missing-key",
+        ],
+        [
+            "data/unknown-key",
+            "data/type",
+            "data/value",
+            "data/missing-key",
+        ],
+        [
+            "front-matter/unknown-key",
+            "front-matter/type",
+            "front-matter/value",
+            "front-matter/missing-key",
+        ],
     ];
     let what = match wrong {
         Wrong::UnknownKey => 0,
@@ -339,8 +361,13 @@ pub fn parse_table<T: Schema>(
 /// The unknown keys of a document. A TOML date where a table belongs is
 /// handed over as a table with one private key: it is a value of the wrong
 /// kind, reported once, not an unknown key.
-fn unknown_keys<T: Schema>(context: &Context, unknown: &[Vec<Step>], failed_at: Option<&[Step]>) -> Vec<Diagnostic> {
-    unknown
+/// They are in the order of their lines, whatever order they were read in.
+fn unknown_keys<T: Schema>(
+    context: &Context,
+    unknown: &[Vec<Step>],
+    failed_at: Option<&[Step]>,
+) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = unknown
         .iter()
         .filter_map(|steps| match steps.split_last() {
             Some((Step::Key(key), table)) if key == TOML_DATE => {
@@ -348,12 +375,19 @@ fn unknown_keys<T: Schema>(context: &Context, unknown: &[Vec<Step>], failed_at: 
             }
             _ => Some(unknown_key::<T>(context, steps, None)),
         })
-        .collect()
+        .collect();
+    found.sort_by_key(|d| d.position.map(|p| (p.line, p.column)));
+    found
 }
 
 /// A date written where the table at `table` belongs.
 fn date_for_table<T: Schema>(context: &Context, table: &[Step]) -> Diagnostic {
-    let keys: Vec<&str> = context.under.iter().copied().chain(words::keys(table)).collect();
+    let keys: Vec<&str> = context
+        .under
+        .iter()
+        .copied()
+        .chain(words::keys(table))
+        .collect();
     let found = keys
         .split_last()
         .and_then(|(key, parents)| locate::find_value(context.format, context.text, parents, key));
@@ -368,7 +402,11 @@ fn date_for_table<T: Schema>(context: &Context, table: &[Step]) -> Diagnostic {
 
 /// A value that could not be read, in the content model's words, at its own
 /// position (`position`, in the document) or else at its key's.
-fn value_problem<T: Schema>(context: &Context, failure: &Failure, position: Option<Position>) -> Diagnostic {
+fn value_problem<T: Schema>(
+    context: &Context,
+    failure: &Failure,
+    position: Option<Position>,
+) -> Diagnostic {
     if let Some(key) = words::unknown_field(&failure.message) {
         let mut steps = failure.path.clone();
         steps.push(Step::Key(key.to_string()));
@@ -377,7 +415,12 @@ fn value_problem<T: Schema>(context: &Context, failure: &Failure, position: Opti
     let explained = words::explain::<T>(failure, context.format, context.under);
     let position = position
         .or_else(|| {
-            let keys: Vec<&str> = context.under.iter().copied().chain(words::keys(&failure.path)).collect();
+            let keys: Vec<&str> = context
+                .under
+                .iter()
+                .copied()
+                .chain(words::keys(&failure.path))
+                .collect();
             let (key, parents) = keys.split_last()?;
             locate::find_key(context.format, context.text, parents, key)
         })
@@ -387,16 +430,23 @@ fn value_problem<T: Schema>(context: &Context, failure: &Failure, position: Opti
         .written
         .as_deref()
         .map_or(1, |w| w.lines().next().unwrap_or("").chars().count());
-    Diagnostic::error(rule(context.origin.file, explained.wrong), explained.message)
-        .in_file(context.origin.file)
-        .at_opt(position)
-        .spanning(span)
-        .with_help(explained.help)
+    Diagnostic::error(
+        rule(context.origin.file, explained.wrong),
+        explained.message,
+    )
+    .in_file(context.origin.file)
+    .at_opt(position)
+    .spanning(span)
+    .with_help(explained.help)
 }
 
 /// A key at `steps` that `T` does not know, at `position` (in the document)
 /// or else where it is written.
-fn unknown_key<T: Schema>(context: &Context, steps: &[Step], position: Option<Position>) -> Diagnostic {
+fn unknown_key<T: Schema>(
+    context: &Context,
+    steps: &[Step],
+    position: Option<Position>,
+) -> Diagnostic {
     let keys: Vec<&str> = words::keys(steps).collect();
     let (key, parents) = keys.split_last().map_or(("", &[][..]), |(k, p)| (*k, p));
     let table: Vec<&str> = context.under.iter().chain(parents).copied().collect();
@@ -506,6 +556,29 @@ mod tests {
         reviewed_by: Option<String>,
         #[serde(default)]
         social: Option<Inner>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        draft: bool,
+        paginate_by: Option<usize>,
+        place: Option<Place>,
+        #[serde(default)]
+        audience: Audience,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Place {
+        street: Option<String>,
+        city: Option<String>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Audience {
+        #[default]
+        Patients,
+        Physicians,
     }
 
     impl Schema for Doc {
@@ -513,9 +586,33 @@ mod tests {
             match path {
                 [] => Some(fields_of::<Doc>()),
                 ["social"] => Some(fields_of::<Inner>()),
+                ["place"] => Some(fields_of::<Place>()),
                 _ => None,
             }
         }
+
+        fn shape(path: &[&str]) -> Option<Shape> {
+            match path {
+                ["title"] => Some(Shape::example("\"Blood pressure\"")),
+                ["tags"] => Some(Shape::example("[\"heart\"]").what("a list of words")),
+                _ => None,
+            }
+        }
+
+        fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+            match path {
+                [] => &[("handle", "reviewed_by")],
+                ["audience"] => &[("doctors", "physicians")],
+                _ => &[],
+            }
+        }
+    }
+
+    /// The one problem of `text`, read as a `Doc` in `format`.
+    fn one(format: Format, text: &str) -> Diagnostic {
+        let errors = parse::<Doc>(format, text, origin()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        errors.into_iter().next().unwrap()
     }
 
     fn origin() -> Origin<'static> {
@@ -527,7 +624,11 @@ mod tests {
 
     #[test]
     fn fields_are_read_from_the_type() {
-        assert_eq!(fields_of::<Doc>(), &["title", "reviewed_by", "social"]);
+        assert_eq!(fields_of::<Inner>(), &["question"]);
+        assert_eq!(
+            &fields_of::<Doc>()[..3],
+            &["title", "reviewed_by", "social"]
+        );
     }
 
     #[test]
@@ -568,7 +669,136 @@ mod tests {
         assert_eq!(errors[0].position.unwrap().line, 2);
         let errors = parse::<Doc>(Format::Yaml, "title: [x\n", origin()).unwrap_err();
         assert!(errors[0].position.is_some());
-        let errors = parse::<Doc>(Format::Toml, "reviewed_by = \"x\"\n", origin()).unwrap_err();
-        assert!(errors[0].message.contains("title"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_missing_key_is_named_with_its_example() {
+        let e = one(Format::Toml, "reviewed_by = \"x\"\n");
+        assert_eq!(e.rule, "front-matter/missing-key");
+        assert_eq!(e.message, "`title` is missing");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("add it: `title = \"Blood pressure\"`")
+        );
+    }
+
+    #[test]
+    fn values_of_the_wrong_kind_are_said_in_words_with_the_fix() {
+        let e = one(Format::Toml, "title = \"t\"\ndraft = \"yes\"\n");
+        assert_eq!(e.rule, "front-matter/type");
+        assert_eq!(e.position, Some(Position { line: 3, column: 9 }));
+        assert_eq!(e.message, "`draft` should be `true` or `false`, not text");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write it as `true` or `false`: `draft = true`")
+        );
+
+        let e = one(Format::Toml, "title = \"t\"\npaginate_by = -1\n");
+        assert_eq!(
+            e.message,
+            "`paginate_by` should be a whole number, 0 or more, not the number -1"
+        );
+
+        let e = one(Format::Toml, "title = 2026\n");
+        assert_eq!(e.message, "`title` should be text, not the number 2026");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write it as text: `title = \"2026\"`")
+        );
+
+        let e = one(Format::Toml, "title = \"t\"\ntags = [\"a\", 3]\n");
+        assert_eq!(
+            e.message,
+            "item 2 of `tags` should be text, not the number 3"
+        );
+        assert_eq!(
+            e.position,
+            Some(Position {
+                line: 3,
+                column: 14
+            })
+        );
+
+        let e = one(Format::Yaml, "title: t\ndraft: maybe\n");
+        assert_eq!(e.message, "`draft` should be `true` or `false`, not text");
+        assert_eq!(e.position.unwrap().line, 3);
+    }
+
+    #[test]
+    fn a_date_where_a_table_belongs_is_one_problem_at_its_value() {
+        // All of `place`'s keys are optional: only the date's private key tells.
+        let e = one(Format::Toml, "title = \"t\"\nplace = 2026-01-01\n");
+        assert_eq!(e.rule, "front-matter/type");
+        assert_eq!(
+            e.message,
+            "`place` should be a table with `street` and `city`, not a date"
+        );
+        assert_eq!(e.position, Some(Position { line: 3, column: 9 }));
+        assert!(!e.help.as_deref().unwrap().contains("$__toml"));
+    }
+
+    #[test]
+    fn a_value_not_allowed_is_matched_by_meaning_then_spelling() {
+        let e = one(Format::Toml, "title = \"t\"\naudience = \"doctors\"\n");
+        assert_eq!(e.rule, "front-matter/value");
+        assert_eq!(
+            e.message,
+            "`audience` is `doctors`, which is not one of `patients`, `physicians`"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("did you mean `physicians`? write it: `audience = \"physicians\"`")
+        );
+        let e = one(Format::Yaml, "title: t\naudience: Patient\n");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("did you mean `patients`? write it: `audience: patients`")
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_matched_by_meaning() {
+        let e = one(Format::Toml, "title = \"t\"\nhandle = \"x\"\n");
+        assert_eq!(e.help.as_deref(), Some("did you mean `reviewed_by`?"));
+    }
+
+    #[test]
+    fn a_table_read_out_of_a_document_names_its_keys_at_their_line() {
+        let text = "title = \"t\"\n[social]\nquestion = 5\n";
+        let value = serde_json::json!({ "question": 5 });
+        let at = Some(Position { line: 2, column: 1 });
+        let errors = parse_table::<InnerTable>(value, &["social"], text, config(), at).unwrap_err();
+        assert_eq!(errors[0].rule, "config/type");
+        assert_eq!(
+            errors[0].message,
+            "`question` in [social] should be text, not the number 5"
+        );
+        assert_eq!(errors[0].position, Some(Position { line: 3, column: 1 }));
+        let value = serde_json::json!({});
+        let errors = parse_table::<InnerTable>(value, &["social"], text, config(), at).unwrap_err();
+        assert_eq!(errors[0].message, "`question` is missing from [social]");
+        assert_eq!(errors[0].position, Some(Position { line: 2, column: 2 }));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct InnerTable {
+        question: String,
+    }
+
+    impl Schema for InnerTable {
+        fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+            match path {
+                [] => Some(fields_of::<InnerTable>()),
+                _ => None,
+            }
+        }
+    }
+
+    fn config() -> Origin<'static> {
+        Origin {
+            file: Path::new("config.toml"),
+            first_line: 1,
+        }
     }
 }

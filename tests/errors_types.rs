@@ -142,7 +142,11 @@ fn a_date_where_consent_is_a_table_shows_the_table() {
         )],
     );
     let all = diagnostics(&fixture);
-    assert_eq!(all.len(), 1, "one problem, not an unknown key too: {all:#?}");
+    assert_eq!(
+        all.len(),
+        1,
+        "one problem, not an unknown key too: {all:#?}"
+    );
     let d = the_one(&all, "front-matter/type", "content/blog/story.md", 4);
     assert_eq!(d["column"], 11, "the value's column: {d}");
     let message = text(&d, "message");
@@ -163,10 +167,7 @@ fn an_unknown_key_in_a_network_is_at_its_line_with_the_key_meant() {
     let d = the_one(&all, "config/unknown-key", "config.toml", 10);
     assert_eq!(d["column"], 1, "{d}");
     assert!(text(&d, "message").contains("handle"), "{d}");
-    assert!(
-        text(&d, "help").contains("did you mean `account`?"),
-        "{d}"
-    );
+    assert!(text(&d, "help").contains("did you mean `account`?"), "{d}");
 }
 
 #[test]
@@ -176,8 +177,10 @@ fn keys_are_suggested_by_meaning_not_only_by_spelling() {
         CONFIG,
         &[(
             "content/blog/rsv.md",
-            &toml_post("reviewed = 2026-10-01
-excerpt = \"What parents should know\""),
+            &toml_post(
+                "reviewed = 2026-10-01
+excerpt = \"What parents should know\"",
+            ),
         )],
     );
     let all = diagnostics(&fixture);
@@ -298,8 +301,5 @@ fn an_audience_not_allowed_in_yaml_is_suggested_too() {
     );
     let all = diagnostics(&fixture);
     let d = the_one(&all, "front-matter/value", "content/blog/rsv.md", 3);
-    assert!(
-        text(&d, "help").contains("did you mean `patients`?"),
-        "{d}"
-    );
+    assert!(text(&d, "help").contains("did you mean `patients`?"), "{d}");
 }

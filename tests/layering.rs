@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "diagnostic.rs",
             "schema.rs",
+            "schema/",
             "progress.rs",
             "secrets.rs",
             "source.rs",

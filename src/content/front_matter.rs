@@ -170,21 +170,31 @@ fn shape(path: &[&str]) -> Option<Shape> {
             Shape::example("[\"heart\", \"blood pressure\"]").what("a list of words")
         }
         ["authors"] => Shape::example("[\"patel\"]").what("a list of keys of data/doctors.toml"),
-        ["reviewed_by"] => Shape::example("\"patel\"").what("a key of data/doctors.toml, in quotes"),
+        ["reviewed_by"] => {
+            Shape::example("\"patel\"").what("a key of data/doctors.toml, in quotes")
+        }
         ["aliases"] => Shape::example("[\"/old/path/\"]").what("a list of old addresses"),
         ["sources"] => Shape::example("[\"pmid:12345678\"]")
             .what("a list of sources (URLs, `doi:…`, `pmid:…` or citations)"),
-        ["date" | "updated" | "last_reviewed"] | ["social", "schedule"] => Shape::example("2026-03-01"),
-        ["consent"] => Shape::example(CONSENT).from_text(consent_expiring),
+        ["date" | "updated" | "last_reviewed"] | ["social", "schedule"] => {
+            Shape::example("2026-03-01")
+        }
+        ["consent"] => Shape::example(CONSENT).made_from_text(consent_expiring),
         ["consent", "reference"] => Shape::example("\"authorization 2026-014\""),
         ["consent", "expires"] => Shape::example("2027-01-01"),
-        ["social", "mentions"] => Shape::example("[\"riverside-ymca\"]").what("a list of keys of data/partners.toml"),
+        ["social", "mentions"] => {
+            Shape::example("[\"riverside-ymca\"]").what("a list of keys of data/partners.toml")
+        }
         ["social", "teasers"] => Shape::example("{ mastodon = \"…\", bluesky = \"…\" }")
             .what("a table of network = text"),
         ["social", "poll"] => Shape::example(POLL),
-        ["social", "poll", "options"] => Shape::example("[\"Yes\", \"Not yet\"]").what("a list of 2 to 4 answers"),
+        ["social", "poll", "options"] => {
+            Shape::example("[\"Yes\", \"Not yet\"]").what("a list of 2 to 4 answers")
+        }
         ["social", "poll", "question"] => Shape::example("\"Have you had your flu shot?\""),
-        ["physicians", "tests"] => Shape::example("[\"lipid-panel\"]").what("a list of keys of data/services.toml"),
+        ["physicians", "tests"] => {
+            Shape::example("[\"lipid-panel\"]").what("a list of keys of data/services.toml")
+        }
         _ => return None,
     };
     Some(shape)
@@ -196,7 +206,10 @@ const POLL: &str = "{ question = \"Have you had your flu shot?\", options = [\"Y
 /// A date written as `consent` is most likely when the consent expires.
 fn consent_expiring(text: &str) -> Option<String> {
     let date = text.trim();
-    let is_date = !date.is_empty() && date.chars().all(|c| c.is_ascii_digit() || "-:TZ+.".contains(c));
+    let is_date = !date.is_empty()
+        && date
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-:TZ+.".contains(c));
     (is_date && Date::parse(date).is_some())
         .then(|| format!("{{ reference = \"authorization 2026-014\", expires = {date} }}"))
 }
@@ -524,6 +537,55 @@ mod tests {
             .unwrap();
         assert_eq!(unknown.position.unwrap().line, 5);
         assert_eq!(unknown.help.as_deref(), Some("did you mean `options`?"));
+    }
+
+    #[test]
+    fn a_date_as_consent_is_shown_as_the_table_it_expires_in() {
+        let text = "---\ntitle: Story\nconsent: 2027-01-01\n---\n";
+        let errors = parse::<PostFrontMatter>(text, Path::new("s.md")).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].rule, "front-matter/type");
+        assert_eq!(
+            errors[0].position,
+            Some(Position {
+                line: 3,
+                column: 10
+            })
+        );
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some(
+                "write it as a table:\nconsent:\n  reference: authorization 2026-014\n  expires: 2027-01-01"
+            )
+        );
+    }
+
+    #[test]
+    fn a_post_key_in_a_section_says_where_it_belongs() {
+        let text = "+++\ntitle = \"Blog\"\ntags = [\"a\"]\n+++\n";
+        let errors = parse::<SectionFrontMatter>(text, Path::new("_index.md")).unwrap_err();
+        assert_eq!(errors[0].position, Some(Position { line: 3, column: 1 }));
+        let help = errors[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("`tags` is for a post's front matter"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_poll_option_of_the_wrong_kind_is_named_in_its_table() {
+        let text =
+            "+++\ntitle = \"BP\"\n[[social.poll]]\nquestion = \"q\"\noptions = \"yes, no\"\n+++\n";
+        let errors = parse::<PostFrontMatter>(text, Path::new("p.md")).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`options` in [[social.poll]] should be a list of 2 to 4 answers, not text"
+        );
+        assert_eq!(errors[0].position.unwrap().line, 5);
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("write it as a list: `options = [\"yes\", \"no\"]`")
+        );
     }
 
     #[test]

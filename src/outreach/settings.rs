@@ -210,7 +210,9 @@ impl Schema for SocialSettings {
             ["recommend"] => Some(Shape::example(
                 "{ text = \"Know someone who is putting off a check-up? Send them our way.\", every_days = 30 }",
             )),
-            ["recommend", "text"] => Some(Shape::example("\"Know someone who is putting off a check-up?\"")),
+            ["recommend", "text"] => Some(Shape::example(
+                "\"Know someone who is putting off a check-up?\"",
+            )),
             _ => None,
         }
     }
@@ -250,7 +252,11 @@ impl Schema for PhysicianSettings {
 
     fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
         match path {
-            [] => &[("folder", "section"), ("path", "section"), ("dir", "section")],
+            [] => &[
+                ("folder", "section"),
+                ("path", "section"),
+                ("dir", "section"),
+            ],
             _ => &[],
         }
     }
@@ -266,7 +272,9 @@ impl Schema for PublishSettings {
 
     fn shape(path: &[&str]) -> Option<Shape> {
         match path {
-            ["timeout" | "max_wait"] => Some(Shape::example("\"30s\"").what("a duration such as \"30s\" or \"2m\"")),
+            ["timeout" | "max_wait"] => {
+                Some(Shape::example("\"30s\"").what("a duration such as \"30s\" or \"2m\""))
+            }
             _ => None,
         }
     }
@@ -505,4 +513,64 @@ fn table_line(text: &str, table: &str) -> Option<crate::diagnostic::Position> {
             column: 1,
         })
         .or_else(|| line_of(text, table.rsplit('.').next().unwrap_or(table)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The problems `load` finds in a config.toml of `text`.
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(Config::FILE), text).unwrap();
+        let config: Config = toml::from_str(text).unwrap();
+        load(&config, dir.path()).unwrap_err()
+    }
+
+    const TOP: &str = "title = \"T\"\nbase_url = \"https://x.example\"\n";
+
+    #[test]
+    fn every_unknown_key_is_at_its_line_with_the_key_meant() {
+        let text = format!(
+            "{TOP}[networks.mastodon]\nserver = \"https://m.example\"\nhandle = \"@a@m.example\"\n[publish]\nwait = \"1m\"\n"
+        );
+        let found: Vec<(usize, String)> = problems(&text)
+            .iter()
+            .map(|d| (d.position.unwrap().line, d.help.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "did you mean `instance`?".to_string()),
+                (5, "did you mean `account`?".to_string()),
+                (7, "did you mean `max_wait`?".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_network_id_is_refused_at_its_line() {
+        let text = format!("{TOP}[networks.linkedin]\naccount = \"a\"\nid = \"clinic page\"\n");
+        let d = problems(&text).remove(0);
+        assert_eq!(d.position.map(|p| p.line), Some(5));
+        assert!(
+            d.message.starts_with("`id` in [networks.linkedin]: "),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_reach_not_allowed_is_suggested_by_meaning() {
+        let text = format!("{TOP}[networks.x]\nreach = \"everyone\"\n");
+        let d = problems(&text).remove(0);
+        assert_eq!(
+            (d.rule, d.position.map(|p| p.line)),
+            ("config/value", Some(4))
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `both`? write it: `reach = \"both\"`")
+        );
+    }
 }

@@ -8,7 +8,12 @@ use super::Format;
 use crate::diagnostic::{Position, position_of};
 
 /// Finds where `key` is written under the tables `parents`.
-pub(super) fn find_key(format: Format, text: &str, parents: &[&str], key: &str) -> Option<Position> {
+pub(super) fn find_key(
+    format: Format,
+    text: &str,
+    parents: &[&str],
+    key: &str,
+) -> Option<Position> {
     key_offset(format, text, parents, key).map(|offset| position_of(text, offset))
 }
 
@@ -191,7 +196,10 @@ mod tests {
     #[test]
     fn an_inline_key_is_found_in_its_line() {
         let text = "[social]\nrecommend = { text = \"t\", evry_days = 3 }\n";
-        assert_eq!(at(text, &["social", "recommend"], "evry_days"), Some((2, 27)));
+        assert_eq!(
+            at(text, &["social", "recommend"], "evry_days"),
+            Some((2, 27))
+        );
     }
 
     #[test]

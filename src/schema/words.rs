@@ -74,11 +74,23 @@ enum Kind {
 
 /// What serde said.
 enum Said<'m> {
-    Kind { found: Found, expected: &'m str },
-    Length { length: &'m str },
-    Variant { written: &'m str, allowed: Vec<&'m str> },
-    UnknownKey { key: &'m str },
-    MissingKey { key: &'m str },
+    Kind {
+        found: Found,
+        expected: &'m str,
+    },
+    Length {
+        length: &'m str,
+    },
+    Variant {
+        written: &'m str,
+        allowed: Vec<&'m str>,
+    },
+    UnknownKey {
+        key: &'m str,
+    },
+    MissingKey {
+        key: &'m str,
+    },
     Other(&'m str),
 }
 
@@ -227,7 +239,9 @@ pub(super) fn explain<T: Schema>(failure: &Failure, format: Format, under: &[&st
             wrong_kind::<T>(&place, &name, Found::Date(date), Kind::Table)
         }
         Said::MissingKey { key } => missing::<T>(&place, &path, key),
-        Said::Variant { written, allowed } => not_allowed::<T>(&place, &name, &path, written, &allowed),
+        Said::Variant { written, allowed } => {
+            not_allowed::<T>(&place, &name, &path, written, &allowed)
+        }
         Said::Length { length } => Explained {
             wrong: Wrong::Type,
             message: format!("{name} has {length} items, which is not as many as it takes"),
@@ -245,7 +259,9 @@ pub(super) fn explain<T: Schema>(failure: &Failure, format: Format, under: &[&st
                 false => format!("{name}: {message}"),
             },
             help: match message.contains("date") {
-                true => "write dates as 2026-03-01, or as 2026-03-01T09:30:00-05:00 with a time".into(),
+                true => {
+                    "write dates as 2026-03-01, or as 2026-03-01T09:30:00-05:00 with a time".into()
+                }
                 false => shape_help::<T>(&place, &path),
             },
         },
@@ -286,7 +302,8 @@ fn refined(found: Found, written: Option<&str>) -> Found {
 
 fn wrong_kind<T: Schema>(place: &Place, name: &str, found: Found, kind: Kind) -> Explained {
     let path: Vec<&str> = keys(place.path).collect();
-    let shape = T::shape(&path);
+    // A shape is the key's; an item of its list is said from its kind.
+    let shape = T::shape(&path).filter(|_| place.key().is_some());
     let what = what_of::<T>(&kind, shape.as_ref(), &path);
     let found_words = match &found {
         Found::Text(_) => "text".to_string(),
@@ -306,7 +323,13 @@ fn wrong_kind<T: Schema>(place: &Place, name: &str, found: Found, kind: Kind) ->
     }
 }
 
-fn not_allowed<T: Schema>(place: &Place, name: &str, path: &[&str], written: &str, allowed: &[&str]) -> Explained {
+fn not_allowed<T: Schema>(
+    place: &Place,
+    name: &str,
+    path: &[&str],
+    written: &str,
+    allowed: &[&str],
+) -> Explained {
     let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
     let lower = written.trim().to_lowercase();
     let meant = T::synonyms(path)
@@ -396,9 +419,11 @@ fn short(kind: &Kind) -> String {
 
 /// Words only Rust or serde use, which a message never shows.
 fn serde_words(text: &str) -> bool {
-    ["struct", "sequence", "variant", "map", "enum", "option", "i64", "u32", "usize", "JSON"]
-        .iter()
-        .any(|w| text.contains(w))
+    [
+        "struct", "sequence", "variant", "map", "enum", "option", "i64", "u32", "usize", "JSON",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// `a`, `b` and `c`.
@@ -413,7 +438,12 @@ fn and_list(keys: &[&str]) -> String {
 
 /// A right value, as TOML: made from what was written where it can be,
 /// else the shape's example, else one for the kind.
-fn example_of<T: Schema>(kind: &Kind, found: &Found, shape: Option<&Shape>, path: &[&str]) -> String {
+fn example_of<T: Schema>(
+    kind: &Kind,
+    found: &Found,
+    shape: Option<&Shape>,
+    path: &[&str],
+) -> String {
     let text = match found {
         Found::Text(t) | Found::Date(t) => Some(t.as_str()),
         _ => None,
@@ -438,7 +468,9 @@ fn example_of<T: Schema>(kind: &Kind, found: &Found, shape: Option<&Shape>, path
             "no" | "n" | "off" | "false" => Some("false".into()),
             _ => None,
         },
-        (Kind::Whole | Kind::Count | Kind::Number, Found::Text(t)) if t.trim().parse::<f64>().is_ok() => {
+        (Kind::Whole | Kind::Count | Kind::Number, Found::Text(t))
+            if t.trim().parse::<f64>().is_ok() =>
+        {
             Some(t.trim().to_string())
         }
         (Kind::Text, Found::Number(t) | Found::Date(t)) => Some(quoted(t)),
@@ -510,7 +542,7 @@ fn written_out(place: &Place, example: &str) -> Shown {
             }
             let mut tables = place.tables();
             let below = match tables.is_empty() {
-                true => String::new(),
+                true => ", after the other keys".to_string(),
                 false => format!(", below the other keys of [{}]", tables.join(".")),
             };
             tables.push(key);
@@ -542,7 +574,10 @@ fn written_out(place: &Place, example: &str) -> Shown {
 }
 
 /// A table's entries in the order the example writes them.
-fn in_written_order<'t>(table: &'t toml::Table, example: &str) -> Vec<(&'t String, &'t toml::Value)> {
+fn in_written_order<'t>(
+    table: &'t toml::Table,
+    example: &str,
+) -> Vec<(&'t String, &'t toml::Value)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(k, _)| example.find(&format!("{k} =")).unwrap_or(usize::MAX));
     entries
@@ -558,7 +593,10 @@ fn yaml(value: &toml::Value) -> String {
             format!("[{}]", items.join(", "))
         }
         toml::Value::Table(table) => {
-            let entries: Vec<String> = table.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
+            let entries: Vec<String> = table
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", yaml(v)))
+                .collect();
             format!("{{{}}}", entries.join(", "))
         }
         other => other.to_string(),
@@ -576,7 +614,8 @@ fn plain_in_yaml(text: &str) -> bool {
         && !text.contains([',', '[', ']', '{', '}'])
         && text.parse::<f64>().is_err()
         && !looks_like_date(text)
-        && !["true", "false", "yes", "no", "on", "off", "null", "~"].contains(&text.to_lowercase().as_str())
+        && !["true", "false", "yes", "no", "on", "off", "null", "~"]
+            .contains(&text.to_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -586,12 +625,25 @@ mod tests {
     #[test]
     fn serde_messages_are_read() {
         let said = read("invalid type: string \"RSV, babies\", expected a sequence");
-        assert!(matches!(said, Said::Kind { found: Found::Text(ref t), expected: "a sequence" } if t == "RSV, babies"));
-        let said = read("unknown variant `doctors`, expected one of `patients`, `physicians`, `both`");
-        assert!(matches!(said, Said::Variant { written: "doctors", ref allowed } if allowed == &["patients", "physicians", "both"]));
-        assert_eq!(unknown_field("unknown field `handle`, expected one of `account`"), Some("handle"));
-        assert!(matches!(read("missing field `title`"), Said::MissingKey { key: "title" }));
-        assert!(is_about_a_value("invalid value: integer `-1`, expected usize"));
+        assert!(
+            matches!(said, Said::Kind { found: Found::Text(ref t), expected: "a sequence" } if t == "RSV, babies")
+        );
+        let said =
+            read("unknown variant `doctors`, expected one of `patients`, `physicians`, `both`");
+        assert!(
+            matches!(said, Said::Variant { written: "doctors", ref allowed } if allowed == &["patients", "physicians", "both"])
+        );
+        assert_eq!(
+            unknown_field("unknown field `handle`, expected one of `account`"),
+            Some("handle")
+        );
+        assert!(matches!(
+            read("missing field `title`"),
+            Said::MissingKey { key: "title" }
+        ));
+        assert!(is_about_a_value(
+            "invalid value: integer `-1`, expected usize"
+        ));
         assert!(!is_about_a_value("did not find expected node content"));
     }
 
@@ -599,13 +651,25 @@ mod tests {
     fn values_are_named_where_they_sit() {
         let key = |k: &str| Step::Key(k.into());
         assert_eq!(name_of(&[], &[key("tags")]), "`tags`");
-        assert_eq!(name_of(&[], &[key("clinic"), key("address")]), "`address` in [clinic]");
         assert_eq!(
-            name_of(&[], &[key("social"), key("poll"), Step::Item(0), key("options")]),
+            name_of(&[], &[key("clinic"), key("address")]),
+            "`address` in [clinic]"
+        );
+        assert_eq!(
+            name_of(
+                &[],
+                &[key("social"), key("poll"), Step::Item(0), key("options")]
+            ),
             "`options` in [[social.poll]]"
         );
-        assert_eq!(name_of(&["publish"], &[key("timeout")]), "`timeout` in [publish]");
-        assert_eq!(name_of(&[], &[key("tags"), Step::Item(1)]), "item 2 of `tags`");
+        assert_eq!(
+            name_of(&["publish"], &[key("timeout")]),
+            "`timeout` in [publish]"
+        );
+        assert_eq!(
+            name_of(&[], &[key("tags"), Step::Item(1)]),
+            "item 2 of `tags`"
+        );
     }
 
     #[test]
