@@ -192,6 +192,8 @@ fn shape(path: &[&str]) -> Option<Shape> {
             Shape::example("[\"Yes\", \"Not yet\"]").what("a list of 2 to 4 answers")
         }
         ["social", "poll", "question"] => Shape::example("\"Have you had your flu shot?\""),
+        ["extra"] => Shape::example("{ conditions = [\"hypertension\"] }")
+            .what("a table of keys of your own (`post.extra` in templates)"),
         ["physicians", "tests"] => {
             Shape::example("[\"lipid-panel\"]").what("a list of keys of data/services.toml")
         }

@@ -316,6 +316,20 @@ fn wrong_kind<T: Schema>(place: &Place, name: &str, found: Found, kind: Kind) ->
         Found::Other => "another kind of value".into(),
     };
     let example = example_of::<T>(&kind, &found, shape.as_ref(), &path);
+    if place.path.is_empty() && place.under.is_empty() {
+        let first = T::known_keys(&[])
+            .and_then(|k| k.first())
+            .unwrap_or(&"title");
+        let line = match place.format {
+            Format::Toml => format!("one `key = value` per line, e.g. `{first} = \"…\"`"),
+            Format::Yaml => format!("one `key: value` per line, e.g. `{first}: …`"),
+        };
+        return Explained {
+            wrong: Wrong::Type,
+            message: format!("this should be keys with their values, not {found_words}"),
+            help: format!("write {line}"),
+        };
+    }
     Explained {
         wrong: Wrong::Type,
         message: format!("{name} should be {what}, not {found_words}"),
@@ -366,9 +380,11 @@ fn missing<T: Schema>(place: &Place, path: &[&str], key: &str) -> Explained {
         path: &steps,
         ..*place
     };
-    let table = match place.path.is_empty() && place.under.is_empty() {
-        true => String::new(),
-        false => format!(" from {}", name_of(place.under, place.path)),
+    let table = match place.path.last() {
+        None if place.under.is_empty() => String::new(),
+        // One of `[[social.poll]]`: its line tells which.
+        Some(Step::Item(_)) => format!(" from [[{}]]", place.tables().join(".")),
+        _ => format!(" from {}", name_of(place.under, place.path)),
     };
     Explained {
         wrong: Wrong::MissingKey,
@@ -452,8 +468,10 @@ fn example_of<T: Schema>(
         return made;
     }
     let quoted = |t: &str| toml::Value::String(t.to_string()).to_string();
+    // A list of words made from the text, unless the key lists something else.
+    let of_words = shape.is_none_or(|s| s.example.starts_with("[\""));
     let from_found = match (kind, found) {
-        (Kind::List, Found::Text(t)) => {
+        (Kind::List, Found::Text(t)) if of_words => {
             let items: Vec<String> = t
                 .split(',')
                 .map(str::trim)
@@ -462,7 +480,9 @@ fn example_of<T: Schema>(
                 .collect();
             Some(format!("[{}]", items.join(", ")))
         }
-        (Kind::List, Found::Number(t) | Found::Date(t)) => Some(format!("[{}]", quoted(t))),
+        (Kind::List, Found::Number(t) | Found::Date(t)) if of_words => {
+            Some(format!("[{}]", quoted(t)))
+        }
         (Kind::Bool, Found::Text(t)) => match t.trim().to_lowercase().as_str() {
             "yes" | "y" | "on" | "true" => Some("true".into()),
             "no" | "n" | "off" | "false" => Some("false".into()),
@@ -487,9 +507,9 @@ fn example_of<T: Schema>(
         Kind::List => "[\"…\"]".into(),
         Kind::Date => "2026-03-01".into(),
         Kind::Table => {
+            // Its first key shows the form; the message lists them all.
             let keys = T::known_keys(path).unwrap_or(&[]);
-            let fields: Vec<String> = keys.iter().map(|k| format!("{k} = \"…\"")).collect();
-            format!("{{ {} }}", fields.join(", "))
+            format!("{{ {} = \"…\" }}", keys.first().unwrap_or(&"key"))
         }
     }
 }
