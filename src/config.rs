@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::schema::{self, Format, Origin, Schema, fields_of};
+use crate::schema::{self, Format, Origin, Schema, Shape, fields_of};
 
 type Table = serde_json::Map<String, serde_json::Value>;
 
@@ -163,6 +163,124 @@ impl Schema for Config {
             _ => None,
         }
     }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        let shape = match path {
+            ["title"] => Shape::example("\"Riverside Heart & Vascular\""),
+            ["base_url"] => Shape::example("\"https://riversideheart.example\""),
+            ["clinic", "address"] => Shape::example(ADDRESS).made_from_text(address_of),
+            ["clinic", "liaison"] => Shape::example(
+                "{ name = \"Ana Ruiz\", phone = \"+1-555-0102\", email = \"referrals@clinic.example\" }",
+            ),
+            ["clinic", "hours"] => Shape::example("[\"Mo-Fr 08:00-17:00\", \"Sa 09:00-12:00\"]")
+                .what("a list of opening hours"),
+            ["clinic", "npi"] => {
+                Shape::example("[\"1234567893\"]").what("a list of NPI numbers, each in quotes")
+            }
+            ["clinic", "languages"] => {
+                Shape::example("[\"en\", \"es\"]").what("a list of language tags")
+            }
+            ["taxonomies"] => Shape::example("[{ name = \"tags\" }, { name = \"categories\" }]")
+                .what("a list of tables such as { name = \"tags\" }"),
+            _ => return None,
+        };
+        Some(shape)
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("url", "base_url"),
+                ("site_url", "base_url"),
+                ("baseurl", "base_url"),
+                ("lang", "language"),
+                ("locale", "language"),
+                ("per_page", "paginate_by"),
+                ("rss_limit", "feed_limit"),
+                ("image", "default_image"),
+                ("og_image", "default_image"),
+                ("taxonomy", "taxonomies"),
+                ("practice", "clinic"),
+                ("social_networks", "networks"),
+            ],
+            ["clinic"] => &[
+                ("telephone", "phone"),
+                ("tel", "phone"),
+                ("mail", "email"),
+                ("opening_hours", "hours"),
+                ("open", "hours"),
+                ("booking", "booking_url"),
+                ("appointments", "booking_url"),
+                ("referrals", "referral_url"),
+                ("location", "address"),
+                ("npis", "npi"),
+                ("specialty_name", "specialty"),
+            ],
+            ["clinic", "address"] => &[
+                ("state", "region"),
+                ("province", "region"),
+                ("zip", "postal_code"),
+                ("zipcode", "postal_code"),
+                ("postcode", "postal_code"),
+                ("town", "city"),
+                ("line1", "street"),
+                ("address", "street"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+const ADDRESS: &str = "{ street = \"12 River St\", city = \"Springfield\", region = \"IL\", postal_code = \"62701\" }";
+
+/// `[clinic.address]` from an address written on one line, as on an
+/// envelope: "1 Main St, Springfield, IL 62701".
+fn address_of(text: &str) -> Option<String> {
+    let mut parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let quoted = |t: &str| toml::Value::String(t.to_string()).to_string();
+    let mut fields = Vec::new();
+    let country = match parts.last() {
+        Some(&last)
+            if parts.len() > 3 && last.chars().all(|c| c.is_ascii_uppercase() || c == '.') =>
+        {
+            parts.pop()
+        }
+        _ => None,
+    };
+    let (region, postal_code) = match parts.len() {
+        3.. => {
+            let last = parts.pop()?;
+            match last.rsplit_once(' ') {
+                Some((region, code)) if code.chars().any(|c| c.is_ascii_digit()) => {
+                    (Some(region.trim()), Some(code))
+                }
+                _ if last.chars().any(|c| c.is_ascii_digit()) => (None, Some(last)),
+                _ => (Some(last), None),
+            }
+        }
+        _ => (None, None),
+    };
+    let city = if parts.len() >= 2 { parts.pop() } else { None };
+    fields.push(("street", parts.join(", ")));
+    for (key, value) in [
+        ("city", city),
+        ("region", region),
+        ("postal_code", postal_code),
+        ("country", country),
+    ] {
+        if let Some(value) = value {
+            fields.push((key, value.to_string()));
+        }
+    }
+    let written: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", quoted(v)))
+        .collect();
+    Some(format!("{{ {} }}", written.join(", ")))
 }
 
 impl Config {
@@ -171,17 +289,20 @@ impl Config {
     /// Reads and checks `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let file = Path::new(Config::FILE);
-        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
+        let bytes = std::fs::read(root.join(file)).map_err(|e| {
             let help = if e.kind() == std::io::ErrorKind::NotFound {
                 format!(
                     "run `rounds build` from the site folder, pass `--root DIR`, or create a site with `rounds init {}`",
                     root.display()
                 )
             } else {
-                "check the file's permissions and that it is UTF-8 text".into()
+                "check the file's permissions".into()
             };
             vec![Diagnostic::error("config/unreadable", format!("cannot read {}: {e}", root.join(file).display())).with_help(help)]
         })?;
+        // Not UTF-8: at the line and column of the first byte that is not.
+        let text = String::from_utf8(bytes)
+            .map_err(|e| vec![crate::source::not_utf8(file, e.as_bytes(), e.utf8_error())])?;
         let origin = Origin {
             file,
             first_line: 1,
@@ -337,6 +458,41 @@ mod tests {
         assert_eq!(at(&["social", "recommend", "path"]), Some((4, 1)));
         assert_eq!(at(&["section"]), Some((1, 1)));
         assert_eq!(at(&["clinic", "logo"]), None);
+    }
+
+    #[test]
+    fn an_address_on_one_line_is_split_into_its_table() {
+        assert_eq!(
+            address_of("1 Main St, Suite 3, Springfield, IL 62701").as_deref(),
+            Some(
+                "{ street = \"1 Main St, Suite 3\", city = \"Springfield\", region = \"IL\", postal_code = \"62701\" }"
+            )
+        );
+        assert_eq!(
+            address_of("12 River St").as_deref(),
+            Some("{ street = \"12 River St\" }")
+        );
+    }
+
+    #[test]
+    fn a_clinic_key_is_suggested_by_meaning() {
+        let text = "title = \"T\"\nbase_url = \"https://x.example\"\n[clinic]\ntelephone = \"1\"\n[clinic.address]\nzip = \"62701\"\n";
+        let origin = Origin {
+            file: Path::new("config.toml"),
+            first_line: 1,
+        };
+        let errors = schema::parse::<Config>(Format::Toml, text, origin).unwrap_err();
+        let helps: Vec<(usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.position.unwrap().line, e.help.as_deref()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                (4, Some("did you mean `phone`?")),
+                (6, Some("did you mean `postal_code`?"))
+            ]
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diagnostic.rs",
             "report/",
             "schema.rs",
+            "schema/",
             "progress.rs",
             "secrets.rs",
             "source.rs",

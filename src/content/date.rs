@@ -114,9 +114,8 @@ impl<'de> Visitor<'de> for DateVisitor {
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
         Date::parse(text).ok_or_else(|| {
-            E::custom(format!(
-                "invalid date `{text}`: expected YYYY-MM-DD or 2026-03-01T09:30:00-05:00"
-            ))
+            // The key and the help are added where the key is known (schema).
+            E::custom(format!("`{text}` is not a date"))
         })
     }
 

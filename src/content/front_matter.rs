@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::schema::{self, Format, Origin, Schema, fields_of};
+use crate::schema::{self, Format, Origin, Schema, Shape, fields_of};
 
 /// Who a post is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -152,7 +152,182 @@ impl Schema for PostFrontMatter {
             _ => None,
         }
     }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        shape(path)
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => POST_KEYS,
+            ["audience"] => AUDIENCES,
+            ["kind"] => KINDS,
+            ["consent"] => CONSENT_KEYS,
+            ["social"] => SOCIAL_KEYS,
+            ["social", "poll"] => POLL_KEYS,
+            ["physicians"] => PHYSICIANS_KEYS,
+            _ => &[],
+        }
+    }
 }
+
+/// How the keys of posts and sections are written, where their types say
+/// too little (docs/content-model.md, "Post front matter").
+fn shape(path: &[&str]) -> Option<Shape> {
+    let shape = match path {
+        ["title"] => Shape::example("\"Five ways to lower your blood pressure\""),
+        ["tags" | "categories"] | ["social", "hashtags"] => {
+            Shape::example("[\"heart\", \"blood pressure\"]").what("a list of words")
+        }
+        ["authors"] => Shape::example("[\"patel\"]").what("a list of keys of data/doctors.toml"),
+        ["reviewed_by"] => {
+            Shape::example("\"patel\"").what("a key of data/doctors.toml, in quotes")
+        }
+        ["aliases"] => Shape::example("[\"/old/path/\"]").what("a list of old addresses"),
+        ["sources"] => Shape::example("[\"pmid:12345678\"]")
+            .what("a list of sources (URLs, `doi:…`, `pmid:…` or citations)"),
+        ["date" | "updated" | "last_reviewed"] | ["social", "schedule"] => {
+            Shape::example("2026-03-01")
+        }
+        ["consent"] => Shape::example(CONSENT).made_from_text(consent_expiring),
+        ["consent", "reference"] => Shape::example("\"authorization 2026-014\""),
+        ["consent", "expires"] => Shape::example("2027-01-01"),
+        ["social", "mentions"] => {
+            Shape::example("[\"riverside-ymca\"]").what("a list of keys of data/partners.toml")
+        }
+        ["social", "teasers"] => Shape::example("{ mastodon = \"…\", bluesky = \"…\" }")
+            .what("a table of network = text"),
+        ["social", "poll"] => Shape::example(POLL),
+        ["social", "poll", "options"] => {
+            Shape::example("[\"Yes\", \"Not yet\"]").what("a list of 2 to 4 answers")
+        }
+        ["social", "poll", "question"] => Shape::example("\"Have you had your flu shot?\""),
+        ["extra"] => Shape::example("{ conditions = [\"hypertension\"] }")
+            .what("a table of keys of your own (`post.extra` in templates)"),
+        ["physicians", "tests"] => {
+            Shape::example("[\"lipid-panel\"]").what("a list of keys of data/services.toml")
+        }
+        _ => return None,
+    };
+    Some(shape)
+}
+
+const CONSENT: &str = "{ reference = \"authorization 2026-014\", expires = 2027-01-01 }";
+const POLL: &str = "{ question = \"Have you had your flu shot?\", options = [\"Yes\", \"Not yet\"], duration = \"1d\" }";
+
+/// A date written as `consent` is most likely when the consent expires.
+fn consent_expiring(text: &str) -> Option<String> {
+    let date = text.trim();
+    let is_date = !date.is_empty()
+        && date
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-:TZ+.".contains(c));
+    (is_date && Date::parse(date).is_some())
+        .then(|| format!("{{ reference = \"authorization 2026-014\", expires = {date} }}"))
+}
+
+/// Keys people write for the front matter's own.
+const POST_KEYS: &[(&str, &str)] = &[
+    ("reviewer", "reviewed_by"),
+    ("reviewed", "last_reviewed"),
+    ("reviewed_on", "last_reviewed"),
+    ("review_date", "last_reviewed"),
+    ("last_review", "last_reviewed"),
+    ("summary", "description"),
+    ("excerpt", "description"),
+    ("abstract", "description"),
+    ("tag", "tags"),
+    ("keywords", "tags"),
+    ("category", "categories"),
+    ("author", "authors"),
+    ("doctor", "authors"),
+    ("doctors", "authors"),
+    ("published", "date"),
+    ("publish_date", "date"),
+    ("pubdate", "date"),
+    ("modified", "updated"),
+    ("lastmod", "updated"),
+    ("references", "sources"),
+    ("citations", "sources"),
+    ("redirects", "aliases"),
+    ("redirect_from", "aliases"),
+    ("thumbnail", "image"),
+    ("cover", "image"),
+    ("featured_image", "image"),
+    ("alt", "image_alt"),
+    ("language", "lang"),
+    ("locale", "lang"),
+    ("layout", "template"),
+    ("order", "weight"),
+    ("hidden", "draft"),
+    ("unpublished", "draft"),
+    ("url", "slug"),
+    ("permalink", "slug"),
+    ("type", "kind"),
+    ("readers", "audience"),
+    ("authorization", "consent"),
+    ("outreach", "social"),
+];
+
+/// Words people write for an audience.
+const AUDIENCES: &[(&str, &str)] = &[
+    ("doctors", "physicians"),
+    ("doctor", "physicians"),
+    ("physician", "physicians"),
+    ("referrers", "physicians"),
+    ("clinicians", "physicians"),
+    ("providers", "physicians"),
+    ("professionals", "physicians"),
+    ("public", "patients"),
+    ("patient", "patients"),
+    ("families", "patients"),
+    ("all", "both"),
+    ("everyone", "both"),
+];
+
+const KINDS: &[(&str, &str)] = &[
+    ("post", "article"),
+    ("blog", "article"),
+    ("event", "news"),
+    ("announcement", "news"),
+    ("review", "testimonial"),
+    ("patient-story", "story"),
+];
+
+const CONSENT_KEYS: &[(&str, &str)] = &[
+    ("ref", "reference"),
+    ("id", "reference"),
+    ("form", "reference"),
+    ("expiry", "expires"),
+    ("expiration", "expires"),
+    ("until", "expires"),
+    ("valid_until", "expires"),
+];
+
+const SOCIAL_KEYS: &[(&str, &str)] = &[
+    ("text", "teaser"),
+    ("tweet", "teaser"),
+    ("tags", "hashtags"),
+    ("question", "ask"),
+    ("scheduled", "schedule"),
+    ("publish_at", "schedule"),
+    ("polls", "poll"),
+    ("partners", "mentions"),
+];
+
+const POLL_KEYS: &[(&str, &str)] = &[
+    ("choices", "options"),
+    ("answers", "options"),
+    ("length", "duration"),
+    ("ends", "duration"),
+];
+
+const PHYSICIANS_KEYS: &[(&str, &str)] = &[
+    ("abstract", "summary"),
+    ("clinical_summary", "summary"),
+    ("labs", "tests"),
+    ("services", "tests"),
+];
 
 /// How a section orders its posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -191,7 +366,44 @@ impl Schema for SectionFrontMatter {
             _ => None,
         }
     }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        shape(path)
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => SECTION_KEYS,
+            ["audience"] => AUDIENCES,
+            _ => &[],
+        }
+    }
+
+    /// A post's key in a section's `_index.md`, such as `[social]`.
+    fn elsewhere(path: &[&str], key: &str) -> Option<String> {
+        let for_posts = path.is_empty() && fields_of::<PostFrontMatter>().contains(&key);
+        for_posts.then(|| {
+            format!(
+                "`{key}` is for a post's front matter; a section (_index.md) takes: {}",
+                fields_of::<SectionFrontMatter>().join(", ")
+            )
+        })
+    }
 }
+
+const SECTION_KEYS: &[(&str, &str)] = &[
+    ("summary", "description"),
+    ("order", "weight"),
+    ("sort", "sort_by"),
+    ("order_by", "sort_by"),
+    ("per_page", "paginate_by"),
+    ("paginate", "paginate_by"),
+    ("rss", "feeds"),
+    ("feed", "feeds"),
+    ("language", "lang"),
+    ("hidden", "draft"),
+    ("layout", "template"),
+];
 
 /// A content file split into its header and its markdown body.
 #[derive(Debug, Clone, Copy)]
@@ -337,6 +549,55 @@ mod tests {
             .unwrap();
         assert_eq!(unknown.position.unwrap().line, 5);
         assert_eq!(unknown.help.as_deref(), Some("did you mean `options`?"));
+    }
+
+    #[test]
+    fn a_date_as_consent_is_shown_as_the_table_it_expires_in() {
+        let text = "---\ntitle: Story\nconsent: 2027-01-01\n---\n";
+        let errors = parse::<PostFrontMatter>(text, Path::new("s.md")).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].rule, "front-matter/type");
+        assert_eq!(
+            errors[0].position,
+            Some(Position {
+                line: 3,
+                column: 10
+            })
+        );
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some(
+                "write it as a table:\nconsent:\n  reference: authorization 2026-014\n  expires: 2027-01-01"
+            )
+        );
+    }
+
+    #[test]
+    fn a_post_key_in_a_section_says_where_it_belongs() {
+        let text = "+++\ntitle = \"Blog\"\ntags = [\"a\"]\n+++\n";
+        let errors = parse::<SectionFrontMatter>(text, Path::new("_index.md")).unwrap_err();
+        assert_eq!(errors[0].position, Some(Position { line: 3, column: 1 }));
+        let help = errors[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("`tags` is for a post's front matter"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_poll_option_of_the_wrong_kind_is_named_in_its_table() {
+        let text =
+            "+++\ntitle = \"BP\"\n[[social.poll]]\nquestion = \"q\"\noptions = \"yes, no\"\n+++\n";
+        let errors = parse::<PostFrontMatter>(text, Path::new("p.md")).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`options` in [[social.poll]] should be a list of 2 to 4 answers, not text"
+        );
+        assert_eq!(errors[0].position.unwrap().line, 5);
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("write it as a list: `options = [\"yes\", \"no\"]`")
+        );
     }
 
     #[test]

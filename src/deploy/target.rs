@@ -156,6 +156,29 @@ pub enum TargetError {
     EndpointHoldsCredentials { shown: String },
 }
 
+impl TargetError {
+    /// The key of `[deploy.targets.NAME]` the mistake is in, if it is one.
+    fn key(&self) -> Option<&'static str> {
+        match self {
+            TargetError::NoPlace => None,
+            TargetError::UrlAndBucket
+            | TargetError::UrlNotAUrl { .. }
+            | TargetError::UnknownScheme { .. }
+            | TargetError::UrlHoldsCredentials
+            | TargetError::UnknownUrlSetting { .. } => Some("url"),
+            TargetError::ProviderAndUrl
+            | TargetError::MisspeltProvider { .. }
+            | TargetError::UnknownProvider { .. } => Some("provider"),
+            TargetError::NotAFolder { .. } => Some("prefix"),
+            TargetError::NotABucket { .. } => Some("bucket"),
+            TargetError::NotS3 { .. } => Some("region"),
+            TargetError::EndpointNotAUrl { .. }
+            | TargetError::EndpointNotHttp { .. }
+            | TargetError::EndpointHoldsCredentials { .. } => Some("endpoint"),
+        }
+    }
+}
+
 /// Why no target could be picked for a deploy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PickError {
@@ -335,7 +358,17 @@ fn targets(table: &DeployTable, text: &str, problems: &mut Vec<Diagnostic>) -> V
         };
         match target(name, written) {
             Ok(target) => targets.push(target),
-            Err(why) => problems.push(problem(text, &path, &why.to_string())),
+            Err(why) => {
+                let mut d = problem(text, &path, &why.to_string());
+                // At the key the mistake is in, when the table writes it.
+                let key = why.key().filter(|key| value.get(key).is_some());
+                if let Some(at) = key.and_then(|key| {
+                    schema::toml_key_position(text, &["deploy", "targets", name], key)
+                }) {
+                    d.position = Some(at);
+                }
+                problems.push(d);
+            }
         }
     }
     targets
@@ -647,11 +680,18 @@ mod tests {
     }
 
     #[test]
-    fn mistakes_in_a_target_point_at_its_table() {
+    fn mistakes_in_a_target_point_at_their_key() {
         let text = "[deploy.targets.www]\nurl = \"ftp://x\"\n";
         let e = one_error(text);
-        assert_eq!(e.position.unwrap().line, 1);
+        assert_eq!(e.position.unwrap().line, 2);
         assert!(e.message.contains("unknown scheme `ftp`"), "{}", e.message);
+        let e = one_error("[deploy.targets.a]\nurl = \"s3://b\"\nprovider = \"s3\"\n");
+        assert_eq!(e.position.unwrap().line, 3);
+        let e = one_error("[deploy.targets.a]\nurl = \"gs://b\"\nregion = \"x\"\n");
+        assert_eq!(e.position.unwrap().line, 3);
+        // Nothing to point at but the table.
+        let e = one_error("[deploy.targets.a]\nprefix = \"site\"\n");
+        assert_eq!(e.position.unwrap().line, 1);
 
         let e = one_error("[deploy.targets.a]\nurl = \"s3://b\"\nbucket = \"b\"\n");
         assert!(e.message.contains("not both"), "{}", e.message);
@@ -674,8 +714,15 @@ mod tests {
     #[test]
     fn type_errors_and_bad_rules_are_located() {
         let e = one_error("[deploy.targets.www]\nbucket = 5\n");
-        assert_eq!(e.position.unwrap().line, 1);
-        assert!(e.message.contains("invalid type"), "{}", e.message);
+        assert_eq!((e.rule, e.position.unwrap().line), ("config/type", 2));
+        assert_eq!(
+            e.message,
+            "`bucket` in [deploy.targets.www] should be text, not the number 5"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write it as text: `bucket = \"5\"`")
+        );
 
         let text = "[[deploy.cache]]\npattern = \"*.html\"\ncache_control = \"x\"\n[[deploy.cache]]\npattern = \"[oops\"\ncache_control = \"y\"\n";
         let e = one_error(text);

@@ -11,11 +11,11 @@ use super::network::{Network, Reach};
 use super::{address, bounds};
 use crate::config::{Config, line_of};
 use crate::diagnostic::Diagnostic;
+use crate::schema::{self, Origin, Schema, Shape, fields_of};
 
 /// One configured network. The account and API fields are read by `rounds publish`.
 #[derive(Debug, Clone, Deserialize)]
 #[allow(dead_code)]
-#[serde(deny_unknown_fields)]
 pub struct NetworkSettings {
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -52,7 +52,6 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct SocialSettings {
     /// Add `utm_source`, `utm_medium` and `utm_campaign` to links back.
     #[serde(default = "yes")]
@@ -71,7 +70,6 @@ fn social() -> String {
 
 /// The recurring "recommend us to a friend" item.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Recommend {
     pub text: String,
     /// How often, in days.
@@ -86,7 +84,6 @@ fn thirty() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PhysicianSettings {
     /// Where physician articles are published.
     #[serde(default = "for_physicians")]
@@ -107,7 +104,6 @@ fn for_physicians() -> String {
 
 /// `[publish]`: how `rounds publish` sends.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PublishSettings {
     /// Only items approved with `rounds social approve` (or `approved = true`
     /// in a post's `[social]`) go out.
@@ -149,6 +145,160 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duratio
             "`{text}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\""
         ))
     })
+}
+
+// Unknown keys are reported at their line by `schema::parse_table`, with
+// the key meant (near in spelling, or in meaning below).
+
+impl Schema for NetworkSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<NetworkSettings>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["account"] => Some(Shape::example("\"@clinic@med.example\"")),
+            ["instance"] => Some(Shape::example("\"https://med.example\"")),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("handle", "account"),
+                ("username", "account"),
+                ("user", "account"),
+                ("name", "account"),
+                ("server", "instance"),
+                ("host", "instance"),
+                ("url", "instance"),
+                ("api", "instance"),
+                ("enable", "enabled"),
+                ("active", "enabled"),
+                ("audience", "reach"),
+                ("hashtags", "max_hashtags"),
+                ("hashtag_limit", "max_hashtags"),
+                ("version", "api_version"),
+                ("page_id", "id"),
+                ("organization", "id"),
+                ("urn", "id"),
+            ],
+            ["reach"] => &[
+                ("patients", "public"),
+                ("everyone", "both"),
+                ("all", "both"),
+                ("doctors", "physicians"),
+                ("physician", "physicians"),
+                ("referrers", "physicians"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for SocialSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<SocialSettings>()),
+            ["recommend"] => Some(fields_of::<Recommend>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["hashtags"] => Some(Shape::example("[\"Springfield\"]").what("a list of words")),
+            ["recommend"] => Some(Shape::example(
+                "{ text = \"Know someone who is putting off a check-up? Send them our way.\", every_days = 30 }",
+            )),
+            ["recommend", "text"] => Some(Shape::example(
+                "\"Know someone who is putting off a check-up?\"",
+            )),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("tags", "hashtags"),
+                ("tracking", "utm"),
+                ("utm_source", "utm"),
+                ("medium", "utm_medium"),
+                ("recommendation", "recommend"),
+                ("referral", "recommend"),
+            ],
+            ["recommend"] => &[
+                ("teaser", "text"),
+                ("message", "text"),
+                ("every", "every_days"),
+                ("interval", "every_days"),
+                ("days", "every_days"),
+                ("link", "path"),
+                ("url", "path"),
+                ("page", "path"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for PhysicianSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<PhysicianSettings>()),
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("folder", "section"),
+                ("path", "section"),
+                ("dir", "section"),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+impl Schema for PublishSettings {
+    fn known_keys(path: &[&str]) -> Option<&'static [&'static str]> {
+        match path {
+            [] => Some(fields_of::<PublishSettings>()),
+            _ => None,
+        }
+    }
+
+    fn shape(path: &[&str]) -> Option<Shape> {
+        match path {
+            ["timeout" | "max_wait"] => {
+                Some(Shape::example("\"30s\"").what("a duration such as \"30s\" or \"2m\""))
+            }
+            _ => None,
+        }
+    }
+
+    fn synonyms(path: &[&str]) -> &'static [(&'static str, &'static str)] {
+        match path {
+            [] => &[
+                ("approval", "require_approval"),
+                ("approve", "require_approval"),
+                ("review", "require_approval"),
+                ("wait", "max_wait"),
+                ("max_delay", "max_wait"),
+                ("deadline", "max_wait"),
+                ("timeout_secs", "timeout"),
+                ("request_timeout", "timeout"),
+            ],
+            _ => &[],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -203,6 +353,26 @@ fn problem(text: &str, table: &str, error: &dyn std::fmt::Display) -> Diagnostic
         .with_help("see the outreach settings in README.md")
 }
 
+/// A problem with `key` of `[table]`, at the key's line.
+fn key_problem(text: &str, path: &[&str], key: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    let table = path.join(".");
+    Diagnostic::error("config/outreach", format!("`{key}` in [{table}]: {error}"))
+        .in_file(Config::FILE)
+        .at_opt(schema::toml_key_position(text, path, key).or_else(|| table_line(text, &table)))
+        .spanning(key.chars().count())
+        .with_help("see the outreach settings in README.md")
+}
+
+/// Reads one table of config.toml at `path` as `T`: unknown keys and values
+/// of the wrong kind are reported at their line, by `schema::parse_table`.
+fn read<T: Schema>(value: Value, path: &[&str], text: &str) -> Result<T, Vec<Diagnostic>> {
+    let origin = Origin {
+        file: Path::new(Config::FILE),
+        first_line: 1,
+    };
+    schema::parse_table(value, path, text, origin, table_line(text, &path.join(".")))
+}
+
 /// `[networks.<key>]`: a known network, its numbers in range, its server an
 /// address, and its id and API version as the network writes them.
 fn read_network(
@@ -224,25 +394,25 @@ fn read_network(
         problems.push(d);
         return None;
     };
+    let path = ["networks", key];
     let mut value = value.clone();
     if let Value::Object(table) = &mut value {
-        let path = ["networks", key];
         problems.extend(bounds::check(table, &path, bounds::NETWORK, text));
         problems.extend(address::check(table, &path, text));
     }
-    let settings = match serde_json::from_value::<NetworkSettings>(value) {
+    let settings = match read::<NetworkSettings>(value, &path, text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, &table, &e));
+        Err(more) => {
+            problems.extend(more);
             return None;
         }
     };
     if let Some(Err(why)) = settings.id.as_deref().map(|id| network.check_id(id)) {
-        problems.push(problem(text, &table, &why));
+        problems.push(key_problem(text, &path, "id", &why));
     }
     let version = settings.api_version.as_deref();
     if let Some(Err(why)) = version.map(|v| network.check_api_version(v)) {
-        problems.push(problem(text, &table, &why));
+        problems.push(key_problem(text, &path, "api_version", &why));
     }
     Some((network, settings))
 }
@@ -254,10 +424,10 @@ fn read_social(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> S
         let path = ["social", "recommend"];
         problems.extend(bounds::check(recommend, &path, bounds::RECOMMEND, text));
     }
-    let mut settings = match serde_json::from_value::<SocialSettings>(Value::Object(social)) {
+    let mut settings = match read::<SocialSettings>(Value::Object(social), &["social"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "social", &e));
+        Err(more) => {
+            problems.extend(more);
             SocialSettings::default()
         }
     };
@@ -274,10 +444,10 @@ fn read_physicians(
     problems: &mut Vec<Diagnostic>,
 ) -> PhysicianSettings {
     let table = Value::Object(config.physicians.clone());
-    let mut settings = match serde_json::from_value::<PhysicianSettings>(table) {
+    let mut settings = match read::<PhysicianSettings>(table, &["physicians"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "physicians", &e));
+        Err(more) => {
+            problems.extend(more);
             PhysicianSettings::default()
         }
     };
@@ -294,10 +464,10 @@ fn read_publish(config: &Config, text: &str, problems: &mut Vec<Diagnostic>) -> 
         bounds::PUBLISH,
         text,
     ));
-    match serde_json::from_value::<PublishSettings>(Value::Object(publish)) {
+    match read::<PublishSettings>(Value::Object(publish), &["publish"], text) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(problem(text, "publish", &e));
+        Err(more) => {
+            problems.extend(more);
             PublishSettings::default()
         }
     }
@@ -348,4 +518,64 @@ fn table_line(text: &str, table: &str) -> Option<crate::diagnostic::Position> {
             column: 1,
         })
         .or_else(|| line_of(text, table.rsplit('.').next().unwrap_or(table)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The problems `load` finds in a config.toml of `text`.
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(Config::FILE), text).unwrap();
+        let config: Config = toml::from_str(text).unwrap();
+        load(&config, dir.path()).unwrap_err()
+    }
+
+    const TOP: &str = "title = \"T\"\nbase_url = \"https://x.example\"\n";
+
+    #[test]
+    fn every_unknown_key_is_at_its_line_with_the_key_meant() {
+        let text = format!(
+            "{TOP}[networks.mastodon]\nserver = \"https://m.example\"\nhandle = \"@a@m.example\"\n[publish]\nwait = \"1m\"\n"
+        );
+        let found: Vec<(usize, String)> = problems(&text)
+            .iter()
+            .map(|d| (d.position.unwrap().line, d.help.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "did you mean `instance`?".to_string()),
+                (5, "did you mean `account`?".to_string()),
+                (7, "did you mean `max_wait`?".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_network_id_is_refused_at_its_line() {
+        let text = format!("{TOP}[networks.linkedin]\naccount = \"a\"\nid = \"clinic page\"\n");
+        let d = problems(&text).remove(0);
+        assert_eq!(d.position.map(|p| p.line), Some(5));
+        assert!(
+            d.message.starts_with("`id` in [networks.linkedin]: "),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_reach_not_allowed_is_suggested_by_meaning() {
+        let text = format!("{TOP}[networks.x]\nreach = \"everyone\"\n");
+        let d = problems(&text).remove(0);
+        assert_eq!(
+            (d.rule, d.position.map(|p| p.line)),
+            ("config/value", Some(4))
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `both`? write it: `reach = \"both\"`")
+        );
+    }
 }
