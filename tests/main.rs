@@ -10,6 +10,7 @@ mod contract_server;
 mod crash;
 mod deploy;
 mod errors;
+mod errors_refs;
 mod facebook_contract;
 mod function_length;
 mod layering;
