@@ -70,7 +70,9 @@ fn errors<'a>(json: &'a Value, rule: &str) -> Vec<&'a Value> {
 }
 
 fn text<'a>(d: &'a Value, field: &str) -> &'a str {
-    d[field].as_str().unwrap_or_else(|| panic!("no {field} in {d}"))
+    d[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} in {d}"))
 }
 
 /// The 1-based line and column where `needle` first appears in `source`,
@@ -149,7 +151,11 @@ fn unknown_authors_reviewers_and_tests_say_which_key_was_meant() {
         .iter()
         .find(|d| text(d, "message").contains("okafr"))
         .unwrap();
-    assert_at(author, "content/blog/news.md", spot(&news, "authors", "okafr"));
+    assert_at(
+        author,
+        "content/blog/news.md",
+        spot(&news, "authors", "okafr"),
+    );
     assert_eq!(
         text(author, "message"),
         "`authors` names `okafr`, which is not a doctor in data/doctors.toml"
@@ -168,7 +174,11 @@ fn unknown_authors_reviewers_and_tests_say_which_key_was_meant() {
 
     let tests = errors(&json, "reference/unknown-service");
     assert_eq!(tests.len(), 2, "{json:#}");
-    assert_at(tests[0], "content/blog/news.md", spot(&news, "tests", "lipd"));
+    assert_at(
+        tests[0],
+        "content/blog/news.md",
+        spot(&news, "tests", "lipd"),
+    );
     assert_eq!(
         text(tests[0], "message"),
         "`tests` names `lipd`, which is not a test or service in data/services.toml"
@@ -302,7 +312,11 @@ fn a_term_too_long_for_a_file_name_is_reported_at_its_line() {
     assert!(!ok);
     let found = errors(&json, "content/slug-too-long");
     assert_eq!(found.len(), 1, "{json:#}");
-    assert_at(found[0], "content/blog/tagged.md", spot(&source, "tags", &long));
+    assert_at(
+        found[0],
+        "content/blog/tagged.md",
+        spot(&source, "tags", &long),
+    );
     assert!(text(found[0], "message").contains("`tags`"), "{}", found[0]);
 }
 
