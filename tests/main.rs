@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod diagnostics_output;
 mod errors;
+mod errors_refs;
 mod errors_types;
 mod facebook_contract;
 mod function_length;

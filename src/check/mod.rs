@@ -7,6 +7,7 @@ pub mod external;
 mod language;
 mod privacy;
 mod readability;
+mod references;
 mod review;
 mod terms;
 pub mod third_party;
@@ -24,7 +25,9 @@ use crate::load::Site;
 pub const RULES: &[(&str, Level)] = &[
     (terms::TOO_MANY, Level::Warning),
     (review::MISSING, Level::Error),
-    (review::UNKNOWN_DOCTOR, Level::Error),
+    (references::UNKNOWN_DOCTOR, Level::Error),
+    (references::UNKNOWN_PARTNER, Level::Error),
+    (references::UNKNOWN_SERVICE, Level::Error),
     (review::STALE, Level::Warning),
     (review::SOURCES_MISSING, Level::Warning),
     (review::SOURCE_MALFORMED, Level::Error),
@@ -219,7 +222,8 @@ impl Checker {
 
     /// Every rule over one post.
     pub fn post(&self, site: &Site, post: &Post) -> Vec<Diagnostic> {
-        let mut found = review::check(site, post, &self.settings, self.today);
+        let mut found = review::check(post, &self.settings, self.today);
+        found.extend(references::check(site, post));
         found.extend(accessibility::check(post));
         found.extend(language::check(post));
         found.extend(privacy::check(post, &self.allowed));

@@ -7,10 +7,8 @@ use std::sync::LazyLock;
 use super::{Settings, at_key};
 use crate::content::{Date, Kind, Post};
 use crate::diagnostic::Diagnostic;
-use crate::load::Site;
 
 pub const MISSING: &str = "review/missing";
-pub const UNKNOWN_DOCTOR: &str = "review/unknown-doctor";
 pub const STALE: &str = "review/stale";
 pub const SOURCES_MISSING: &str = "sources/missing";
 pub const SOURCE_MALFORMED: &str = "sources/malformed";
@@ -19,19 +17,14 @@ pub const CONSENT: &str = "privacy/consent";
 static DOI: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
 
-/// The data/doctors.toml records, by key.
-type Doctors<'a> = Option<&'a serde_json::Map<String, serde_json::Value>>;
-
-pub fn check(site: &Site, post: &Post, settings: &Settings, today: Date) -> Vec<Diagnostic> {
+pub fn check(post: &Post, settings: &Settings, today: Date) -> Vec<Diagnostic> {
     let front = &post.front;
-    let doctors = site.data.get("doctors").and_then(|d| d.as_object());
     let medical = matches!(front.kind, Kind::Article | Kind::Prevention | Kind::Testing);
     let mut found = Vec::new();
     if front.audience.reaches_patients() && medical {
-        found.extend(reviewer(post, doctors));
+        found.extend(reviewer(post));
         found.extend(review_date(post, settings, today));
     }
-    found.extend(authors(post, doctors));
     found.extend(sources_missing(post));
     found.extend(
         front
@@ -43,33 +36,13 @@ pub fn check(site: &Site, post: &Post, settings: &Settings, today: Date) -> Vec<
     found
 }
 
-/// A patient-facing medical post names a reviewer who is one of the doctors.
-fn reviewer(post: &Post, doctors: Doctors) -> Option<Diagnostic> {
-    let Some(key) = &post.front.reviewed_by else {
-        return Some(
-            at_key(post, MISSING, "title", "this patient-facing post names no reviewing doctor".into())
-                .with_help("add `reviewed_by = \"<doctor key>\"` and `last_reviewed = YYYY-MM-DD` after a doctor has reviewed it"),
-        );
-    };
-    if doctors.is_some_and(|d| d.contains_key(key)) {
-        return None;
-    }
-    let known = doctors
-        .map(|d| d.keys().map(String::as_str).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let help = match crate::diagnostic::suggest(key, known.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => "reviewers are keys of data/doctors.toml".into(),
-    };
-    Some(
-        at_key(
-            post,
-            UNKNOWN_DOCTOR,
-            "reviewed_by",
-            format!("`{key}` is not a doctor in data/doctors.toml"),
-        )
-        .with_help(help),
-    )
+/// A patient-facing medical post names a reviewer; that the reviewer is one
+/// of the doctors is `references`' to check, for every post.
+fn reviewer(post: &Post) -> Option<Diagnostic> {
+    post.front.reviewed_by.is_none().then(|| {
+        at_key(post, MISSING, "title", "this patient-facing post names no reviewing doctor".into())
+            .with_help("add `reviewed_by = \"<doctor key>\"` and `last_reviewed = YYYY-MM-DD` after a doctor has reviewed it")
+    })
 }
 
 /// A review has a date, and the date is not older than `review_months`.
@@ -99,24 +72,6 @@ fn review_date(post: &Post, settings: &Settings, today: Date) -> Option<Diagnost
             settings.review_months
         ))
     })
-}
-
-/// Every author is one of the doctors.
-fn authors(post: &Post, doctors: Doctors) -> Vec<Diagnostic> {
-    post.front
-        .authors
-        .iter()
-        .filter(|author| !doctors.is_some_and(|d| d.contains_key(*author)))
-        .map(|author| {
-            at_key(
-                post,
-                UNKNOWN_DOCTOR,
-                "authors",
-                format!("author `{author}` is not in data/doctors.toml"),
-            )
-            .with_help("authors are keys of data/doctors.toml")
-        })
-        .collect()
 }
 
 /// Prevention and testing posts give advice, so they cite where it comes from.

@@ -122,7 +122,7 @@ fn is_allowed(host: &str, allowed: &[String]) -> bool {
 }
 
 /// One diagnostic per foreign URL not allowed, at the line that brings it in:
-/// the post's own markdown, else the theme template, else the page.
+/// the post's or section's own markdown, else the theme template, else the page.
 pub fn diagnose(
     site: &Site,
     derived: &Derived,
@@ -169,7 +169,7 @@ pub fn diagnose(
 }
 
 /// The file (and byte offset) whose text holds `url`: a post on one of the
-/// pages, else a theme template.
+/// pages, else a section's `_index.md`, else a theme template.
 fn source_of<'a>(
     site: &'a Site,
     derived: &Derived,
@@ -181,6 +181,16 @@ fn source_of<'a>(
             let post = &site.posts[i];
             if let Some(offset) = post.source.find(url) {
                 return Some((post.file.clone(), post.source.as_str(), offset));
+            }
+        }
+    }
+    // A section's own text (`content/_index.md` for the home page), which
+    // is drawn on its pages only.
+    for &page in pages {
+        if let PageKind::Section { section, .. } = derived.pages[page].kind {
+            let section = &site.sections[section];
+            if let Some(offset) = section.source.find(url) {
+                return Some((section.file.clone(), section.source.as_str(), offset));
             }
         }
     }

@@ -143,7 +143,9 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         Ok(css) => derived.generated.push(css),
         Err(problem) => problems.push(problem),
     }
-    problems.extend(clashing_outputs(&derived));
+    problems.extend(redirect::clashes(site, &derived));
+    problems.extend(clashing_outputs(&derived, &redirect::alias_outputs(site)));
+    problems.extend(taxonomy::too_long(site));
     (derived, problems)
 }
 
@@ -213,7 +215,11 @@ fn neighbours(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 }
 
 /// Two outputs at one file: a pagination page that collides with a post, say.
-fn clashing_outputs(derived: &Derived) -> Vec<Diagnostic> {
+/// An alias's redirect is left to [`redirect::clashes`], which names the alias.
+fn clashing_outputs(
+    derived: &Derived,
+    aliases: &std::collections::HashSet<String>,
+) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashMap::new();
     let outputs = derived
         .pages
@@ -221,7 +227,7 @@ fn clashing_outputs(derived: &Derived) -> Vec<Diagnostic> {
         .map(|p| p.output.as_str())
         .chain(derived.generated.iter().map(|g| g.output.as_str()));
     let mut problems = Vec::new();
-    for output in outputs {
+    for output in outputs.filter(|o| !aliases.contains(*o)) {
         if let Some(count) = seen.get_mut(output) {
             *count += 1;
             if *count == 2 {

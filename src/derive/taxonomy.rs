@@ -39,6 +39,41 @@ pub fn values<'p>(post: &'p Post, taxonomy: &str) -> Vec<&'p str> {
     listed(&post.front, taxonomy)
 }
 
+/// A term becomes a folder (`/tags/<term>/`): one too long to be a file
+/// name is reported at its line, before it fails a template's page.
+pub(super) fn too_long(site: &crate::load::Site) -> Vec<crate::diagnostic::Diagnostic> {
+    let mut problems = Vec::new();
+    for taxonomy in &site.config.taxonomies {
+        let name = taxonomy.name.as_str();
+        let path: Vec<&str> = match name {
+            "tags" | "categories" | "authors" => vec![name],
+            _ => vec!["extra", name],
+        };
+        for post in &site.posts {
+            for value in values(post, name) {
+                let length = slug::slugify(value).len();
+                if length <= crate::load::MAX_NAME_BYTES {
+                    continue;
+                }
+                problems.push(
+                    crate::diagnostic::Diagnostic::error(
+                        crate::load::SLUG_TOO_LONG,
+                        format!(
+                            "a term of `{name}` makes a URL part of {length} characters; a file name holds at most {}",
+                            crate::load::MAX_NAME_BYTES
+                        ),
+                    )
+                    .in_file(&post.file)
+                    .at_opt(crate::load::value_position(post, &path, value))
+                    .spanning(value.chars().count())
+                    .with_help("keep a term to a few words, as a reader would look for it"),
+                );
+            }
+        }
+    }
+    problems
+}
+
 /// Builds every configured taxonomy. `by_date` is all posts, newest first,
 /// so each term's list comes out sorted without sorting it again.
 pub fn build(

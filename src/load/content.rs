@@ -384,31 +384,60 @@ pub(super) fn sort_posts(indices: &mut [usize], posts: &[Post], by: SortBy) {
     }
 }
 
-/// Two things published at one URL: the later would silently replace the earlier.
+/// Two things published at one URL: the later would silently replace the
+/// earlier. A clashing alias is reported at its own line.
 fn duplicate_paths(sections: &[Section], posts: &[Post]) -> Vec<Diagnostic> {
-    let mut owners: HashMap<String, &Path> = HashMap::new();
+    // Which file claimed an address first, and whether through an alias.
+    let mut owners: HashMap<String, (&Path, bool)> = HashMap::new();
     let mut problems = Vec::new();
-    let claims = sections
+    let pages = sections
         .iter()
-        .map(|s| (s.path.clone(), s.file.as_path()))
-        .chain(posts.iter().map(|p| (p.path.clone(), p.file.as_path())))
-        .chain(posts.iter().flat_map(|p| {
-            p.front
-                .aliases
+        .map(|s| (s.path.clone(), s.file.as_path(), None))
+        .chain(
+            posts
                 .iter()
-                .map(|a| (normalize_path(a), p.file.as_path()))
-        }));
-    for (path, file) in claims {
-        if let Some(first) = owners.insert(path.clone(), file) {
-            if first == file {
-                continue;
-            }
-            problems.push(
-                Diagnostic::error("content/duplicate-path", format!("{} is also published at {path}", first.display()))
-                    .in_file(file)
-                    .with_help("give one of them a different `slug` (or file name), or remove the clashing alias"),
-            );
+                .map(|p| (p.path.clone(), p.file.as_path(), None)),
+        );
+    let aliases = posts.iter().flat_map(|p| {
+        p.front
+            .aliases
+            .iter()
+            .map(move |a| (normalize_path(a), p.file.as_path(), Some((p, a.as_str()))))
+    });
+    for (path, file, alias) in pages.chain(aliases) {
+        let Some((first, first_is_alias)) = owners.insert(path.clone(), (file, alias.is_some()))
+        else {
+            continue;
+        };
+        if first == file {
+            continue;
         }
+        let problem = match alias {
+            Some((post, alias)) => {
+                let what = if first_is_alias {
+                    "an old address of"
+                } else {
+                    "the address of"
+                };
+                Diagnostic::error(
+                    "content/duplicate-path",
+                    format!("alias `{alias}` is {what} {}", first.display()),
+                )
+                .in_file(file)
+                .at_opt(post::value_position(post, &["aliases"], alias))
+                .spanning(alias.chars().count())
+                .with_help("remove the alias, or point it at an address no other page uses")
+            }
+            None => Diagnostic::error(
+                "content/duplicate-path",
+                format!("{} is also published at {path}", first.display()),
+            )
+            .in_file(file)
+            .with_help(
+                "give one of them a different `slug` (or file name), or remove the clashing alias",
+            ),
+        };
+        problems.push(problem);
     }
     problems
 }

@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::path::Path;
 
 use super::DATA;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position};
 use crate::schema::{self, Format, Origin, Schema};
 use crate::source::{is_hidden, read_text};
 
@@ -45,6 +45,7 @@ pub(super) fn load(
         match value {
             Ok(value) => {
                 problems.extend(photos_outside(root, &file, &value));
+                problems.extend(mistyped(root, &file, &value));
                 insert_data(&mut data, &file, value);
             }
             Err(mut e) => problems.append(&mut e),
@@ -127,6 +128,224 @@ fn photos_outside(root: &Path, file: &Path, value: &serde_json::Value) -> Vec<Di
         .collect()
 }
 
+/// What a field of a `data/` record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Text,
+    /// A list of text, e.g. `languages = ["en", "es"]`.
+    List(&'static str),
+}
+
+use Shape::{List, Text};
+
+/// The records Rounds itself reads from a `data/` file: what one record is
+/// called, and the shape of each field the theme, the pages and the outreach
+/// read (docs/content-model.md, "data/"). Other fields are free for a theme.
+struct Records {
+    stem: &'static str,
+    record: &'static str,
+    fields: &'static [(&'static str, Shape)],
+}
+
+/// The schema of `data/doctors.*`, `data/partners.*` and `data/services.*`:
+/// checked as the site loads, so that a wrong kind of value is reported at
+/// its line instead of failing in a template or vanishing from a page.
+const RECORDS: &[Records] = &[
+    Records {
+        stem: "doctors",
+        record: "doctor",
+        fields: &[
+            ("name", Text),
+            ("credentials", Text),
+            ("role", Text),
+            ("specialty", Text),
+            ("bio", Text),
+            ("photo", Text),
+            ("photo_alt", Text),
+            ("languages", List("[\"en\", \"es\"]")),
+            ("language_names", List("[\"English\", \"Español\"]")),
+            ("npi", Text),
+            ("mastodon", Text),
+            ("bluesky", Text),
+            ("x", Text),
+            ("linkedin", Text),
+        ],
+    },
+    Records {
+        stem: "partners",
+        record: "partner",
+        fields: &[
+            ("name", Text),
+            ("kind", Text),
+            ("url", Text),
+            ("description", Text),
+            ("mastodon", Text),
+            ("bluesky", Text),
+            ("x", Text),
+            ("linkedin", Text),
+            ("facebook", Text),
+            ("threads", Text),
+            ("instagram", Text),
+        ],
+    },
+    Records {
+        stem: "services",
+        record: "service",
+        fields: &[
+            ("name", Text),
+            ("specimen", Text),
+            ("turnaround", Text),
+            ("cpt", Text),
+            ("description", Text),
+            ("preparation", Text),
+            ("audience", Text),
+        ],
+    },
+];
+
+/// Every record of a doctors, partners or services file that is not a table,
+/// and every field of one whose value is not of its shape, at its line.
+fn mistyped(root: &Path, file: &Path, value: &serde_json::Value) -> Vec<Diagnostic> {
+    let stem = file.file_stem().and_then(OsStr::to_str).unwrap_or("");
+    let Some(records) = RECORDS
+        .iter()
+        .find(|r| r.stem == stem && file.parent() == Some(Path::new(DATA)))
+    else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, Option<&str>, String, String)> = Vec::new();
+    for (key, record) in value.as_object().into_iter().flatten() {
+        let Some(fields) = record.as_object() else {
+            found.push((
+                key.clone(),
+                None,
+                format!(
+                    "{} `{key}` should be a table of its fields, not {}",
+                    records.record,
+                    kind_of(record)
+                ),
+                format!("write it as a table:\n[{key}]\nname = \"…\""),
+            ));
+            continue;
+        };
+        for &(field, shape) in records.fields {
+            let Some(value) = fields.get(field) else {
+                continue;
+            };
+            if let Some((what, help)) = wrong_shape(field, shape, value) {
+                let message = format!("`{field}` of {} `{key}` {what}", records.record);
+                found.push((key.clone(), Some(field), message, help));
+            }
+        }
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    found
+        .into_iter()
+        .map(|(key, field, message, help)| {
+            Diagnostic::error("data/wrong-kind", message)
+                .in_file(file)
+                .at_opt(field_position(&text, file, &key, field))
+                .spanning(field.map_or(key.chars().count(), |f| f.chars().count()))
+                .with_help(help)
+        })
+        .collect()
+}
+
+/// What is wrong with a field's value for its shape, and how to write it.
+fn wrong_shape(field: &str, shape: Shape, value: &serde_json::Value) -> Option<(String, String)> {
+    match shape {
+        Text if value.is_string() => None,
+        Text => Some((
+            format!("should be text, not {}", kind_of(value)),
+            format!("put it in quotes: {field} = \"{}\"", plain(value)),
+        )),
+        List(example) => {
+            let help = format!("write it as a list: {field} = {example}");
+            let Some(items) = value.as_array() else {
+                return Some((
+                    format!("should be a list of text, not {}", kind_of(value)),
+                    help,
+                ));
+            };
+            let (n, item) = items.iter().enumerate().find(|(_, i)| !i.is_string())?;
+            Some((
+                format!(
+                    "should be a list of text, but item {} is {}",
+                    n + 1,
+                    kind_of(item)
+                ),
+                help,
+            ))
+        }
+    }
+}
+
+/// A value as a reader would write it, for a help that quotes it.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => "…".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A value's kind in the content model's words.
+fn kind_of(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "empty",
+        serde_json::Value::Bool(_) => "true or false",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "text",
+        serde_json::Value::Array(_) => "a list",
+        // TOML dates reach JSON as a table of one private key.
+        serde_json::Value::Object(map)
+            if map.len() == 1 && map.keys().all(|k| k.contains("datetime")) =>
+        {
+            "a date"
+        }
+        serde_json::Value::Object(_) => "a table",
+    }
+}
+
+/// Where `field` of the record `key` is written (or the record itself,
+/// without a field), in a TOML, YAML or JSON data file.
+fn field_position(text: &str, file: &Path, key: &str, field: Option<&str>) -> Option<Position> {
+    let toml = file.extension() == Some(OsStr::new("toml"));
+    let Some(field) = field else {
+        return if toml {
+            crate::schema::toml_key_position(text, &[], key)
+                .or_else(|| crate::config::line_of(text, &format!("[{key}]")))
+        } else {
+            line_of_key(text, key, 0)
+        };
+    };
+    if toml {
+        return crate::schema::toml_key_position(text, &[key], field);
+    }
+    // YAML and JSON: the field's first line after the record's.
+    let record = line_of_key(text, key, 0)?;
+    line_of_key(text, field, record.line)
+}
+
+/// The first line after line `after` that sets `key` (`key:` in YAML,
+/// `"key":` in JSON), at the key.
+fn line_of_key(text: &str, key: &str, after: usize) -> Option<Position> {
+    text.lines().enumerate().skip(after).find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let quoted = format!("\"{key}\"");
+        let rest = trimmed
+            .strip_prefix(quoted.as_str())
+            .or_else(|| trimmed.strip_prefix(key))?;
+        rest.trim_start().starts_with(':').then(|| Position {
+            line: i + 1,
+            column: line[..line.len() - trimmed.len()].chars().count() + 1,
+        })
+    })
+}
+
 /// `data/lab/tests.toml` becomes `data.lab.tests`.
 fn insert_data(
     data: &mut serde_json::Map<String, serde_json::Value>,
@@ -149,4 +368,38 @@ fn insert_data(
         table = entry.as_object_mut().unwrap();
     }
     table.insert(parts[parts.len() - 1].clone(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_of_the_wrong_kind_is_found_under_its_record() {
+        let yaml = "patel:\n  languages: [en]\nokafor:\n  name: Okafor\n  languages: en\n";
+        let at = field_position(
+            yaml,
+            Path::new("data/doctors.yaml"),
+            "okafor",
+            Some("languages"),
+        );
+        assert_eq!(at, Some(Position { line: 5, column: 3 }));
+        let json = "{\n \"patel\": {\"npi\": \"1\"},\n \"okafor\": {\n  \"npi\": 1\n }\n}\n";
+        let at = field_position(json, Path::new("data/doctors.json"), "okafor", Some("npi"));
+        assert_eq!(at, Some(Position { line: 4, column: 3 }));
+        let toml = "[patel]\nnpi = \"1\"\n[okafor]\nnpi = 1\n";
+        let at = field_position(toml, Path::new("data/doctors.toml"), "okafor", Some("npi"));
+        assert_eq!(at.map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn shapes_say_what_is_wrong_in_plain_words() {
+        let (what, help) = wrong_shape("npi", Text, &serde_json::json!(1234567893)).unwrap();
+        assert_eq!(what, "should be text, not a number");
+        assert_eq!(help, "put it in quotes: npi = \"1234567893\"");
+        let list = List("[\"en\"]");
+        let (what, _) = wrong_shape("languages", list, &serde_json::json!(["en", 2])).unwrap();
+        assert_eq!(what, "should be a list of text, but item 2 is a number");
+        assert!(wrong_shape("languages", list, &serde_json::json!(["en"])).is_none());
+    }
 }

@@ -9,6 +9,8 @@ mod content;
 mod data;
 mod post;
 
+pub use post::{MAX_NAME_BYTES, SLUG_TOO_LONG, value_position};
+
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::content::{is_bundle, output_path_of};
 use crate::content::front_matter::{self, PostFrontMatter};
 use crate::content::{Date, Post, Section};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position};
 use crate::source::read_text;
 
 /// Reads the post in `file`, in section `section_index`.
@@ -47,23 +47,16 @@ pub(super) fn read(
                 ),
         ]);
     }
-    let mut problems = Vec::new();
-    for alias in &front.aliases {
-        if !alias.starts_with('/') || alias.contains("..") {
-            problems.push(
-                Diagnostic::error(
-                    "content/alias",
-                    format!("alias `{alias}` must be a site path starting with `/`"),
-                )
-                .in_file(file)
-                .at_opt(
-                    crate::config::line_of(split.header, "aliases")
-                        .map(|p| shifted(p, split.header_line)),
-                )
-                .with_help("write old addresses as paths, e.g. aliases = [\"/2025/old-post/\"]"),
-            );
-        }
-    }
+    let header = &source[..body_offset.min(source.len())];
+    let mut problems: Vec<Diagnostic> = slug_too_long(&slug, &front, header, file)
+        .into_iter()
+        .collect();
+    problems.extend(
+        front
+            .aliases
+            .iter()
+            .filter_map(|a| bad_alias(a, header, file)),
+    );
     let path = format!("{}{slug}/", section.path);
     problems.extend(image_outside(&front, &path, file, &split));
     if !problems.is_empty() {
@@ -83,6 +76,35 @@ pub(super) fn read(
         source,
         body_offset,
     })
+}
+
+/// An alias that is not a site path, or has a part too long to be a
+/// folder's name, at the alias itself.
+fn bad_alias(alias: &str, header: &str, file: &Path) -> Option<Diagnostic> {
+    let at = value_in(header, &["aliases"], alias);
+    let problem = if !alias.starts_with('/') || alias.contains("..") {
+        Diagnostic::error(
+            "content/alias",
+            format!("alias `{alias}` must be a site path starting with `/`"),
+        )
+        .with_help("write old addresses as paths, e.g. aliases = [\"/2025/old-post/\"]")
+    } else {
+        let part = too_long_part(alias)?;
+        Diagnostic::error(
+            SLUG_TOO_LONG,
+            format!(
+                "alias `{alias}` has a part of {} characters; a file name holds at most {MAX_NAME_BYTES}",
+                part.len()
+            ),
+        )
+        .with_help("shorten that part of the old address, or remove the alias")
+    };
+    Some(
+        problem
+            .in_file(file)
+            .at_opt(at)
+            .spanning(alias.chars().count()),
+    )
 }
 
 /// A post's `image` names a file beside it or a site path; either way it
@@ -106,6 +128,123 @@ fn image_outside(
     ))
 }
 
+/// The rule for a URL part too long to be a file or folder name.
+pub const SLUG_TOO_LONG: &str = "content/slug-too-long";
+
+/// The most bytes one part of an output path may take: most file systems
+/// hold 255 bytes per name, and the physician newsletter adds `.html` to a
+/// post's slug.
+pub const MAX_NAME_BYTES: usize = 250;
+
+/// A part of a site path (`/old/<part>/`) too long to be a folder's name.
+fn too_long_part(path: &str) -> Option<&str> {
+    path.split('/').find(|part| part.len() > MAX_NAME_BYTES)
+}
+
+/// A slug becomes a folder of the output: one longer than a file name can
+/// be would fail the build at a theme template. It is reported at `slug`,
+/// or, when the file name made it, at the title, where a `slug` would go.
+fn slug_too_long(
+    slug: &str,
+    front: &PostFrontMatter,
+    header: &str,
+    file: &Path,
+) -> Option<Diagnostic> {
+    if slug.len() <= MAX_NAME_BYTES {
+        return None;
+    }
+    let (at, from) = match &front.slug {
+        Some(written) => (value_in(header, &["slug"], written), "its `slug`"),
+        None => (value_in(header, &["title"], &front.title), "its file name"),
+    };
+    Some(
+        Diagnostic::error(
+            SLUG_TOO_LONG,
+            format!(
+                "this post's URL part, made from {from}, is {} characters; a file name holds at most {MAX_NAME_BYTES}",
+                slug.len()
+            ),
+        )
+        .in_file(file)
+        .at_opt(at)
+        .with_help("give it a shorter `slug` of a few words, e.g. slug = \"blood-pressure-at-home\""),
+    )
+}
+
+/// Where `value` is written as (part of) the value of the front-matter key
+/// at `path` (`["social", "mentions"]`) in a post: at the value's first
+/// character, inside its quotes; else at the key; `None` if neither is found.
+pub fn value_position(post: &Post, path: &[&str], value: &str) -> Option<Position> {
+    value_in(
+        &post.source[..post.body_offset.min(post.source.len())],
+        path,
+        value,
+    )
+}
+
+/// [`value_position`] in `header`, the start of a content file up to its body.
+fn value_in(header: &str, path: &[&str], value: &str) -> Option<Position> {
+    // The line that sets the key, or (in YAML) the line of its parent.
+    let key = crate::config::key_line(header, path)?;
+    let name = path.last()?;
+    let mut line_start: usize = header
+        .split_inclusive('\n')
+        .take(key.line - 1)
+        .map(str::len)
+        .sum();
+    // From there, the first line that sets the key itself.
+    let key_end = loop {
+        let line = header[line_start..].split_inclusive('\n').next()?;
+        let lead = line.len() - line.trim_start().len();
+        let rest = line.trim_start();
+        if let Some(i) = rest.find(name).filter(|&i| {
+            sets_key(&rest[i..]) && (i == 0 || rest[..i].ends_with(['.', ' ', '{', ',']))
+        }) {
+            break line_start + lead + i + name.len();
+        }
+        line_start += line.len();
+    };
+    // The value runs from the key to the next line that sets a key or opens a table.
+    let mut end = header[key_end..]
+        .find('\n')
+        .map_or(header.len(), |i| key_end + i + 1);
+    for line in header[end..].split_inclusive('\n') {
+        if sets_key(line) {
+            break;
+        }
+        end += line.len();
+    }
+    let found = header[key_end..end]
+        .match_indices(value)
+        .map(|(i, _)| key_end + i)
+        .find(|&at| is_whole(header, at, value.len()))
+        .map(|at| crate::diagnostic::position_of(header, at));
+    Some(found.unwrap_or(key))
+}
+
+/// Whether a header line sets a key (`key =`, `key:`) or opens a table,
+/// rather than carrying on a list from the line before.
+fn sets_key(line: &str) -> bool {
+    let line = line.trim_start();
+    if let Some(table) = line.strip_prefix('[') {
+        return table.starts_with(|c: char| c.is_alphabetic() || c == '[');
+    }
+    let name = line
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map_or(line, |i| &line[..i]);
+    !name.is_empty() && line[name.len()..].trim_start().starts_with(['=', ':'])
+}
+
+/// Whether `len` bytes at `at` are a whole value, not part of a longer one.
+fn is_whole(text: &str, at: usize, len: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at + len..].chars().next();
+    let edge = |c: Option<char>| {
+        c.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '[' | ']' | ',' | '#'))
+    };
+    edge(before) && edge(after)
+}
+
 fn shifted(p: crate::diagnostic::Position, first_line: usize) -> crate::diagnostic::Position {
     crate::diagnostic::Position {
         line: p.line + first_line - 1,
@@ -126,6 +265,26 @@ fn split_date_prefix(stem: &str) -> (Option<Date>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(header: &str, path: &[&str], value: &str) -> Option<(usize, usize)> {
+        value_in(header, path, value).map(|p| (p.line, p.column))
+    }
+
+    #[test]
+    fn values_are_found_inside_their_key_and_table() {
+        let toml = "+++\ntitle = \"Gym\"\nauthors = [\"lee\", \"patel\"]\n[extra]\nmentions = [\"gym\"]\n[social]\nmentions = [\n  \"riverside-gym\",\n  \"gym\",\n]\n+++\n";
+        assert_eq!(at(toml, &["authors"], "patel"), Some((3, 20)));
+        // Not the `[extra]` one, and not inside `riverside-gym`.
+        assert_eq!(at(toml, &["social", "mentions"], "gym"), Some((9, 4)));
+        // A value not written as such: the key's line.
+        assert_eq!(at(toml, &["authors"], "okafor"), Some((3, 1)));
+        let yaml = "---\ntitle: Gym\nsocial:\n  mentions:\n    - market\n    - gym\n  ask: Why?\nphysicians:\n  tests: [lipid, gym]\n---\n";
+        assert_eq!(at(yaml, &["social", "mentions"], "gym"), Some((6, 7)));
+        assert_eq!(at(yaml, &["physicians", "tests"], "gym"), Some((9, 18)));
+        assert_eq!(at(yaml, &["reviewed_by"], "x"), None);
+        let teaser = "---\nsocial:\n  teaser: our mentions are gym\n  mentions: [gym]\n---\n";
+        assert_eq!(at(teaser, &["social", "mentions"], "gym"), Some((4, 14)));
+    }
 
     #[test]
     fn date_prefixes_become_dates() {
