@@ -228,3 +228,33 @@ fn an_award_teaser_that_does_not_congratulate_is_led_by_the_honoree() {
         "{x}"
     );
 }
+
+#[test]
+fn a_typo_in_honorees_is_an_error_with_did_you_mean() {
+    let fixture = award_site("Our patients voted her Physician of the Year.");
+    let text = std::fs::read_to_string(fixture.root().join("content/blog/award.md")).unwrap();
+    fixture.write(
+        "content/blog/award.md",
+        &text.replace("[\"nguyen\"]", "[\"nguyn\"]"),
+    );
+    let out = rounds()
+        .args(["check", "--format", "json", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap_or("").contains("nguyn"))
+        .unwrap_or_else(|| panic!("an error names the typo: {json:#}"));
+    assert_eq!(found["severity"], "error");
+    assert!(
+        found["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `nguyen`?"),
+        "{found}"
+    );
+}

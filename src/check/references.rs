@@ -1,5 +1,6 @@
 //! References by key: the doctors a post names (`authors`, `reviewed_by`),
-//! the partners it mentions (`[social] mentions`) and the tests it offers
+//! the partners it mentions (`[social] mentions`), the doctors an award
+//! congratulates (`[social] honorees`) and the tests it offers
 //! referring offices (`[physicians] tests`) are keys of `data/` files. A key
 //! that names nothing would be published as the raw key on every page and
 //! network, so it is an error at the value, with the key that was meant.
@@ -67,6 +68,12 @@ pub fn check(site: &Site, post: &Post) -> Vec<Diagnostic> {
                 .mentions
                 .iter()
                 .map(|k| (&PARTNERS, &["social", "mentions"][..], k.as_str())),
+        );
+        named.extend(
+            social
+                .honorees
+                .iter()
+                .map(|k| (&DOCTORS, &["social", "honorees"][..], k.as_str())),
         );
     }
     if let Some(physicians) = &front.physicians {
