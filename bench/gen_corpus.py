@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the same blog as a Rounds site and as a Hugo site.
 
-    python3 bench/gen_corpus.py N OUTDIR [--seed S]
+    python3 bench/gen_corpus.py N OUTDIR [--seed S] [--warnings]
 
 writes OUTDIR/rounds/ (config.toml, content/) and OUTDIR/hugo/ (hugo.toml,
 content/, layouts/). Both trees hold the same N posts, byte for byte, except
@@ -11,6 +11,26 @@ for the internal links every 10th post makes to an earlier post: Rounds writes
 Output is deterministic: each post is drawn from its own RNG seeded with
 (seed, post number), so post 42 is the same whatever N is. Only the dates
 depend on N (the posts are spread evenly over ten years).
+
+--warnings writes the same posts as a clinic's site migrated from another
+generator would hold them: each still carries its medical review, so it
+builds, but has the blemishes Rounds' checks report as warnings (never
+errors), about six a post (about 60,000 at 10,000 posts):
+
+  review/stale          the review dates from the old site, years ago (~90%)
+  readability/grade     a third of the paragraphs are long sentences of long
+                        words, so the post reads above grade 8 (nearly all)
+  readability/jargon    one to four medical terms in those paragraphs, most
+                        without their plain words beside them (~2 a post)
+  a11y/link-text        a "click here" link (~70%)
+  a11y/heading-order    an h4 straight after an h2 (~50%)
+  sources/missing       `kind = "prevention"` without `sources` (~40%)
+  a11y/lang             a paragraph in Spanish on an English page (~10%)
+
+The blemishes are drawn from a second RNG per post, so the clean corpus
+(without --warnings) is byte for byte what it was, and the changed bodies go
+to the Hugo tree too, so Hugo builds the same content. Front matter only
+Rounds reads (`kind`, `last_reviewed`) goes to the Rounds tree alone.
 """
 
 from __future__ import annotations
@@ -330,6 +350,105 @@ def toml_list(items: list[str]) -> str:
 REVIEWED_ON = (dt.date.today() - dt.timedelta(days=30)).isoformat()
 
 
+# --------------------------------------------------------------------------
+# A migrated site (--warnings)
+
+# Long words that are not on the jargon list, so only JARGON adds jargon.
+LONG_WORDS = """
+considerable comprehensive documentation individualized responsibility
+consideration administration accessibility pharmaceutical characteristic
+circumstantial interpretation accommodation organizational environmental
+professional communication institutional longitudinal multidisciplinary
+socioeconomic preventative supplementary intermediate complementary
+""".split()
+
+HARD_VERBS = ["necessitates", "influences", "complicates", "accompanies", "characterizes", "precipitates"]
+
+# Terms of the shipped plain-words list, with their plain words.
+JARGON = [
+    ("hypertension", "high blood pressure"),
+    ("hyperlipidemia", "high cholesterol"),
+    ("echocardiogram", "heart ultrasound"),
+    ("arrhythmia", "uneven heartbeat"),
+    ("dyspnea", "shortness of breath"),
+    ("edema", "swelling"),
+    ("syncope", "fainting"),
+    ("anticoagulant", "blood thinner"),
+    ("diuretic", "water pill"),
+    ("renal", "kidney"),
+    ("prophylaxis", "prevention"),
+    ("comorbidity", "other health problem"),
+    ("etiology", "cause"),
+    ("prognosis", "outlook"),
+    ("sedentary", "not active"),
+    ("asymptomatic", "without symptoms"),
+]
+
+SPANISH = (
+    "La presión arterial alta casi nunca da síntomas, por eso es importante "
+    "medirla en cada visita y anotar los resultados en casa."
+)
+
+
+def hard_sentence(rng: random.Random, term: str | None = None) -> str:
+    """One long sentence of long words, as an old pamphlet has them."""
+    parts = []
+    for _ in range(rng.randint(3, 4)):
+        parts.append(
+            f"{rng.choice(DETERMINERS)} {rng.choice(LONG_WORDS)} {rng.choice(LONG_WORDS)} "
+            f"of {rng.choice(NOUNS)} {rng.choice(HARD_VERBS)} {rng.choice(LONG_WORDS)} "
+            f"{rng.choice(LONG_WORDS)} {rng.choice(NOUNS)}"
+        )
+    if term is not None:
+        parts[rng.randrange(len(parts))] += f" in {term}"
+    text = ", ".join(parts[:-1]) + ", and " + parts[-1]
+    return text[0].upper() + text[1:] + "."
+
+
+def is_paragraph(block: str) -> bool:
+    return (
+        not block.startswith(("#", "|", "```", "- ", "\x00"))
+        and not block[:1].isdigit()
+        and "](" not in block
+    )
+
+
+def migrate(post: dict, seed: int) -> dict:
+    """The post as a migrated site holds it (see --warnings above)."""
+    rng = random.Random(f"{seed}-{post['name']}-migrated")
+    blocks = list(post["blocks"])
+    paragraphs = [k for k, b in enumerate(blocks) if is_paragraph(b)]
+    hard = sorted(rng.sample(paragraphs, max(2, len(paragraphs) // 3)))
+    terms = rng.sample(JARGON, rng.randint(1, 4))
+    for n, k in enumerate(hard):
+        term = None
+        if n < len(terms):
+            name, plain = terms[n]
+            # One in five is explained where it first appears, as it should be.
+            term = f"{name} ({plain})" if rng.random() < 0.2 else name
+        blocks[k] = " ".join(hard_sentence(rng, term if s == 0 else None) for s in range(rng.randint(2, 3)))
+    if rng.random() < 0.7:
+        slug = f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}"
+        k = rng.choice(paragraphs)
+        blocks[k] += f" To read our handout, [click here](https://example.org/handouts/{slug})."
+    if rng.random() < 0.5:
+        headings = [k for k, b in enumerate(blocks) if b.startswith("## ")]
+        k = rng.choice(headings)
+        blocks[k] = "####" + blocks[k][2:]
+    if rng.random() < 0.1:
+        blocks.insert(rng.choice(paragraphs) + 1, SPANISH)
+    rounds_front = []
+    if rng.random() < 0.4:
+        rounds_front.append('kind = "prevention"')
+    # Reviewed a month after it was written, on the old site: stale unless recent.
+    reviewed = dt.date.fromisoformat(post["date"]) + dt.timedelta(days=30)
+    if (dt.date.today() - reviewed).days > 400:
+        last_reviewed = reviewed.isoformat()
+    else:
+        last_reviewed = REVIEWED_ON
+    return {**post, "blocks": blocks, "rounds_front": rounds_front, "last_reviewed": last_reviewed}
+
+
 def render_post(post: dict, flavour: str) -> str:
     front = [
         "+++",
@@ -341,7 +460,8 @@ def render_post(post: dict, flavour: str) -> str:
     ]
     if flavour == "rounds":
         # A clinic's posts carry a medical review; Rounds checks it on every build.
-        front += ['reviewed_by = "lee"', f"last_reviewed = {REVIEWED_ON}"]
+        front += post.get("rounds_front", [])
+        front += ['reviewed_by = "lee"', f"last_reviewed = {post.get('last_reviewed', REVIEWED_ON)}"]
     front += [
         "+++",
     ]
@@ -584,7 +704,7 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(n: int, outdir: Path, seed: int, hugo_pagination: str = "auto") -> None:
+def generate(n: int, outdir: Path, seed: int, hugo_pagination: str = "auto", warnings: bool = False) -> None:
     rounds = outdir / "rounds"
     hugo = outdir / "hugo"
     for d in (rounds, hugo):
@@ -608,6 +728,8 @@ def generate(n: int, outdir: Path, seed: int, hugo_pagination: str = "auto") -> 
     hblog = hugo / "content/blog"
     for i in range(1, n + 1):
         post = make_post(i, n, seed)
+        if warnings:
+            post = migrate(post, seed)
         (rblog / f"{post['name']}.md").write_text(render_post(post, "rounds"), encoding="utf-8")
         (hblog / f"{post['name']}.md").write_text(render_post(post, "hugo"), encoding="utf-8")
 
@@ -623,11 +745,17 @@ def main(argv: list[str]) -> int:
         default="auto",
         help="Hugo pagination config style; auto asks the installed hugo (>= 0.128: pagerSize)",
     )
+    ap.add_argument(
+        "--warnings",
+        action="store_true",
+        help="write the posts as a migrated site: they build, with about six warnings each",
+    )
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
-    generate(args.n, args.outdir, args.seed, args.hugo_pagination)
-    print(f"wrote {args.n} posts to {args.outdir}/rounds and {args.outdir}/hugo")
+    generate(args.n, args.outdir, args.seed, args.hugo_pagination, args.warnings)
+    flavour = " (a migrated site, with warnings)" if args.warnings else ""
+    print(f"wrote {args.n} posts{flavour} to {args.outdir}/rounds and {args.outdir}/hugo")
     return 0
 
 
