@@ -19,6 +19,7 @@ mod linkedin_publish;
 mod mastodon_contract;
 mod meta_publish;
 mod outreach;
+mod outreach_preview;
 mod pds_peer;
 mod publish;
 mod safety_gate;

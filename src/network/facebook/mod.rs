@@ -27,7 +27,9 @@ impl Rules for Facebook {
         false
     }
     fn accent(&self) -> &'static str {
-        "#1877f2"
+        // Facebook's blue since 2023; the older #1877f2 is 4.2:1 on white,
+        // under AA's 4.5:1 for the preview's label.
+        "#0866ff"
     }
     fn mention(&self, _handle: &str, _name: &str) -> Option<String> {
         // Page mentions need ids the API resolves: name them plainly.
