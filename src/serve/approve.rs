@@ -241,7 +241,7 @@ fn settle(root: &Path, wanted: &Wanted) -> Result<serde_json::Value, Refusal> {
         root,
         &held,
         &items,
-        &[wanted.id.clone()],
+        std::slice::from_ref(&wanted.id),
         verdict,
     )
     .map_err(|e| match e {
