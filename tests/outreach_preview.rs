@@ -491,12 +491,14 @@ fn the_preview_approves_like_rounds_social_approve_and_only_for_itself() {
     assert_eq!(without_times(site.root()), without_times(twin.root()));
 }
 
-/// Where the browser tests keep their screenshots: next to target/debug.
+/// Where this test keeps its screenshots: `target/screenshots/outreach/`,
+/// a folder of its own, since the theme's browser test clears the PNGs of
+/// `target/screenshots/` when it starts.
 fn screenshots() -> std::path::PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .expect("target dir")
-        .join("screenshots")
+        .join("screenshots/outreach")
 }
 
 #[test]
