@@ -45,6 +45,12 @@ pub struct Config {
     pub publish: Table,
     #[serde(default)]
     pub deploy: Table,
+    /// `base_url` as config.toml writes it, when this build's pages link to
+    /// another address (`rounds serve`'s local one, `build --base-url`). The
+    /// outreach links to the published site whatever the pages do, so its
+    /// links and lengths are those `rounds publish` sends.
+    #[serde(skip)]
+    pub published_base_url: Option<String>,
 }
 
 fn default_language() -> String {
@@ -372,6 +378,22 @@ impl Config {
         format!("{}{}", self.base(), path)
     }
 
+    /// The address the site is published at, without a trailing slash:
+    /// config.toml's `base_url` even when this build's pages link elsewhere.
+    pub fn published_base(&self) -> &str {
+        self.published_base_url
+            .as_deref()
+            .unwrap_or(&self.base_url)
+            .trim()
+            .trim_end_matches('/')
+    }
+
+    /// The absolute URL of a site path on the published site: what outreach
+    /// links to.
+    pub fn published_permalink(&self, path: &str) -> String {
+        format!("{}{}", self.published_base(), path)
+    }
+
     /// The clinic's display name, falling back to the site title.
     pub fn clinic_name(&self) -> &str {
         self.clinic.name.as_deref().unwrap_or(&self.title)
@@ -428,12 +450,22 @@ pub fn key_line(text: &str, path: &[&str]) -> Option<Position> {
 /// Loading refused every path that leaves the site; should one reach here
 /// all the same, the post's own page stands in for it.
 pub fn image_url(config: &Config, post_path: &str, image: &str) -> String {
+    resolve_image(post_path, image, |path| config.permalink(path))
+}
+
+/// [`image_url`] on the published site, for outreach (see
+/// [`Config::published_permalink`]).
+pub fn published_image_url(config: &Config, post_path: &str, image: &str) -> String {
+    resolve_image(post_path, image, |path| config.published_permalink(path))
+}
+
+fn resolve_image(post_path: &str, image: &str, permalink: impl Fn(&str) -> String) -> String {
     if image.contains("://") {
         return image.to_string();
     }
     match crate::site_path::site_path(post_path, image) {
-        Some(path) => config.permalink(&path),
-        None => config.permalink(post_path),
+        Some(path) => permalink(&path),
+        None => permalink(post_path),
     }
 }
 

@@ -462,7 +462,7 @@ fn the_preview_shows_linkedins_article_card() {
     let preview =
         std::fs::read_to_string(fixture.root().join("outreach/index.html")).expect("preview");
     let card = preview
-        .split("<article class=\"card\"")
+        .split("<article class=\"card")
         .find(|c| c.contains("id=\"blog/bp/teaser/linkedin\""))
         .expect("a LinkedIn card");
     assert!(card.contains("--accent:#0a66c2"), "{card}");
@@ -471,7 +471,7 @@ fn the_preview_shows_linkedins_article_card() {
         "an article card: {card}"
     );
     assert!(
-        card.contains("<strong>Blood pressure basics</strong><span>Know your numbers</span>"),
+        card.contains("<strong class=\"title\">Blood pressure basics</strong><span class=\"description\">Know your numbers</span>"),
         "{card}"
     );
     assert!(

@@ -21,6 +21,7 @@ mod linkedin_publish;
 mod mastodon_contract;
 mod meta_publish;
 mod outreach;
+mod outreach_preview;
 mod outreach_style;
 mod pds_peer;
 mod publish;

@@ -54,7 +54,9 @@ pub const DATA: &str = "data";
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>> {
     let mut config = Config::load(root)?;
     if let Some(base) = &options.base_url {
-        config.base_url = base.clone();
+        // The pages link to this build's address; the outreach keeps the
+        // published one (`Config::published_permalink`).
+        config.published_base_url = Some(std::mem::replace(&mut config.base_url, base.clone()));
     }
     let ((theme, data), content) = rayon::join(
         || rayon::join(|| Theme::load(root, &config.theme), || data::load(root)),

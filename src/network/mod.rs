@@ -152,14 +152,16 @@ pub trait Rules: Sync {
             .is_some_and(|r| !(r.min_seconds..=r.max_seconds).contains(&seconds))
     }
     /// What goes below an item's text, given whether it has an image the
-    /// network can take and a native poll.
+    /// network can take and a native poll. Without an image, the network
+    /// draws the card of the link back from the page's Open Graph tags
+    /// (Mastodon and X do); beside a poll it draws neither.
     fn attachment(&self, image: bool, native_poll: bool) -> Attachment {
         if native_poll && self.poll_excludes_media() {
             Attachment::Nothing
         } else if image {
             Attachment::Image
         } else {
-            Attachment::Nothing
+            Attachment::LinkCard
         }
     }
     /// How far ahead it takes a post to publish later by itself (shortest,

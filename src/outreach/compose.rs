@@ -50,7 +50,7 @@ impl Composer<'_> {
             }
         }
         if let Some(path) = &physician_path {
-            let page_url = self.site.config.permalink(path);
+            let page_url = self.site.config.published_permalink(path);
             outreach.newsletters.push((
                 format!("{}.html", post.slug),
                 newsletter::render(self.site, post, &page_url),
@@ -66,7 +66,7 @@ impl Composer<'_> {
     }
 
     pub(super) fn link(&self, network: Network, path: &str) -> String {
-        let url = self.site.config.permalink(path);
+        let url = self.site.config.published_permalink(path);
         super::utm(&self.site.outreach, &url, network, &self.post.slug)
     }
 
@@ -166,7 +166,7 @@ impl Composer<'_> {
         OutreachItem {
             id,
             post: Some(post.content_path.clone()),
-            post_url: self.site.config.permalink(&post.path),
+            post_url: self.site.config.published_permalink(&post.path),
             title: post.front.title.clone(),
             description: post.front.description.clone(),
             network,
@@ -190,7 +190,7 @@ impl Composer<'_> {
     fn image(&self) -> Option<Image> {
         let post = self.post;
         post.front.image.as_deref().map(|image| Image {
-            url: crate::config::image_url(&self.site.config, &post.path, image),
+            url: crate::config::published_image_url(&self.site.config, &post.path, image),
             alt: post.front.image_alt.clone(),
         })
     }

@@ -50,8 +50,8 @@ pub fn render(site: &Site, post: &Post, page_url: &str) -> String {
         clinic_name = text(config.clinic_name()),
         summary = text(summary),
         url = href(page_url),
-        patient_url = href(&config.permalink(&post.path)),
-        patient_url_text = text(&config.permalink(&post.path)),
+        patient_url = href(&config.published_permalink(&post.path)),
+        patient_url_text = text(&config.published_permalink(&post.path)),
     )
 }
 

@@ -47,7 +47,7 @@ impl Composer<'_> {
             &parts,
         );
         item.title = title;
-        item.post_url = self.site.config.permalink(path);
+        item.post_url = self.site.config.published_permalink(path);
         item
     }
 

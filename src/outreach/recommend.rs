@@ -26,7 +26,7 @@ pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>)
         }
         let link = utm(
             settings,
-            &site.config.permalink(&path),
+            &site.config.published_permalink(&path),
             network,
             "recommend",
         );
@@ -44,7 +44,7 @@ pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>)
         items.push(OutreachItem {
             id: format!("recommend/{start}/{}", network.key()),
             post: None,
-            post_url: site.config.permalink(&path),
+            post_url: site.config.published_permalink(&path),
             title: site.config.clinic_name().to_string(),
             description: site.config.description.clone(),
             network,

@@ -32,7 +32,12 @@ struct Folders {
     outreach: PathBuf,
 }
 
-pub fn router(site: &Path, outreach: &Path, live: Arc<Live>) -> Router {
+pub fn router(
+    site: &Path,
+    outreach: &Path,
+    live: Arc<Live>,
+    approvals: super::approve::Approvals,
+) -> Router {
     let folders = Arc::new(Folders {
         site: site.to_path_buf(),
         outreach: outreach.to_path_buf(),
@@ -40,6 +45,7 @@ pub fn router(site: &Path, outreach: &Path, live: Arc<Live>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
+        .merge(super::approve::routes(approvals))
         .fallback(move |request: Request| serve_file(folders.clone(), request))
         .layer(middleware::from_fn(preview_headers))
         .with_state(live)

@@ -4,6 +4,7 @@
 //! rebuilds on every save; open pages reload themselves, or only swap their
 //! stylesheets, or show the build's errors over the last good build.
 
+mod approve;
 mod files;
 mod http;
 mod live;
@@ -114,7 +115,8 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    let app = http::router(&site_dir, &outreach_dir, live);
+    let approvals = approve::Approvals::new(&options.root, &outreach_dir, &base_url);
+    let app = http::router(&site_dir, &outreach_dir, live, approvals);
     let served = serve_until_stopped(runtime, listener, app, &format!("{base_url}/"), options);
     drop(rebuilder);
     drop(scratch);

@@ -27,6 +27,21 @@ pub fn folder(root: &Path, output: &Path) -> PathBuf {
     output.with_file_name(name)
 }
 
+/// Where the pages of this build are, seen from the preview in `target`:
+/// the address they are served at when the build has one of its own
+/// (`rounds serve`, `build --base-url`), else the output folder beside it
+/// (`../public` for `outreach/`, `../x` for `x.outreach/`; see [`folder`]).
+fn local_files(site: &Site, target: &Path) -> String {
+    if site.config.published_base_url.is_some() {
+        return site.config.base().to_string();
+    }
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    match name.strip_suffix(".outreach") {
+        Some(output) => format!("../{output}"),
+        None => "../public".into(),
+    }
+}
+
 pub fn write(site: &Site, outreach: &Outreach, target: &Path) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| {
         Diagnostic::error(
@@ -38,18 +53,17 @@ pub fn write(site: &Site, outreach: &Outreach, target: &Path) -> Result<(), Diag
     let staging = Staging::new(target).map_err(fail)?;
     let json = json!({
         "schema": SCHEMA_VERSION,
-        "site": site.config.permalink("/"),
+        "site": site.config.published_permalink("/"),
         "items": outreach.items,
     });
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
     std::fs::write(staging.path().join("outreach.json"), text + "\n").map_err(fail)?;
-    let page = preview::render(&site.config.title, &outreach.items, |item| {
-        match site.ledger.items.iter().find(|r| r.id == item.id) {
-            Some(record) => format!("{:?}", record.state).to_lowercase(),
-            None if item.approved => "approved".into(),
-            None => "not yet posted".into(),
-        }
-    });
+    let page = preview::render(
+        site,
+        &outreach.items,
+        chrono::Utc::now(),
+        &local_files(site, target),
+    );
     std::fs::write(staging.path().join("index.html"), page).map_err(fail)?;
     if !outreach.newsletters.is_empty() {
         let dir = staging.path().join("newsletter");

@@ -54,6 +54,11 @@ impl Rules for Bluesky {
     fn written_link(&self, url: &str) -> String {
         short_link(url)
     }
+    fn attachment(&self, _image: bool, _native_poll: bool) -> super::Attachment {
+        // Every post carries the link card (`app.bsky.embed.external`); the
+        // post's image is its thumbnail.
+        super::Attachment::LinkCard
+    }
 }
 
 /// Characters of the path a short link keeps before its `…`, as Bluesky's

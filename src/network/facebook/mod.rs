@@ -27,7 +27,9 @@ impl Rules for Facebook {
         false
     }
     fn accent(&self) -> &'static str {
-        "#1877f2"
+        // Facebook's blue since 2023; the older #1877f2 is 4.2:1 on white,
+        // under AA's 4.5:1 for the preview's label.
+        "#0866ff"
     }
     fn hashtag_style(&self) -> HashtagStyle {
         // Hashtags rarely help a Facebook Page's post; `max_hashtags` can
