@@ -81,7 +81,10 @@ impl Found {
 fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analysed, ()>, Found) {
     laps.start();
     let mut found = Found::default();
-    let site = match load::load(root, options) {
+    // The rules' tables (the pronouncing dictionary, the identifier
+    // patterns) are read while the files are, not in the first post's check.
+    let (site, ()) = rayon::join(|| load::load(root, options), crate::check::prepare);
+    let site = match site {
         Ok(site) => site,
         Err(problems) => {
             return (
@@ -105,6 +108,7 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
             );
         }
     };
+    laps.stage("load");
     // Checks run before rendering so their problems lead the report.
     let (checker, problems) = Checker::new(&site, settings, crate::content::date::today());
     found.site = problems;
@@ -114,7 +118,7 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
             .flat_map_iter(|post| checker.post(&site, post))
             .collect::<Vec<_>>(),
     );
-    laps.stage("load");
+    laps.stage("check");
     let (bodies, rendered) = crate::render::render(&site);
     found.site.extend(rendered);
     laps.stage("render");
@@ -205,5 +209,64 @@ fn draw_and_judge(analysed: &Analysed) -> Vec<Diagnostic> {
     match crate::write::draw_for_loads(site, bodies, derived, &frame) {
         Ok(loads) => judge_loads(analysed, &loads),
         Err(problems) => problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A blog of `n` posts, each with warnings from several rules.
+    fn blog(n: usize) -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = site.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "config.toml",
+            "title = \"Clinic\"\nbase_url = \"https://clinic.example\"\n",
+        );
+        write("data/doctors.toml", "[lee]\nname = \"Dr. Sam Lee\"\n");
+        write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+        write("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n");
+        for i in 0..n {
+            let heading = if i % 3 == 0 { "####" } else { "##" };
+            write(
+                &format!("content/blog/post-{i:03}.md"),
+                &format!(
+                    "+++\ntitle = \"Post {i}\"\ndate = 2026-01-05\nkind = \"prevention\"\nreviewed_by = \"lee\"\nlast_reviewed = 2020-0{}-01\n+++\n\n\
+                     Your hypertension and renal care. [Click here](https://example.org/{i}).\n\n\
+                     {heading} More\n\nWalk every day.\n",
+                    1 + i % 9
+                ),
+            );
+        }
+        site
+    }
+
+    /// The rules run over the posts in parallel, and what they find comes
+    /// out as running them one post after another gives it, in order.
+    #[test]
+    fn parallel_checks_report_what_serial_checks_do_in_the_same_order() {
+        let site = blog(150);
+        let options = LoadOptions::default();
+        let (result, found) = analyse(site.path(), &options, &mut Laps::default());
+        assert!(result.is_ok(), "{found:#?}");
+
+        let loaded = load::load(site.path(), &options).unwrap();
+        let settings = crate::check::Settings::from_config(&loaded.config, &loaded.root).unwrap();
+        let (checker, first) = Checker::new(&loaded, settings, crate::content::date::today());
+        assert!(first.is_empty(), "{first:#?}");
+        let serial: Vec<Diagnostic> = loaded
+            .posts
+            .iter()
+            .flat_map(|post| checker.post(&loaded, post))
+            .collect();
+        assert!(serial.len() >= 150 * 4, "{} diagnostics", serial.len());
+        assert_eq!(found[..serial.len()], serial[..]);
+        let files: Vec<_> = serial.iter().map(|d| d.file.clone()).collect();
+        assert!(files.is_sorted(), "post by post, in the posts' order");
     }
 }

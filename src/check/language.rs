@@ -29,6 +29,24 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "will", "with", "would", "you", "your",
 ];
 
+/// Whether `word`, in any case, is one of [`ENGLISH_FUNCTION_WORDS`]: a
+/// binary search of the sorted list without allocating, since every word of
+/// every paragraph asks. The list is ASCII, and no other letter lowercases
+/// into one of its words, so a word that is not ASCII is not on it.
+fn is_function_word(word: &str) -> bool {
+    const LONGEST: usize = 8;
+    if word.len() > LONGEST || !word.is_ascii() {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    ENGLISH_FUNCTION_WORDS
+        .binary_search_by(|w| w.as_bytes().cmp(lower))
+        .is_ok()
+}
+
 /// The share of a paragraph's words that are English function words.
 fn english_share(text: &str) -> f64 {
     let (mut words, mut function) = (0usize, 0usize);
@@ -37,7 +55,7 @@ fn english_share(text: &str) -> f64 {
             continue;
         }
         words += 1;
-        if ENGLISH_FUNCTION_WORDS.contains(&word.to_lowercase().as_str()) {
+        if is_function_word(word) {
             function += 1;
         }
     }
@@ -160,6 +178,26 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_words_are_found_in_any_case_as_a_lowercase_search_finds_them() {
+        // The binary search needs the list sorted, ASCII and lowercase.
+        assert!(ENGLISH_FUNCTION_WORDS.is_sorted());
+        assert!(
+            ENGLISH_FUNCTION_WORDS
+                .iter()
+                .all(|w| w.len() <= 8 && w.bytes().all(|b| b.is_ascii_lowercase()))
+        );
+        let text =
+            "The THE tHe your Yours i I \u{130} \u{212a} because becausee a an aN \u{dc}nd can't";
+        for word in text.split(' ') {
+            assert_eq!(
+                is_function_word(word),
+                ENGLISH_FUNCTION_WORDS.contains(&word.to_lowercase().as_str()),
+                "{word}"
+            );
+        }
+    }
 
     #[test]
     fn english_prose_is_mostly_function_words_and_spanish_is_not() {

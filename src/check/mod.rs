@@ -193,6 +193,14 @@ fn bad(text: &str, key: &str, message: &str) -> Diagnostic {
         .with_help("set rules under [check], e.g. \"review/stale\" = \"error\"")
 }
 
+/// Reads the tables the rules share (the pronouncing dictionary, the
+/// hyphenation patterns, the identifier patterns) now rather than in the
+/// first post's check.
+pub fn prepare() {
+    readability::prepare();
+    privacy::prepare();
+}
+
 /// The rules, ready to run over one post at a time: `rounds serve` keeps one
 /// and checks only the post that was saved.
 pub struct Checker {

@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::load::Site;
 use plain_words::PlainWords;
 use prose::Prose;
-use scores::{Scores, Sentence};
+use scores::{Scores, Sentence, Word};
 
 pub const GRADE: &str = "readability/grade";
 pub const JARGON: &str = "readability/jargon";
@@ -68,7 +68,7 @@ impl Readability {
             index: LineIndex::new(&post.source),
         };
         let mut found = report.jargon(&self.plain);
-        let counts = prose.counts();
+        let (counts, words) = prose.measure();
         if counts.words < MIN_WORDS {
             // Short news, polls and notices are not scored; a short medical
             // article is worth saying so.
@@ -79,10 +79,15 @@ impl Readability {
         }
         let scores = counts.scores();
         if scores.grade > self.target {
-            found.push(report.grade(&scores, self.target, &self.plain));
+            found.push(report.grade(&scores, self.target, &self.plain, &words));
         }
         found
     }
+}
+
+/// Reads the syllable tables, which the first post scored would otherwise do.
+pub fn prepare() {
+    syllables::prepare();
 }
 
 fn is_english(lang: &str) -> bool {
@@ -161,21 +166,28 @@ impl PostProse<'_> {
         ))
     }
 
-    fn grade(&self, scores: &Scores, target: f64, plain: &PlainWords) -> Diagnostic {
+    fn grade(
+        &self,
+        scores: &Scores,
+        target: f64,
+        plain: &PlainWords,
+        words: &[Word],
+    ) -> Diagnostic {
         let message = format!(
             "reads at grade {:.1} (Flesch–Kincaid), above the target of grade {target}; Reading Ease {:.1}, SMOG {:.1}",
             scores.grade, scores.ease, scores.smog
         );
         self.first_line(GRADE, message)
-            .with_help(self.hardest_sentences(plain))
+            .with_help(self.hardest_sentences(plain, words))
     }
 
     /// The hardest sentences, by their own grade, and the jargon in them.
-    fn hardest_sentences(&self, plain: &PlainWords) -> String {
+    /// `words` are the prose's, as counting the grade found them.
+    fn hardest_sentences(&self, plain: &PlainWords, words: &[Word]) -> String {
         let text = self.prose.text();
         let mut sentences: Vec<Sentence> = whole_sentences(self.prose.sentences())
             .into_iter()
-            .map(|range| Sentence::measure(text, range))
+            .map(|range| Sentence::of_words(text, range, words))
             .filter(|s| s.words > 2)
             .collect();
         sentences.sort_by(|a, b| b.grade().total_cmp(&a.grade()));
@@ -445,6 +457,51 @@ mod tests {
                 "say \"kidney\", or explain the term beside it (data/plain-words.toml can accept it)"
             )
         );
+    }
+
+    /// Ranking sentences from the words the grade counted gives what
+    /// counting each sentence's words again gives, also where a sentence
+    /// starts or ends inside a token (`"Hello`, `a.(b`, `'sure`).
+    #[test]
+    fn sentences_measured_from_the_counted_words_agree_with_counting_again() {
+        let mut texts: Vec<String> = std::fs::read_dir(fixtures())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert!(texts.len() >= 8, "{} fixtures", texts.len());
+        texts.extend(
+            [
+                "\"Hello there.\" she said. Take 2.5 mg a day. Then rest",
+                "A list.(b c d e. DON'T 'sure' stop!? — ok... x.y z.\"Quoted\" next",
+                "Ends mid word.x\n\nSecond block, e.g.the end. ¿Qué? Sí. «Bien» dicho.",
+                "   Leading space. Trailing dots...   ",
+            ]
+            .map(String::from),
+        );
+        let mut compared = 0;
+        for text in &texts {
+            let prose = Prose::of(text);
+            let (counts, words) = prose.measure();
+            let by_block = prose
+                .blocks()
+                .iter()
+                .filter(|b| b.scored)
+                .map(|b| Counts::of(&prose.text()[b.range.clone()]))
+                .fold(Counts::default(), Counts::plus);
+            assert_eq!(counts, by_block);
+            for range in whole_sentences(prose.sentences()) {
+                assert_eq!(
+                    Sentence::of_words(prose.text(), range.clone(), &words),
+                    Sentence::measure(prose.text(), range.clone()),
+                    "{:?}",
+                    &prose.text()[range]
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 150, "{compared} sentences");
     }
 
     #[test]

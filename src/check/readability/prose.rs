@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-use super::scores::{Counts, sentences};
+use super::scores::{Counts, Word, sentences};
 
 /// The prose of one markdown text, with a map back to the markdown.
 #[derive(Debug, Default)]
@@ -58,10 +58,21 @@ impl Prose {
     }
 
     /// Textstat's counts over the scored blocks, each ending its sentences.
+    #[cfg(test)]
     pub fn counts(&self) -> Counts {
-        self.scored()
-            .map(|b| Counts::of(&self.text[b.range.clone()]))
-            .fold(Counts::default(), Counts::plus)
+        self.measure().0
+    }
+
+    /// [`Prose::counts`], and the scored blocks' words (ranges of
+    /// [`Prose::text`], in order), so that ranking sentences later does not
+    /// count every syllable a second time.
+    pub fn measure(&self) -> (Counts, Vec<Word>) {
+        let mut words = Vec::new();
+        let counts = self
+            .scored()
+            .map(|b| Counts::of_words(&self.text[b.range.clone()], b.range.start, &mut words))
+            .fold(Counts::default(), Counts::plus);
+        (counts, words)
     }
 
     /// The sentences of the scored blocks, as ranges of [`Prose::text`].

@@ -48,7 +48,16 @@ pub struct Sentence {
     pub syllables: usize,
 }
 
+/// A word of a text, as [`Counts::of_words`] found it: the byte range of its
+/// whitespace-separated token, and its syllables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub range: Range<usize>,
+    pub syllables: usize,
+}
+
 impl Sentence {
+    #[cfg(test)]
     pub fn measure(text: &str, range: Range<usize>) -> Sentence {
         let counts = Counts::words_of(&text[range.clone()]);
         Sentence {
@@ -56,6 +65,36 @@ impl Sentence {
             words: counts.words,
             syllables: counts.syllables,
         }
+    }
+
+    /// The sentence at `range` of `text`, measured from the text's `words`
+    /// (in order) instead of counting their syllables again. The result is
+    /// [`Sentence::measure`]'s: a word wholly inside the range is taken as
+    /// it is, and only a token the range cuts (`"Hello` of `"Hello."`) is
+    /// counted afresh, as the piece the range holds.
+    pub fn of_words(text: &str, range: Range<usize>, words: &[Word]) -> Sentence {
+        let first = words.partition_point(|w| w.range.end <= range.start);
+        let mut sentence = Sentence {
+            range: range.clone(),
+            words: 0,
+            syllables: 0,
+        };
+        for word in words[first..]
+            .iter()
+            .take_while(|w| w.range.start < range.end)
+        {
+            if range.start <= word.range.start && word.range.end <= range.end {
+                sentence.words += 1;
+                sentence.syllables += word.syllables;
+            } else {
+                let start = word.range.start.max(range.start);
+                let end = word.range.end.min(range.end);
+                let piece = Counts::words_of(&text[start..end]);
+                sentence.words += piece.words;
+                sentence.syllables += piece.syllables;
+            }
+        }
+        sentence
     }
 
     /// Flesch–Kincaid grade of this sentence alone, to rank the hardest.
@@ -67,21 +106,41 @@ impl Sentence {
 
 impl Counts {
     /// textstat's counts of one text.
+    #[cfg(test)]
     pub fn of(text: &str) -> Counts {
         Counts {
-            sentences: sentences(text)
-                .filter(|s| tokens(&text[s.clone()]).nth(2).is_some())
-                .count(),
+            sentences: sentence_total(text),
             ..Counts::words_of(text)
+        }
+    }
+
+    /// [`Counts::of`], and each word with its syllables appended to `words`,
+    /// its range shifted by `base` (where `text` starts in a longer text).
+    pub fn of_words(text: &str, base: usize, words: &mut Vec<Word>) -> Counts {
+        Counts {
+            sentences: sentence_total(text),
+            ..Counts::count_words(text, |range, syllables| {
+                words.push(Word {
+                    range: range.start + base..range.end + base,
+                    syllables,
+                })
+            })
         }
     }
 
     /// Words, syllables and polysyllables, without sentences.
     fn words_of(text: &str) -> Counts {
+        Counts::count_words(text, |_, _| {})
+    }
+
+    /// Words, syllables and polysyllables, each word also handed to `each`.
+    fn count_words(text: &str, mut each: impl FnMut(Range<usize>, usize)) -> Counts {
         let mut counts = Counts::default();
         let mut buffer = String::new();
         for token in tokens(text) {
-            counts.add_word(syllables_of(token, &mut buffer));
+            let syllables = syllables_of(token, &mut buffer);
+            counts.add_word(syllables);
+            each(token.range(text), syllables);
         }
         counts
     }
@@ -139,6 +198,13 @@ impl Counts {
     }
 }
 
+/// The sentences textstat counts: those of three words or more.
+fn sentence_total(text: &str) -> usize {
+    sentences(text)
+        .filter(|s| tokens(&text[s.clone()]).nth(2).is_some())
+        .count()
+}
+
 /// textstat's sentences of a text, as byte ranges (including those of two
 /// words or fewer, which do not count towards its sentence total).
 pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -161,8 +227,7 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// Syllables of one token, lowercased into `buffer` (reused, so that counting
 /// a text does not allocate per word).
 fn syllables_of(token: Token<'_>, buffer: &mut String) -> usize {
-    buffer.clear();
-    buffer.extend(token.chars().flat_map(char::to_lowercase));
+    token.lowercase_into(buffer);
     syllables::count(buffer)
 }
 
@@ -174,6 +239,29 @@ pub struct Token<'a> {
 }
 
 impl<'a> Token<'a> {
+    /// Where the token sits in `text`, the text it was split from.
+    fn range(self, text: &str) -> Range<usize> {
+        let start = self.raw.as_ptr() as usize - text.as_ptr() as usize;
+        start..start + self.raw.len()
+    }
+
+    /// The characters textstat keeps, lowercased, into `buffer` (cleared).
+    fn lowercase_into(self, buffer: &mut String) {
+        buffer.clear();
+        let raw = self.raw;
+        if raw.is_ascii() {
+            // Nearly every word is ASCII: the same characters as
+            // `chars` keeps, lowercased byte by byte, without decoding.
+            for (i, byte) in raw.bytes().enumerate() {
+                if keeps(char::from(byte), &raw[i + 1..]) {
+                    buffer.push(char::from(byte.to_ascii_lowercase()));
+                }
+            }
+        } else {
+            buffer.extend(self.chars().flat_map(char::to_lowercase));
+        }
+    }
+
     /// The characters textstat keeps.
     pub fn chars(self) -> impl Iterator<Item = char> + 'a {
         let raw = self.raw;
@@ -243,6 +331,18 @@ mod tests {
         // The lookahead is case-sensitive, as in textstat.
         assert_eq!(words("DON'T 'sure'"), ["DONT", "'sure"]);
         assert_eq!(words("café naïve"), ["café", "naïve"]);
+    }
+
+    #[test]
+    fn ascii_words_are_lowercased_as_any_other_word_is() {
+        let text = "Don't stop: it's 3.5 mg, the students' x-ray (Lp(a)) — ok? DON'T 'sure' \
+                    they've WE'LL you're I'd O'Neil rock'n'roll 'tis a_b ' '' Ünd CAFÉ";
+        let mut buffer = String::new();
+        for token in tokens(text) {
+            token.lowercase_into(&mut buffer);
+            let general: String = token.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(buffer, general, "{}", token.raw);
+        }
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub fn count(word: &str) -> usize {
     }
 }
 
+/// Reads both tables now.
+pub fn prepare() {
+    dictionary();
+    patterns();
+}
+
 /// Whether the pronouncing dictionary knows the word (lowercase).
 #[cfg(test)]
 pub fn in_dictionary(word: &str) -> bool {
