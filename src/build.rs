@@ -12,7 +12,8 @@ use crate::outreach::Outreach;
 use crate::pipeline::{self, Analysed, Laps};
 use crate::progress::Progress;
 use crate::render::Bodies;
-use crate::write::{self, Frame, Written, output::Staging};
+use crate::write::output::{Replaced, Staging};
+use crate::write::{self, Frame, Written};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -65,15 +66,26 @@ pub struct Built {
 /// Builds the site. Warnings come back either way; any error means the
 /// previous output was left untouched.
 pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>, Vec<Diagnostic>) {
-    let (result, problems) = build_and_keep(options, progress);
-    (result.map(|(report, _)| report), problems)
+    let (result, mut problems) = build_and_keep(options, progress);
+    let Ok((report, _, replaced)) = result else {
+        return (Err(()), problems);
+    };
+    match replaced.remove() {
+        Ok(()) => (Ok(report), problems),
+        Err(e) => {
+            problems.push(io_problem(&report.output, &e));
+            (Err(()), problems)
+        }
+    }
 }
 
-/// Builds the site and keeps what it made in memory.
+/// Builds the site and keeps what it made in memory. The output it replaced
+/// comes back still on disk, for the caller to delete: [`build`] deletes it
+/// at once, `rounds serve` once the browser has been told to reload.
 pub fn build_and_keep(
     options: &BuildOptions,
     progress: &Progress,
-) -> (Result<(Report, Built), ()>, Vec<Diagnostic>) {
+) -> (Result<(Report, Built, Replaced), ()>, Vec<Diagnostic>) {
     let started = Instant::now();
     let (output, outreach_dir) = match targets(options) {
         Ok(targets) => targets,
@@ -100,7 +112,8 @@ pub fn build_and_keep(
         site: &output,
         outreach: &outreach_dir,
     };
-    let Some(written) = write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
+    let Some((written, replaced)) =
+        write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
     else {
         return (Err(()), problems);
     };
@@ -122,7 +135,7 @@ pub fn build_and_keep(
         stages: laps.stages,
     };
     let built = Built::keep(analysed, frame, output, outreach_dir);
-    (Ok((report, built)), problems)
+    (Ok((report, built, replaced)), problems)
 }
 
 /// Where the site and its outreach go, once they are known to be safe to
@@ -146,7 +159,8 @@ struct Out<'a> {
 
 /// Draws every page into a staging folder, judges what the pages load,
 /// and only then swaps it in and writes the outreach files. `None` means
-/// an error (in `problems`) left the previous output as it was.
+/// an error (in `problems`) left the previous output as it was; else the
+/// previous output comes back too, moved aside, to be deleted.
 fn write_out(
     analysed: &Analysed,
     frame: &Frame,
@@ -154,7 +168,7 @@ fn write_out(
     progress: &Progress,
     laps: &mut Laps,
     problems: &mut Vec<Diagnostic>,
-) -> Option<Written> {
+) -> Option<(Written, Replaced)> {
     let Analysed {
         site,
         bodies,
@@ -182,16 +196,21 @@ fn write_out(
     if problems.iter().any(Diagnostic::is_error) {
         return None;
     }
-    if let Err(e) = staging.commit() {
-        problems.push(io_problem(out.site, &e));
-        return None;
-    }
+    let replaced = match staging.commit_keeping_old() {
+        Ok(replaced) => replaced,
+        Err(e) => {
+            problems.push(io_problem(out.site, &e));
+            return None;
+        }
+    };
     if let Err(problem) = write::outreach_files::write(site, &analysed.outreach, out.outreach) {
         problems.push(problem);
+        // The new site is in; only the outreach failed, as before.
+        let _ = replaced.remove();
         return None;
     }
     laps.stage("swap");
-    Some(written)
+    Some((written, replaced))
 }
 
 impl Built {

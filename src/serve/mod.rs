@@ -216,7 +216,7 @@ impl<R: Fn(&[Diagnostic])> Rebuilder<R> {
     fn rebuild(&mut self, change: &watch::Change) {
         let started = Instant::now();
         let (result, problems) = self.session.apply(&change.paths);
-        (self.report)(&problems);
+        let took = started.elapsed().as_millis();
         let event = match &result {
             Ok(Done::Static { css: true }) => Some(Event::Css),
             // A save that changed nothing (an editor writing twice)
@@ -225,10 +225,13 @@ impl<R: Fn(&[Diagnostic])> Rebuilder<R> {
             Ok(_) => Some(Event::Reload),
             Err(()) => Some(Event::Failed(plain_text(&self.root, &problems))),
         };
-        log_rebuild(&result, started.elapsed().as_millis(), change);
+        // The page first: a full rebuild of a large site can have thousands
+        // of warnings, and printing them takes seconds.
         if let Some(event) = event {
             self.live.publish(event);
         }
+        (self.report)(&problems);
+        log_rebuild(&result, took, change);
         // Feeds, sitemaps and outreach follow once the page is reloading.
         if result.is_ok() && self.session.has_unfinished() {
             let (finished, problems) = self.session.finish();
@@ -288,4 +291,80 @@ fn plain_text(root: &std::path::Path, problems: &[Diagnostic]) -> String {
     };
     crate::report::print(&mut out, root, &sorted, options);
     String::from_utf8_lossy(&out.into_inner()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A small site whose post has a warning (a vague link text).
+    fn site_with_a_warning() -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "config.toml",
+                "title = \"Clinic\"\nbase_url = \"https://clinic.example\"\n",
+            ),
+            ("data/doctors.toml", "[lee]\nname = \"Dr. Sam Lee\"\n"),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+            (
+                "content/blog/walk.md",
+                "+++\ntitle = \"Walk\"\ndate = 2026-01-05\nkind = \"news\"\n+++\n\nWalk every day. For more, [click here](https://example.org/walk).\n",
+            ),
+        ];
+        for (path, text) in files {
+            let path = site.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        site
+    }
+
+    /// The browser hears of a full rebuild before its warnings are printed:
+    /// at 10,000 posts printing them takes seconds.
+    #[test]
+    fn a_rebuild_reloads_the_page_before_its_warnings_are_printed() {
+        let site = site_with_a_warning();
+        let root = site.path().canonicalize().unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            root: root.clone(),
+            output: scratch.path().join("site"),
+            base_url: Some("http://127.0.0.1:1111".into()),
+            drafts: false,
+            outreach: Some(scratch.path().join("outreach")),
+        };
+        let (session, problems) = Session::start(options, true, &Progress::new(false));
+        assert!(session.is_ok(), "{problems:#?}");
+        assert!(
+            problems.iter().any(|d| d.rule == "a11y/link-text"),
+            "{problems:#?}"
+        );
+        let (watcher, _changes) = watch::watch(&root, DEBOUNCE).unwrap();
+        let live = Arc::new(Live::default());
+        let events = Mutex::new(live.subscribe());
+        // For each report: its warnings, and the event the page had by then.
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let seen = reports.clone();
+        let mut rebuilder = Rebuilder {
+            session: session.unwrap(),
+            watcher,
+            live,
+            root: root.clone(),
+            report: move |problems: &[Diagnostic]| {
+                let heard = events.lock().unwrap().try_recv().ok();
+                seen.lock().unwrap().push((problems.len(), heard));
+            },
+        };
+        rebuilder.rebuild(&watch::Change {
+            paths: vec![root.join("config.toml")],
+        });
+        let reports = reports.lock().unwrap();
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        assert!(reports[0].0 > 0, "the warning is reported: {reports:?}");
+        assert_eq!(reports[0].1, Some(Event::Reload), "{reports:?}");
+    }
 }

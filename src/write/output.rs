@@ -47,19 +47,44 @@ impl Staging {
     /// Swaps the staged folder in for the target. Dropping a `Staging`
     /// without committing deletes it and leaves the target alone.
     pub fn commit(self) -> io::Result<()> {
+        self.commit_keeping_old()?.remove()
+    }
+
+    /// [`Staging::commit`], but the folder it replaced is handed back
+    /// instead of deleted, for the caller to delete when it suits: deleting
+    /// a large site takes seconds, which `rounds serve` spends after the
+    /// browser has been told to reload.
+    pub fn commit_keeping_old(self) -> io::Result<Replaced> {
         let staged = self.dir.keep();
         set_readable(&staged)?;
         let result = swap(&staged, &self.target);
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&staged);
         }
-        result
+        result.map(Replaced)
     }
 }
 
-fn swap(staged: &Path, target: &Path) -> io::Result<()> {
+/// The output a commit replaced, moved aside and not yet deleted (nothing,
+/// when there was no output before).
+#[must_use = "the replaced output stays on disk until it is removed"]
+#[derive(Debug)]
+pub struct Replaced(Option<PathBuf>);
+
+impl Replaced {
+    pub fn remove(self) -> io::Result<()> {
+        match self.0 {
+            Some(old) => std::fs::remove_dir_all(old),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Swaps `staged` in for `target`, and gives the folder holding the old
+/// target, if there was one.
+fn swap(staged: &Path, target: &Path) -> io::Result<Option<PathBuf>> {
     if !target.exists() {
-        return std::fs::rename(staged, target);
+        return std::fs::rename(staged, target).map(|()| None);
     }
     let parent = staged.parent().unwrap_or(Path::new("."));
     let old = tempfile::Builder::new()
@@ -77,7 +102,7 @@ fn swap(staged: &Path, target: &Path) -> io::Result<()> {
         let _ = std::fs::remove_dir_all(&old);
         return Err(e);
     }
-    std::fs::remove_dir_all(&old)
+    Ok(Some(old))
 }
 
 /// Temporary folders are private to their owner; a website is not.
@@ -174,6 +199,15 @@ mod tests {
             1,
             "no staging folders left behind"
         );
+
+        // Kept, the replaced site stays aside until it is removed.
+        let staging = Staging::new(&target).unwrap();
+        std::fs::write(staging.path().join("newer.html"), "newer").unwrap();
+        let replaced = staging.commit_keeping_old().unwrap();
+        assert!(target.join("newer.html").exists());
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
+        replaced.remove().unwrap();
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 
     #[test]
