@@ -36,6 +36,8 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// The outreach pictures: how many were made, how many reused.
+    pub pictures: crate::picture::Produced,
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,
     pub output: PathBuf,
@@ -100,7 +102,8 @@ pub fn build_and_keep(
         site: &output,
         outreach: &outreach_dir,
     };
-    let Some(written) = write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
+    let Some((written, pictures)) =
+        write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
     else {
         return (Err(()), problems);
     };
@@ -117,6 +120,7 @@ pub fn build_and_keep(
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
+        pictures,
         elapsed: started.elapsed(),
         output: output.clone(),
         stages: laps.stages,
@@ -144,9 +148,10 @@ struct Out<'a> {
     outreach: &'a Path,
 }
 
-/// Draws every page into a staging folder, judges what the pages load,
-/// and only then swaps it in and writes the outreach files. `None` means
-/// an error (in `problems`) left the previous output as it was.
+/// Draws every page into a staging folder, makes the outreach pictures
+/// there, judges what the pages load, and only then swaps it in and writes
+/// the outreach files. `None` means an error (in `problems`) left the
+/// previous output as it was.
 fn write_out(
     analysed: &Analysed,
     frame: &Frame,
@@ -154,7 +159,7 @@ fn write_out(
     progress: &Progress,
     laps: &mut Laps,
     problems: &mut Vec<Diagnostic>,
-) -> Option<Written> {
+) -> Option<(Written, crate::picture::Produced)> {
     let Analysed {
         site,
         bodies,
@@ -177,6 +182,13 @@ fn write_out(
         }
     };
     laps.stage("write");
+    // Pictures already in the output being replaced, or in the cache, are
+    // not made again.
+    let cache = crate::picture::cache::folder();
+    let (pictures, mut found) =
+        crate::picture::produce(&derived.pictures, staging.path(), Some(out.site), cache.as_deref());
+    problems.append(&mut found);
+    laps.stage("pictures");
     // Judged on the drawn pages, before they replace the live ones.
     problems.extend(pipeline::judge_loads(analysed, &written.foreign_loads));
     if problems.iter().any(Diagnostic::is_error) {
@@ -191,7 +203,7 @@ fn write_out(
         return None;
     }
     laps.stage("swap");
-    Some(written)
+    Some((written, pictures))
 }
 
 impl Built {

@@ -11,12 +11,14 @@ mod counting;
 pub mod facebook;
 pub mod linkedin;
 pub mod mastodon;
+pub mod pictures;
 pub mod threads;
 pub mod x;
 
 use serde::{Deserialize, Serialize};
 
 pub use linkedin::little_text;
+pub use pictures::{FEED_SIDE, PictureFormat, PictureLimits};
 pub use threads::{THREADS_MAX_LINKS, threads_links};
 pub use x::twitter_text;
 
@@ -107,6 +109,9 @@ pub trait Rules: Sync {
     /// How a post names an account, given the handle (or URN) that
     /// `data/*.toml` records for it here; `None` names it in plain words.
     fn mention(&self, handle: &str, name: &str) -> Option<String>;
+    /// The pictures it takes: formats, bytes and pixels, from its own
+    /// documentation (each module says where).
+    fn pictures(&self) -> PictureLimits;
 
     /// Whether `text` may be posted as it is.
     fn fits(&self, text: &str) -> bool {
@@ -259,6 +264,10 @@ impl Network {
 
     pub fn shown_text(self, text: &str) -> String {
         self.rules().shown_text(text)
+    }
+
+    pub fn pictures(self) -> PictureLimits {
+        self.rules().pictures()
     }
 }
 

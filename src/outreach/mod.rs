@@ -101,10 +101,21 @@ pub struct Outreach {
     pub items: Vec<OutreachItem>,
     /// (file name under `outreach/newsletter/`, HTML)
     pub newsletters: Vec<(String, String)>,
+    /// Where the items' pictures come from, so `rounds publish` can make one
+    /// the built site does not have yet.
+    pub pictures: std::sync::Arc<crate::picture::Pictures>,
 }
 
-pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagnostic>) {
-    let mut outreach = Outreach::default();
+pub fn derive(
+    site: &Site,
+    bodies: &Bodies,
+    pictures: &std::sync::Arc<crate::picture::Pictures>,
+    today: Date,
+) -> (Outreach, Vec<Diagnostic>) {
+    let mut outreach = Outreach {
+        pictures: pictures.clone(),
+        ..Outreach::default()
+    };
     let mut problems = Vec::new();
     let mut order: Vec<usize> = (0..site.posts.len()).collect();
     order.sort_by(|a, b| {
@@ -117,10 +128,11 @@ pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagn
             site,
             post: &site.posts[i],
             body: &bodies.posts[i],
+            pictures: pictures.posts.get(i),
         };
         composer.items(&mut outreach, &mut problems);
     }
-    recommend::recommend(site, today, &mut outreach.items);
+    recommend::recommend(site, today, pictures, &mut outreach.items);
     (outreach, problems)
 }
 

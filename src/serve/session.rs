@@ -187,7 +187,8 @@ impl Session {
         let built = &mut self.built;
         let site = &built.site;
         let (derived, mut problems) = crate::derive::derive(site, &built.bodies);
-        let (outreach, found) = crate::pipeline::outreach(site, &built.bodies, &built.checker);
+        let (outreach, found) =
+            crate::pipeline::outreach(site, &built.bodies, &derived.pictures, &built.checker);
         problems.extend(found);
         let files: BTreeSet<&Path> = changed
             .iter()
@@ -203,6 +204,12 @@ impl Session {
             }
         }
         built.derived.generated = derived.generated;
+        // A new title is a new card: made beside the live pictures.
+        let cache = crate::picture::cache::folder();
+        let (_, made) =
+            crate::picture::produce(&derived.pictures, &built.output, None, cache.as_deref());
+        problems.extend(made);
+        built.derived.pictures = derived.pictures;
         if let Err(problem) = write::outreach_files::write(site, &outreach, &built.outreach_dir) {
             problems.push(problem);
         }

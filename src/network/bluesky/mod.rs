@@ -4,7 +4,7 @@ pub mod client;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{PollRules, Rules};
+use super::{FEED_SIDE, PictureFormat, PictureLimits, PollRules, Rules};
 
 pub struct Bluesky;
 
@@ -37,6 +37,17 @@ impl Rules for Bluesky {
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
+    }
+    fn pictures(&self) -> PictureLimits {
+        // The `app.bsky.embed.images` and `app.bsky.embed.external` lexicons:
+        // `maxSize` 1,000,000 bytes, `accept: image/*`; the app shows JPEG
+        // and PNG (it converts nothing, and SVG never shows).
+        PictureLimits {
+            formats: vec![PictureFormat::Jpeg, PictureFormat::Png],
+            max_bytes: 1_000_000,
+            max_pixels: u64::from(FEED_SIDE) * u64::from(FEED_SIDE),
+            longest_side: FEED_SIDE,
+        }
     }
 }
 

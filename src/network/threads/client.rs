@@ -18,9 +18,10 @@ use reqwest::blocking::Client as Http;
 use serde_json::{Map, Value, json};
 
 use crate::outreach::network::{Attachment, THREADS_MAX_LINKS, threads_links};
+use crate::network::PictureFormat;
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::graph::{self, GraphError};
-use crate::publish::{BuiltSite, Checkpoint, Client, PostError, Remote};
+use crate::publish::{Checkpoint, Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_THREADS_TOKEN";
 const DEFAULT_BASE: &str = "https://graph.threads.net";
@@ -59,7 +60,6 @@ pub fn connect(
         &version,
         &user,
         token,
-        setup.built.clone(),
         setup.timeout,
     )?;
     Ok(Box::new(client))
@@ -82,7 +82,6 @@ pub struct Threads {
     api: String,
     user: String,
     token: String,
-    site: BuiltSite,
     /// Containers made (or found) for items and not yet published, by item id.
     containers: HashMap<String, String>,
     /// Threads published whose permalink is still to be read, by item id.
@@ -95,7 +94,6 @@ impl Threads {
         version: &str,
         user: &str,
         token: String,
-        site: BuiltSite,
         timeout: Duration,
     ) -> Result<Self, PostError> {
         Ok(Threads {
@@ -103,7 +101,6 @@ impl Threads {
             api: format!("{}/{version}", base.trim_end_matches('/')),
             user: user.to_string(),
             token,
-            site,
             containers: HashMap::new(),
             published: HashMap::new(),
         })
@@ -154,10 +151,12 @@ impl Threads {
     /// Step one: a container for the item, and whether it is an image
     /// Threads must fetch and prepare.
     fn create(&self, item: &OutreachItem) -> Result<(String, bool), PostError> {
+        // Threads fetches the picture from the deployed site; the build made
+        // it to Threads' limits, so its format is all there is to check.
         let form = container_form(item, |url| {
-            self.site
-                .image(url)
-                .is_some_and(|i| matches!(i.mime, "image/jpeg" | "image/png"))
+            let extension = url.rsplit_once('.').map_or("", |(_, e)| e);
+            PictureFormat::from_extension(extension)
+                .is_some_and(|f| Network::Threads.pictures().takes(f))
         })?;
         let body = self.call(
             self.http
