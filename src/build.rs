@@ -185,8 +185,12 @@ fn write_out(
     // Pictures already in the output being replaced, or in the cache, are
     // not made again.
     let cache = crate::picture::cache::folder();
-    let (pictures, mut found) =
-        crate::picture::produce(&derived.pictures, staging.path(), Some(out.site), cache.as_deref());
+    let (pictures, mut found) = crate::picture::produce(
+        &derived.pictures,
+        staging.path(),
+        Some(out.site),
+        cache.as_deref(),
+    );
     problems.append(&mut found);
     laps.stage("pictures");
     // Judged on the drawn pages, before they replace the live ones.

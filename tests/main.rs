@@ -20,6 +20,7 @@ mod mastodon_contract;
 mod meta_publish;
 mod outreach;
 mod pds_peer;
+mod pictures;
 mod publish;
 mod safety_gate;
 mod safety_paths;

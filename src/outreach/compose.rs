@@ -188,6 +188,7 @@ impl Composer<'_> {
         Some(Image {
             url: chosen.url.clone(),
             alt: chosen.alt.clone(),
+            card: chosen.card,
         })
     }
 

@@ -66,6 +66,10 @@ pub struct Poll {
 pub struct Image {
     pub url: String,
     pub alt: Option<String>,
+    /// The post's (or the clinic's) social card, which is also its page's
+    /// `og:image`: a network that draws a link card from the page shows it
+    /// there, and is not sent it as well.
+    pub card: bool,
 }
 
 /// One thing to post on one network.

@@ -235,6 +235,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/images/pulse.png".into(),
             alt: Some("A cuff".into()),
+            card: false,
         });
         let html = card(&item);
         assert!(
@@ -250,6 +251,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/images/pulse.png".into(),
             alt: None,
+            card: false,
         });
         let html = card(&item);
         assert!(html.contains("<figure class=\"link-card\"><img"), "{html}");

@@ -68,6 +68,7 @@ pub(super) fn recommend(
             image: pictures.clinic.get(&network).map(|chosen| Image {
                 url: chosen.url.clone(),
                 alt: chosen.alt.clone(),
+                card: chosen.card,
             }),
             language: site.config.language.clone(),
             not_before: Some(start.to_string()),

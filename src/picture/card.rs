@@ -102,7 +102,9 @@ impl Card {
         let mut card = pixmap_to_image(pixmap);
         if let Some(logo) = logo {
             let (w, h) = LOGO_BOX;
-            let fitted = logo.image.resize(w, h, image::imageops::FilterType::CatmullRom);
+            let fitted = logo
+                .image
+                .resize(w, h, image::imageops::FilterType::CatmullRom);
             let x = WIDTH - MARGIN as u32 - w + (w - fitted.width()) / 2;
             let y = 52 + (h - fitted.height()) / 2;
             image::imageops::overlay(&mut card, &fitted.to_rgba8(), x.into(), y.into());
@@ -345,13 +347,24 @@ mod tests {
     fn lines_break_at_spaces_by_measured_width() {
         let wide = measure("WWWWWWWWWW", 60.0, true);
         let narrow = measure("iiiiiiiiii", 60.0, true);
-        assert!(wide > 2.0 * narrow, "{wide} vs {narrow}: measured, not counted");
-        let lines = wrap("When to call us about chest pain that comes and goes", 72.0, true, 1040.0);
+        assert!(
+            wide > 2.0 * narrow,
+            "{wide} vs {narrow}: measured, not counted"
+        );
+        let lines = wrap(
+            "When to call us about chest pain that comes and goes",
+            72.0,
+            true,
+            1040.0,
+        );
         assert!(lines.len() >= 2, "{lines:?}");
         for line in &lines {
             assert!(measure(line, 72.0, true) <= 1040.0, "{line}");
         }
-        assert_eq!(lines.join(" "), "When to call us about chest pain that comes and goes");
+        assert_eq!(
+            lines.join(" "),
+            "When to call us about chest pain that comes and goes"
+        );
         let long = wrap(&"a".repeat(200), 72.0, true, 1040.0);
         assert!(long.len() > 1 && long.iter().all(|l| measure(l, 72.0, true) <= 1040.0));
     }

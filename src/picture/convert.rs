@@ -373,7 +373,9 @@ mod tests {
             kind: Kind::Photo,
         };
         let mut fitter = Fitter::new(&decoded);
-        let roomy = fitter.fit(&target(PictureFormat::Jpeg, 10_000_000)).unwrap();
+        let roomy = fitter
+            .fit(&target(PictureFormat::Jpeg, 10_000_000))
+            .unwrap();
         let tight = fitter.fit(&target(PictureFormat::Jpeg, 150_000)).unwrap();
         assert!(tight.len() <= 150_000 && tight.len() < roomy.len());
         let small = image::load_from_memory(&tight).unwrap();
@@ -408,7 +410,11 @@ mod tests {
         assert_eq!((decoded.image.width(), decoded.image.height()), (400, 200));
         let rgba = decoded.image.to_rgba8();
         assert_eq!(rgba.get_pixel(50, 100).0, [255, 0, 0, 255]);
-        assert_eq!(rgba.get_pixel(350, 100).0, [255, 255, 255, 255], "white, not clear");
+        assert_eq!(
+            rgba.get_pixel(350, 100).0,
+            [255, 255, 255, 255],
+            "white, not clear"
+        );
         assert!(matches!(
             render_svg(b"<svg", 400, u64::MAX),
             Err(PictureError::Svg(_))

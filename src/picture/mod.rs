@@ -86,6 +86,8 @@ pub struct Chosen {
     pub url: String,
     /// What it shows: the post's `image_alt`, or the card's words.
     pub alt: Option<String>,
+    /// A social card rather than the post's own picture.
+    pub card: bool,
 }
 
 /// A file to make: from what, fitted to which limits.
@@ -330,6 +332,7 @@ fn variant(
         url: site.config.permalink(&format!("/{file}")),
         file,
         alt,
+        card: matches!(source.origin, Origin::Card { .. }),
     };
     let variant = Variant {
         source: source.clone(),

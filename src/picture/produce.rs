@@ -23,6 +23,9 @@ pub struct Produced {
     pub reused: usize,
 }
 
+/// One source and its variants (file, target).
+type Group<'a> = (&'a Arc<Source>, Vec<(&'a str, &'a Target)>);
+
 /// Writes every variant of `pictures` into the output folder `out` (a
 /// staging folder): from `previous` (the output being replaced) when it has
 /// it, else from the `cache`, else made (and kept in the cache).
@@ -32,7 +35,7 @@ pub fn produce(
     previous: Option<&Path>,
     cache: Option<&Path>,
 ) -> (Produced, Vec<Diagnostic>) {
-    let mut by_source: BTreeMap<&str, (&Arc<Source>, Vec<(&str, &Target)>)> = BTreeMap::new();
+    let mut by_source: BTreeMap<&str, Group> = BTreeMap::new();
     for (file, variant) in &pictures.variants {
         by_source
             .entry(variant.source.key.as_str())
@@ -43,10 +46,12 @@ pub fn produce(
     let groups: Vec<_> = by_source.into_values().collect();
     let results: Vec<(Produced, Option<Diagnostic>)> = groups
         .par_iter()
-        .map(|(source, variants)| match one_source(source, variants, out, previous, cache) {
-            Ok(produced) => (produced, None),
-            Err(problem) => (Produced::default(), Some(problem)),
-        })
+        .map(
+            |(source, variants)| match one_source(source, variants, out, previous, cache) {
+                Ok(produced) => (produced, None),
+                Err(problem) => (Produced::default(), Some(problem)),
+            },
+        )
         .collect();
     let mut total = Produced::default();
     let mut problems = Vec::new();
@@ -79,7 +84,8 @@ fn one_source(
         let from_previous = previous
             .and_then(|p| crate::site_path::in_output(p, file).ok())
             .is_some_and(|old| {
-                old.is_file() && (std::fs::hard_link(&old, &to).is_ok() || std::fs::copy(&old, &to).is_ok())
+                old.is_file()
+                    && (std::fs::hard_link(&old, &to).is_ok() || std::fs::copy(&old, &to).is_ok())
             });
         if from_previous || cache.is_some_and(|c| cache::copy_out(c, file, &to)) {
             produced.reused += 1;
@@ -90,7 +96,10 @@ fn one_source(
     if missing.is_empty() {
         return Ok(produced);
     }
-    let largest = missing.iter().map(|(_, t, _)| *t).max_by_key(|t| t.longest_side);
+    let largest = missing
+        .iter()
+        .map(|(_, t, _)| *t)
+        .max_by_key(|t| t.longest_side);
     let decoded = decode(source, largest.expect("not empty")).map_err(|e| unusable(source, &e))?;
     let mut fitter = Fitter::new(&decoded);
     // Networks whose limits the same bytes fit share one file on disk.
@@ -101,7 +110,7 @@ fn one_source(
             cache::store(cache, file, &bytes);
         }
         let twin = written.iter().find(|(b, _)| Arc::ptr_eq(b, &bytes));
-        if !twin.is_some_and(|(_, first)| std::fs::hard_link(first, &to).is_ok()) {
+        if twin.is_none_or(|(_, first)| std::fs::hard_link(first, &to).is_err()) {
             std::fs::write(&to, bytes.as_slice()).map_err(|e| write_error(file, &e))?;
         }
         written.push((bytes, to));
@@ -113,11 +122,14 @@ fn one_source(
 /// The bytes of one variant, for a network's client when the built site does
 /// not have it (`rounds publish` before `rounds build`): from the cache, or
 /// made now and kept there.
-pub fn make(pictures: &Pictures, file: &str, cache: Option<&Path>) -> Result<Vec<u8>, PictureError> {
-    let variant = pictures
-        .variants
-        .get(file)
-        .ok_or_else(|| PictureError::Unreadable(format!("{file} is not one of the site's pictures")))?;
+pub fn make(
+    pictures: &Pictures,
+    file: &str,
+    cache: Option<&Path>,
+) -> Result<Vec<u8>, PictureError> {
+    let variant = pictures.variants.get(file).ok_or_else(|| {
+        PictureError::Unreadable(format!("{file} is not one of the site's pictures"))
+    })?;
     if let Some(bytes) = cache.and_then(|c| cache::read(c, file)) {
         return Ok(bytes);
     }
@@ -185,8 +197,11 @@ fn unusable(source: &Source, error: &PictureError) -> Diagnostic {
             "check the clinic's `logo` in config.toml: it must be a JPEG, PNG or SVG file",
         ),
     };
-    let mut problem = Diagnostic::error("picture/unusable", format!("{what} cannot be posted: {error}"))
-        .with_help(help);
+    let mut problem = Diagnostic::error(
+        "picture/unusable",
+        format!("{what} cannot be posted: {error}"),
+    )
+    .with_help(help);
     if let Some((file, at)) = &source.cited {
         problem = problem.in_file(file.clone()).at(*at).spanning(5);
     }

@@ -4,6 +4,7 @@
 //! the clinic's colour from the theme.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::content::Post;
@@ -92,8 +93,27 @@ fn own_file(site: &Site, post: &Post, rel: &str) -> Option<PathBuf> {
 }
 
 /// Reads a file to tell what picture it is and hash it; `None` for what is
-/// no picture Rounds can read.
+/// no picture Rounds can read. A file seen before in this process, with the
+/// same size and time, is not read again: `rounds serve` plans the pictures
+/// after every edit.
 fn examine(place: Place) -> Option<Found> {
+    let stamp = match &place {
+        Place::File(path) => std::fs::metadata(path)
+            .ok()
+            .map(|m| (path.clone(), m.len(), m.modified().ok())),
+        Place::BuiltIn(_) => None,
+    };
+    if let Some(seen) = stamp
+        .as_ref()
+        .and_then(|s| SEEN.lock().ok()?.get(s).cloned())
+    {
+        let (hash, svg, photo) = seen;
+        return Some(Found {
+            stored: Stored { place, photo },
+            hash,
+            svg,
+        });
+    }
     let stored = Stored {
         place,
         photo: false,
@@ -106,12 +126,25 @@ fn examine(place: Place) -> Option<Found> {
         _ => return None,
     };
     let hash = super::hash(&[b"file", &bytes]);
+    if let (Some(stamp), Ok(mut seen)) = (stamp, SEEN.lock()) {
+        seen.insert(stamp, (hash.clone(), svg, photo));
+    }
     Some(Found {
         stored: Stored { photo, ..stored },
         hash,
         svg,
     })
 }
+
+/// A file's path, size and time.
+type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
+
+/// What reading a file told: its hash, whether it is SVG, whether a photo.
+type Seen = (String, bool, bool);
+
+/// Files already read in this process, by stamp.
+static SEEN: std::sync::LazyLock<std::sync::Mutex<HashMap<Stamp, Seen>>> =
+    std::sync::LazyLock::new(Default::default);
 
 fn looks_like_svg(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];

@@ -307,6 +307,9 @@ impl Session {
             .is_css_only();
             return Ok((Ok(Done::Static { css }), problems));
         }
+        if !plan.posts.is_empty() {
+            problems.extend(self.refresh_pictures());
+        }
         let pages: Vec<usize> = pages.into_iter().collect();
         match self.redraw(&pages) {
             Ok(changed) => {
@@ -323,6 +326,17 @@ impl Session {
                 Ok((Err(()), problems))
             }
         }
+    }
+
+    /// An edited post's new title or image is a new picture: planned again
+    /// and made beside the live ones, before its pages are drawn.
+    fn refresh_pictures(&mut self) -> Vec<Diagnostic> {
+        let pictures = std::sync::Arc::new(crate::picture::plan(&self.built.site));
+        let cache = crate::picture::cache::folder();
+        let (_, problems) =
+            crate::picture::produce(&pictures, &self.built.output, None, cache.as_deref());
+        self.built.derived.pictures = pictures;
+        problems
     }
 
     /// Reads the theme again: copies changed static files, recompiles the

@@ -94,12 +94,14 @@ impl Mastodon {
 
     /// What this instance takes as a picture (`configuration.media_attachments`),
     /// where it says; Mastodon's defaults where it does not.
-    fn picture_limits(&mut self) -> Result<PictureLimits, PostError> {
+    fn picture_limits(&mut self) -> PictureLimits {
         let defaults = Network::Mastodon.pictures();
+        // An instance that does not say (no `/api/v2/instance` before
+        // Mastodon 4) takes what Mastodon takes by default.
         let media = self
-            .limits()?
-            .get("media_attachments")
-            .cloned()
+            .limits()
+            .ok()
+            .and_then(|l| l.get("media_attachments").cloned())
             .unwrap_or(Value::Null);
         let formats: Vec<PictureFormat> = media["supported_mime_types"]
             .as_array()
@@ -110,7 +112,7 @@ impl Mastodon {
                     .collect()
             })
             .unwrap_or_else(|| defaults.formats.clone());
-        Ok(PictureLimits {
+        PictureLimits {
             formats,
             max_bytes: media["image_size_limit"]
                 .as_u64()
@@ -119,7 +121,7 @@ impl Mastodon {
                 .as_u64()
                 .unwrap_or(defaults.max_pixels),
             longest_side: defaults.longest_side,
-        })
+        }
     }
 
     /// Uploads the item's picture with its alt text, fitted again first if
@@ -130,22 +132,25 @@ impl Mastodon {
             .site
             .picture(url)
             .map_err(|e| PostError::permanent(e.to_string()))?;
-        let limits = self.picture_limits()?;
+        let limits = self.picture_limits();
         let format = PictureFormat::from_mime(image.mime).unwrap_or(PictureFormat::Jpeg);
-        let (bytes, mime, name) = match crate::picture::convert::refit(&image.bytes, format, &limits)
-        {
-            Ok(None) => (image.bytes, image.mime, image.name),
-            Ok(Some((bytes, format))) => {
-                let stem = image.name.rsplit_once('.').map_or(image.name.as_str(), |(s, _)| s);
-                let name = format!("{stem}.{}", format.extension());
-                (bytes, format.mime(), name)
-            }
-            Err(e) => {
-                return Err(PostError::permanent(format!(
-                    "the picture {url} does not fit this instance's limits: {e}"
-                )));
-            }
-        };
+        let (bytes, mime, name) =
+            match crate::picture::convert::refit(&image.bytes, format, &limits) {
+                Ok(None) => (image.bytes, image.mime, image.name),
+                Ok(Some((bytes, format))) => {
+                    let stem = image
+                        .name
+                        .rsplit_once('.')
+                        .map_or(image.name.as_str(), |(s, _)| s);
+                    let name = format!("{stem}.{}", format.extension());
+                    (bytes, format.mime(), name)
+                }
+                Err(e) => {
+                    return Err(PostError::permanent(format!(
+                        "the picture {url} does not fit this instance's limits: {e}"
+                    )));
+                }
+            };
         let part = reqwest::blocking::multipart::Part::bytes(bytes)
             .file_name(name)
             .mime_str(mime)
@@ -256,7 +261,10 @@ impl Client for Mastodon {
                 }
                 status["poll"] = json!({"options": poll.options, "expires_in": poll.seconds.clamp(min, max), "multiple": false});
             }
-            (_, Some(image)) => {
+            // A card is the page's `og:image`, which Mastodon's preview card
+            // shows; uploading it too would hide that card, and spend the
+            // instance's media allowance (30 uploads per 30 minutes).
+            (_, Some(image)) if !image.card => {
                 let id = self.upload(&image.url, image.alt.as_deref())?;
                 status["media_ids"] = json!([id]);
             }

@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::{Map, Value, json};
 
-use crate::outreach::network::{Attachment, THREADS_MAX_LINKS, threads_links};
 use crate::network::PictureFormat;
+use crate::outreach::network::{Attachment, THREADS_MAX_LINKS, threads_links};
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::graph::{self, GraphError};
 use crate::publish::{Checkpoint, Client, PostError, Remote};
@@ -55,13 +55,7 @@ pub fn connect(
         "threads",
         DEFAULT_VERSION,
     )?;
-    let client = Threads::new(
-        &base,
-        &version,
-        &user,
-        token,
-        setup.timeout,
-    )?;
+    let client = Threads::new(&base, &version, &user, token, setup.timeout)?;
     Ok(Box::new(client))
 }
 
@@ -274,10 +268,11 @@ pub fn container_form(
     usable: impl Fn(&str) -> bool,
 ) -> Result<Vec<(&'static str, String)>, PostError> {
     let poll = item.poll.as_ref().filter(|p| p.native);
+    // A card is the page's `og:image`: Threads' link card shows it.
     let image = item
         .image
         .as_ref()
-        .filter(|i| i.url.starts_with("http") && usable(&i.url));
+        .filter(|i| !i.card && i.url.starts_with("http") && usable(&i.url));
     let attachment = Network::Threads.attachment(image.is_some(), poll.is_some());
     let card = (attachment == Attachment::LinkCard).then_some(item.link.as_str());
     check_text(&item.text, card)?;
@@ -459,6 +454,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/blog/bp/cuff.jpg".into(),
             alt: Some("A blood pressure cuff".into()),
+            card: false,
         });
         let form = form(&item);
         assert_eq!(form["media_type"], "IMAGE");
@@ -476,6 +472,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/a.jpg".into(),
             alt: None,
+            card: false,
         });
         item.poll = Some(Poll {
             question: "How often do you check?".into(),

@@ -235,7 +235,8 @@ impl Client for X {
         let mut tweet = json!({ "text": item.text });
         match (&item.poll, &item.image) {
             (Some(poll), _) if poll.native => tweet["poll"] = poll_json(poll)?,
-            (_, Some(image)) => {
+            // A card is the page's `twitter:image`, which X's link card shows.
+            (_, Some(image)) if !image.card => {
                 let id = self.upload(&image.url, image.alt.as_deref())?;
                 tweet["media"] = json!({ "media_ids": [id] });
             }
