@@ -472,3 +472,52 @@ fn an_svg_post_image_is_a_png_thumbnail_on_a_real_bluesky_pds() {
         assert_eq!(thumb["size"], blob.len());
     }
 }
+
+#[test]
+fn a_picture_that_cannot_be_read_stops_the_build_at_its_line() {
+    let fixture = site(&[(
+        "content/blog/walk/index.md",
+        &post(
+            "Walking after a heart attack",
+            "date = 2026-01-10\nimage = \"walk.jpg\"\nimage_alt = \"A couple walking\"",
+            "Body.",
+        ),
+    )]);
+    // A JPEG's first bytes, then nothing a decoder can use.
+    fixture.write_bytes(
+        "content/blog/walk/walk.jpg",
+        b"\xFF\xD8\xFF\xE0 not really a photo",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let out = rounds()
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["build", "--format", "json", "--root"])
+        .arg(fixture.root())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problem = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "picture/unusable")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(problem["severity"], "error");
+    assert_eq!(problem["file"], "content/blog/walk/index.md");
+    assert_eq!(problem["line"], 4, "the `image` line: {problem}");
+    assert!(
+        problem["message"].as_str().unwrap().contains("walk.jpg"),
+        "{problem}"
+    );
+    assert!(
+        problem["help"]
+            .as_str()
+            .unwrap()
+            .contains("JPEG, PNG or SVG")
+    );
+    assert!(
+        !fixture.exists("index.html"),
+        "the previous output (none) is kept"
+    );
+}

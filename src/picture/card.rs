@@ -396,6 +396,21 @@ mod tests {
     }
 
     #[test]
+    fn the_clinics_logo_sits_top_right_on_white() {
+        let red = image::RgbImage::from_pixel(300, 100, image::Rgb([200, 0, 0]));
+        let logo = Decoded {
+            image: image::DynamicImage::ImageRgb8(red),
+            kind: super::super::convert::Kind::Graphic,
+        };
+        let with = card("Salt").render(Some(&logo)).unwrap();
+        let without = card("Salt").render(None).unwrap();
+        // Inside the logo's box: the logo; around it, its white backing.
+        assert_eq!(with.get_pixel(1010, 100).0, [200, 0, 0, 255]);
+        assert_eq!(with.get_pixel(WIDTH - 85, 45).0, [255, 255, 255, 255]);
+        assert_eq!(without.get_pixel(1010, 100).0, [0xa3, 0x12, 0x3a, 255]);
+    }
+
+    #[test]
     fn ink_reads_on_light_and_dark_colours() {
         assert_eq!(ink_on([0xa3, 0x12, 0x3a]), [255, 255, 255]);
         assert_eq!(ink_on([0xff, 0xe0, 0x80]), [0x12, 0x16, 0x1a]);

@@ -189,7 +189,7 @@ fn destination(out: &Path, file: &str) -> Result<std::path::PathBuf, Diagnostic>
 fn unusable(source: &Source, error: &PictureError) -> Diagnostic {
     let (what, help) = match &source.origin {
         Origin::File { stored, .. } => (
-            format!("the picture {}", stored.describe()),
+            format!("the picture {} (the post's `image`)", stored.describe()),
             "save it again as JPEG, PNG or SVG, or remove `image` to post the post's card instead",
         ),
         Origin::Card { .. } => (

@@ -15,6 +15,8 @@ use crate::theme::StaticSource;
 #[derive(Debug, Clone)]
 pub struct Stored {
     place: Place,
+    /// Where it is, for a message: relative to the site's folder.
+    shown: String,
     /// A photo (JPEG, WebP), sent as JPEG; else a graphic, sent as PNG.
     pub photo: bool,
 }
@@ -33,12 +35,9 @@ impl Stored {
         }
     }
 
-    /// Where it is, for a message.
-    pub fn describe(&self) -> String {
-        match &self.place {
-            Place::File(path) => path.display().to_string(),
-            Place::BuiltIn(_) => "the theme's built-in file".into(),
-        }
+    /// Where it is, for a message: `content/blog/bp/cuff.svg`.
+    pub fn describe(&self) -> &str {
+        &self.shown
     }
 }
 
@@ -54,7 +53,7 @@ pub(super) struct Found {
 pub(super) fn find(site: &Site, post: &Post, rel: &str) -> Option<Found> {
     own_file(site, post, rel)
         .map(Place::File)
-        .and_then(examine)
+        .and_then(|place| examine(site, place, rel))
         .or_else(|| find_any(site, rel))
 }
 
@@ -75,7 +74,7 @@ pub(super) fn find_any(site: &Site, rel: &str) -> Option<Found> {
             StaticSource::BuiltIn(bytes) => Some(Place::BuiltIn(bytes)),
             StaticSource::File(path) => Some(Place::File(path.clone())),
         })?;
-    examine(place)
+    examine(site, place, rel)
 }
 
 /// The file of `post`'s folder that the build writes at `rel`.
@@ -96,7 +95,15 @@ fn own_file(site: &Site, post: &Post, rel: &str) -> Option<PathBuf> {
 /// no picture Rounds can read. A file seen before in this process, with the
 /// same size and time, is not read again: `rounds serve` plans the pictures
 /// after every edit.
-fn examine(place: Place) -> Option<Found> {
+fn examine(site: &Site, place: Place, rel: &str) -> Option<Found> {
+    let shown = match &place {
+        Place::File(path) => path
+            .strip_prefix(&site.root)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+        Place::BuiltIn(_) => format!("{rel} (the theme's)"),
+    };
     let stamp = match &place {
         Place::File(path) => std::fs::metadata(path)
             .ok()
@@ -109,13 +116,18 @@ fn examine(place: Place) -> Option<Found> {
     {
         let (hash, svg, photo) = seen;
         return Some(Found {
-            stored: Stored { place, photo },
+            stored: Stored {
+                place,
+                shown,
+                photo,
+            },
             hash,
             svg,
         });
     }
     let stored = Stored {
         place,
+        shown,
         photo: false,
     };
     let bytes = stored.read().ok()?;
