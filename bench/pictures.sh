@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The outreach pictures of 100 camera photos (4000 × 3000, about 9 MB each),
+# The outreach pictures of 100 camera photos (4000 × 3000, 9 to 15 MB each),
 # one per post of a generated site with every network on: `rounds build`
 # timed with an empty picture cache (cold), again over its own output (warm:
 # the pictures are taken from the previous build), and into a fresh output
