@@ -37,6 +37,8 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// The outreach pictures: how many were made, how many reused.
+    pub pictures: crate::picture::Produced,
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,
     pub output: PathBuf,
@@ -63,9 +65,13 @@ pub struct Built {
     pub outreach_dir: PathBuf,
 }
 
+/// What a build gives back: its result (any error is in the problems) and
+/// every problem it found, warnings included.
+pub type Outcome<T> = (Result<T, ()>, Vec<Diagnostic>);
+
 /// Builds the site. Warnings come back either way; any error means the
 /// previous output was left untouched.
-pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>, Vec<Diagnostic>) {
+pub fn build(options: &BuildOptions, progress: &Progress) -> Outcome<Report> {
     let (result, mut problems) = build_and_keep(options, progress);
     let Ok((report, _, replaced)) = result else {
         return (Err(()), problems);
@@ -85,7 +91,7 @@ pub fn build(options: &BuildOptions, progress: &Progress) -> (Result<Report, ()>
 pub fn build_and_keep(
     options: &BuildOptions,
     progress: &Progress,
-) -> (Result<(Report, Built, Replaced), ()>, Vec<Diagnostic>) {
+) -> Outcome<(Report, Built, Replaced)> {
     let started = Instant::now();
     let (output, outreach_dir) = match targets(options) {
         Ok(targets) => targets,
@@ -112,7 +118,7 @@ pub fn build_and_keep(
         site: &output,
         outreach: &outreach_dir,
     };
-    let Some((written, replaced)) =
+    let Some((written, replaced, pictures)) =
         write_out(&analysed, &frame, out, progress, &mut laps, &mut problems)
     else {
         return (Err(()), problems);
@@ -130,6 +136,7 @@ pub fn build_and_keep(
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
+        pictures,
         elapsed: started.elapsed(),
         output: output.clone(),
         stages: laps.stages,
@@ -157,10 +164,11 @@ struct Out<'a> {
     outreach: &'a Path,
 }
 
-/// Draws every page into a staging folder, judges what the pages load,
-/// and only then swaps it in and writes the outreach files. `None` means
-/// an error (in `problems`) left the previous output as it was; else the
-/// previous output comes back too, moved aside, to be deleted.
+/// Draws every page into a staging folder, makes the outreach pictures
+/// there, judges what the pages load, and only then swaps it in and writes
+/// the outreach files. `None` means an error (in `problems`) left the
+/// previous output as it was; else the previous output comes back too,
+/// moved aside, to be deleted.
 fn write_out(
     analysed: &Analysed,
     frame: &Frame,
@@ -168,7 +176,7 @@ fn write_out(
     progress: &Progress,
     laps: &mut Laps,
     problems: &mut Vec<Diagnostic>,
-) -> Option<(Written, Replaced)> {
+) -> Option<(Written, Replaced, crate::picture::Produced)> {
     let Analysed {
         site,
         bodies,
@@ -191,6 +199,17 @@ fn write_out(
         }
     };
     laps.stage("write");
+    // Pictures already in the output being replaced, or in the cache, are
+    // not made again.
+    let cache = crate::picture::cache::folder();
+    let (pictures, mut found) = crate::picture::produce(
+        &derived.pictures,
+        staging.path(),
+        Some(out.site),
+        cache.as_deref(),
+    );
+    problems.append(&mut found);
+    laps.stage("pictures");
     // Judged on the drawn pages, before they replace the live ones.
     problems.extend(pipeline::judge_loads(analysed, &written.foreign_loads));
     if problems.iter().any(Diagnostic::is_error) {
@@ -210,7 +229,7 @@ fn write_out(
         return None;
     }
     laps.stage("swap");
-    Some((written, replaced))
+    Some((written, replaced, pictures))
 }
 
 impl Built {

@@ -26,6 +26,7 @@ mod load;
 mod markdown;
 mod network;
 mod outreach;
+mod picture;
 mod pipeline;
 mod progress;
 mod publish;

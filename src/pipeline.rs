@@ -124,7 +124,7 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
     laps.stage("render");
     let (derived, derived_problems) = crate::derive::derive(&site, &bodies);
     found.site.extend(derived_problems);
-    let (outreach, outreach_problems) = outreach(&site, &bodies, &checker);
+    let (outreach, outreach_problems) = outreach(&site, &bodies, &derived.pictures, &checker);
     found.outreach = outreach_problems;
     laps.stage("derive");
     let analysed = Analysed {
@@ -147,9 +147,14 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
 /// The outreach items of the site as it is now, with the privacy scan of
 /// their text: text from `config.toml` (shout-outs, "recommend us") never
 /// passes through a post's own checks, so it is judged here.
-pub fn outreach(site: &Site, bodies: &Bodies, checker: &Checker) -> (Outreach, Vec<Diagnostic>) {
+pub fn outreach(
+    site: &Site,
+    bodies: &Bodies,
+    pictures: &std::sync::Arc<crate::picture::Pictures>,
+    checker: &Checker,
+) -> (Outreach, Vec<Diagnostic>) {
     let (outreach, mut problems) =
-        crate::outreach::derive(site, bodies, crate::content::date::today());
+        crate::outreach::derive(site, bodies, pictures, crate::content::date::today());
     problems.extend(crate::check::check_outreach(
         site,
         &outreach.items,

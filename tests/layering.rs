@@ -39,7 +39,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     // `load.rs` is the file the fixture below names; the stage is `load/`.
     ("load", &["load/", "load.rs"]),
     ("render", &["render.rs"]),
-    ("derive", &["derive/"]),
+    // The pictures a post's items and page carry are decided with the rest
+    // of what is derived; outreach and write read them.
+    ("derive", &["derive/", "picture/"]),
     ("outreach", &["outreach/"]),
     ("check", &["check/"]),
     ("write", &["write/"]),

@@ -24,6 +24,7 @@ mod outreach;
 mod outreach_preview;
 mod outreach_style;
 mod pds_peer;
+mod pictures;
 mod publish;
 mod safety_gate;
 mod safety_paths;

@@ -75,6 +75,9 @@ pub struct Derived {
     pub post_terms: Vec<Vec<(usize, usize)>>,
     /// For each post, its page for referring physicians, if it has one.
     pub physician_paths: Vec<Option<String>>,
+    /// Which picture each post's page and items carry, and the files to
+    /// make for them (`src/picture/`).
+    pub pictures: std::sync::Arc<crate::picture::Pictures>,
 }
 
 /// What decides where a post appears: its URL, date, template, old addresses,
@@ -134,6 +137,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         taxonomies,
         by_date,
         physician_paths,
+        pictures: std::sync::Arc::new(crate::picture::plan(site)),
     };
     derived
         .generated

@@ -11,12 +11,14 @@ mod counting;
 pub mod facebook;
 pub mod linkedin;
 pub mod mastodon;
+pub mod pictures;
 pub mod threads;
 pub mod x;
 
 use serde::{Deserialize, Serialize};
 
 pub use linkedin::little_text;
+pub use pictures::{FEED_SIDE, PictureFormat, PictureLimits};
 pub use threads::{THREADS_MAX_LINKS, threads_links};
 pub use x::twitter_text;
 
@@ -131,6 +133,9 @@ pub trait Rules: Sync {
     /// Whether posts here read best with room: the teaser and the post's
     /// description both, rather than the tightest text.
     fn uses_room(&self) -> bool;
+    /// The pictures it takes: formats, bytes and pixels, from its own
+    /// documentation (each module says where).
+    fn pictures(&self) -> PictureLimits;
 
     /// Whether `text` may be posted as it is.
     fn fits(&self, text: &str) -> bool {
@@ -303,6 +308,10 @@ impl Network {
 
     pub fn uses_room(self) -> bool {
         self.rules().uses_room()
+    }
+
+    pub fn pictures(self) -> PictureLimits {
+        self.rules().pictures()
     }
 }
 

@@ -22,6 +22,8 @@ pub(super) struct Composer<'a> {
     pub(super) site: &'a Site,
     pub(super) post: &'a Post,
     pub(super) body: &'a crate::markdown::Rendered,
+    /// Its pictures, one per network (`src/picture/`).
+    pub(super) pictures: Option<&'a crate::picture::PostPictures>,
 }
 
 impl Composer<'_> {
@@ -155,9 +157,12 @@ impl Composer<'_> {
         let social = post.front.social.as_ref();
         let mut warnings = Vec::new();
         let (text, hashtags) = fitted(network, parts, &mut warnings);
-        let image = self.image();
+        let image = self.image(network);
         if image.as_ref().is_some_and(|i| i.alt.is_none()) {
             warnings.push("image has no alt text".into());
+        }
+        if let Some(note) = self.pictures.and_then(|p| p.note.clone()) {
+            warnings.push(note);
         }
         let not_before = social
             .and_then(|s| s.schedule)
@@ -186,12 +191,14 @@ impl Composer<'_> {
         }
     }
 
-    /// The post's front-matter image, at its public address.
-    fn image(&self) -> Option<Image> {
-        let post = self.post;
-        post.front.image.as_deref().map(|image| Image {
-            url: crate::config::published_image_url(&self.site.config, &post.path, image),
-            alt: post.front.image_alt.clone(),
+    /// The post's picture as `network` takes it: its image converted for
+    /// the network, or its card (see `src/picture/`).
+    fn image(&self, network: Network) -> Option<Image> {
+        let chosen = self.pictures?.networks.get(&network)?;
+        Some(Image {
+            url: chosen.url.clone(),
+            alt: chosen.alt.clone(),
+            card: chosen.card,
         })
     }
 

@@ -66,6 +66,10 @@ pub struct Poll {
 pub struct Image {
     pub url: String,
     pub alt: Option<String>,
+    /// The post's (or the clinic's) social card, which is also its page's
+    /// `og:image`: a network that draws a link card from the page shows it
+    /// there, and is not sent it as well.
+    pub card: bool,
 }
 
 /// One thing to post on one network.
@@ -104,6 +108,9 @@ pub struct Outreach {
     /// Items a network's policy keeps from it, said once in `rounds social`
     /// rather than warned about on every check.
     pub held_back: Vec<HeldBack>,
+    /// Where the items' pictures come from, so `rounds publish` can make one
+    /// the built site does not have yet.
+    pub pictures: std::sync::Arc<crate::picture::Pictures>,
 }
 
 /// An item that is not made for a network, and why.
@@ -135,8 +142,16 @@ impl HoldReason {
     }
 }
 
-pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagnostic>) {
-    let mut outreach = Outreach::default();
+pub fn derive(
+    site: &Site,
+    bodies: &Bodies,
+    pictures: &std::sync::Arc<crate::picture::Pictures>,
+    today: Date,
+) -> (Outreach, Vec<Diagnostic>) {
+    let mut outreach = Outreach {
+        pictures: pictures.clone(),
+        ..Outreach::default()
+    };
     let mut problems = Vec::new();
     let mut order: Vec<usize> = (0..site.posts.len()).collect();
     order.sort_by(|a, b| {
@@ -149,10 +164,11 @@ pub fn derive(site: &Site, bodies: &Bodies, today: Date) -> (Outreach, Vec<Diagn
             site,
             post: &site.posts[i],
             body: &bodies.posts[i],
+            pictures: pictures.posts.get(i),
         };
         composer.items(&mut outreach, &mut problems);
     }
-    recommend::recommend(site, today, &mut outreach.items);
+    recommend::recommend(site, today, pictures, &mut outreach.items);
     (outreach, problems)
 }
 

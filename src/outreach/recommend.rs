@@ -2,12 +2,17 @@
 //! `[social] recommend` in config.toml rather than from a post.
 
 use super::fit::{self, Parts};
-use super::{ItemKind, OutreachItem, Reach, utm};
+use super::{Image, ItemKind, OutreachItem, Reach, utm};
 use crate::content::Date;
 use crate::load::Site;
 
 /// The recurring "recommend us to a friend" item, one per period of `every_days`.
-pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>) {
+pub(super) fn recommend(
+    site: &Site,
+    today: Date,
+    pictures: &crate::picture::Pictures,
+    items: &mut Vec<OutreachItem>,
+) {
     let settings = &site.outreach;
     let Some(recommend) = &settings.social.recommend else {
         return;
@@ -56,7 +61,12 @@ pub(super) fn recommend(site: &Site, today: Date, items: &mut Vec<OutreachItem>)
             hashtags,
             mentions: vec![],
             poll: None,
-            image: None,
+            // The clinic's own card: its name, its description, its colour.
+            image: pictures.clinic.get(&network).map(|chosen| Image {
+                url: chosen.url.clone(),
+                alt: chosen.alt.clone(),
+                card: chosen.card,
+            }),
             language: site.config.language.clone(),
             not_before: Some(start.to_string()),
             approved: false,

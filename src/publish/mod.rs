@@ -390,9 +390,11 @@ mod tests {
         let site = BuiltSite {
             public,
             base_url: "https://heart.example/".into(),
+            pictures: Default::default(),
         };
         let bytes = |path: &str| {
-            site.image(&format!("https://heart.example{path}"))
+            site.picture(&format!("https://heart.example{path}"))
+                .ok()
                 .map(|i| i.bytes)
         };
         assert_eq!(bytes("/images/pulse.png"), Some(b"png".to_vec()));

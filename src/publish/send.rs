@@ -82,6 +82,7 @@ pub fn run<'i>(
     let built = BuiltSite {
         public: request.public.clone(),
         base_url: site.config.base().to_string(),
+        pictures: outreach.pictures.clone(),
     };
     let queues = queues(site, due, &built)?;
     let count: usize = queues.iter().map(|queue| queue.items.len()).sum();

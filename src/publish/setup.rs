@@ -110,6 +110,9 @@ pub struct BuiltSite {
     /// The output folder, `public/`.
     pub public: PathBuf,
     pub base_url: String,
+    /// The items' pictures, to make one the output folder does not have yet
+    /// (published before it was built).
+    pub pictures: std::sync::Arc<crate::picture::Pictures>,
 }
 
 /// An image of the built site, ready to upload.
@@ -119,28 +122,69 @@ pub struct LocalImage {
     pub bytes: Vec<u8>,
 }
 
+/// Why an item's picture cannot be sent: said, never dropped in silence.
+#[derive(Debug, thiserror::Error)]
+pub enum PictureError {
+    /// Not an address of the site (or one that leads out of it).
+    #[error("the picture {0} is not one of the site's own, so Rounds does not upload it")]
+    NotOurs(String),
+    /// A file of the site in a format no network takes.
+    #[error(
+        "the picture {0} is not JPEG, PNG, WebP or GIF; name it in a post's `image` so Rounds converts it"
+    )]
+    Format(String),
+    /// Neither in the built site nor one Rounds knows how to make.
+    #[error("the picture {0} is not in the built site: run `rounds build` first")]
+    Missing(String),
+    /// It could not be made.
+    #[error("the picture {url} cannot be made: {error}")]
+    Unmade {
+        url: String,
+        error: crate::picture::PictureError,
+    },
+}
+
 impl BuiltSite {
-    /// The image behind one of the site's own URLs, in a format the networks
-    /// take (not SVG); `None` for other sites' images or other formats, and
-    /// for any path that leads out of the built site: nothing from elsewhere
-    /// on the machine is ever uploaded.
-    pub fn image(&self, url: &str) -> Option<LocalImage> {
-        let path = url.strip_prefix(self.base_url.trim_end_matches('/'))?;
-        let path = crate::site_path::site_path("/", path)?;
-        let file = self.public.join(path.trim_start_matches('/'));
-        if !crate::site_path::readable(&self.public, &file) {
-            return None;
-        }
-        let mime = match file.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "png" => "image/png",
-            "jpg" | "jpeg" => "image/jpeg",
-            "webp" => "image/webp",
-            "gif" => "image/gif",
-            _ => return None,
+    /// The image behind one of the site's own URLs: the built file, or the
+    /// outreach picture made now when the site was not built since. Nothing
+    /// from elsewhere on the machine is ever uploaded: a path that leads out
+    /// of the built site is refused.
+    pub fn picture(&self, url: &str) -> Result<LocalImage, PictureError> {
+        let not_ours = || PictureError::NotOurs(url.to_string());
+        let path = url
+            .strip_prefix(self.base_url.trim_end_matches('/'))
+            .ok_or_else(not_ours)?;
+        let path = crate::site_path::site_path("/", path).ok_or_else(not_ours)?;
+        let rel = path.trim_start_matches('/');
+        let file = self.public.join(rel);
+        let extension = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        let format = crate::network::PictureFormat::from_extension(extension)
+            .ok_or_else(|| PictureError::Format(url.to_string()))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = if crate::site_path::readable(&self.public, &file) {
+            std::fs::read(&file).map_err(|_| PictureError::Missing(url.to_string()))?
+        } else if self.pictures.variants.contains_key(rel) {
+            let cache = crate::picture::cache::folder();
+            crate::picture::make(&self.pictures, rel, cache.as_deref()).map_err(|error| {
+                PictureError::Unmade {
+                    url: url.to_string(),
+                    error,
+                }
+            })?
+        } else {
+            return Err(PictureError::Missing(url.to_string()));
         };
-        let bytes = std::fs::read(&file).ok()?;
-        let name = file.file_name()?.to_string_lossy().into_owned();
-        Some(LocalImage { name, mime, bytes })
+        Ok(LocalImage {
+            name,
+            mime: format.mime(),
+            bytes,
+        })
     }
 }
 

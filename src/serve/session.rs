@@ -191,7 +191,8 @@ impl Session {
         let built = &mut self.built;
         let site = &built.site;
         let (derived, mut problems) = crate::derive::derive(site, &built.bodies);
-        let (outreach, found) = crate::pipeline::outreach(site, &built.bodies, &built.checker);
+        let (outreach, found) =
+            crate::pipeline::outreach(site, &built.bodies, &derived.pictures, &built.checker);
         problems.extend(found);
         let files: BTreeSet<&Path> = changed
             .iter()
@@ -207,6 +208,12 @@ impl Session {
             }
         }
         built.derived.generated = derived.generated;
+        // A new title is a new card: made beside the live pictures.
+        let cache = crate::picture::cache::folder();
+        let (_, made) =
+            crate::picture::produce(&derived.pictures, &built.output, None, cache.as_deref());
+        problems.extend(made);
+        built.derived.pictures = derived.pictures;
         if let Err(problem) = write::outreach_files::write(site, &outreach, &built.outreach_dir) {
             problems.push(problem);
         }
@@ -305,6 +312,9 @@ impl Session {
             .is_css_only();
             return Ok((Ok(Done::Static { css }), problems));
         }
+        if !plan.posts.is_empty() {
+            problems.extend(self.refresh_pictures());
+        }
         let pages: Vec<usize> = pages.into_iter().collect();
         match self.redraw(&pages) {
             Ok(changed) => {
@@ -321,6 +331,17 @@ impl Session {
                 Ok((Err(()), problems))
             }
         }
+    }
+
+    /// An edited post's new title or image is a new picture: planned again
+    /// and made beside the live ones, before its pages are drawn.
+    fn refresh_pictures(&mut self) -> Vec<Diagnostic> {
+        let pictures = std::sync::Arc::new(crate::picture::plan(&self.built.site));
+        let cache = crate::picture::cache::folder();
+        let (_, problems) =
+            crate::picture::produce(&pictures, &self.built.output, None, cache.as_deref());
+        self.built.derived.pictures = pictures;
+        problems
     }
 
     /// Reads the theme again: copies changed static files, recompiles the

@@ -125,6 +125,10 @@ impl<'a> Drawing<'a> {
                 post.front.image_alt.clone(),
             ));
         }
+        // Shared, the page shows its picture made for sharing (src/picture/).
+        if let Some(shared) = self.shared_image(index) {
+            meta.image = Some(shared);
+        }
         meta.section_crumbs(site, post.section);
         meta.crumbs
             .push((post.front.title.clone(), config.permalink(&post.path)));
@@ -149,6 +153,9 @@ impl<'a> Drawing<'a> {
         meta.title = format!("{title} · For physicians · {}", config.title);
         if let Some(summary) = post.physician_summary() {
             meta.description = summary.to_string();
+        }
+        if let Some(shared) = self.shared_image(index) {
+            meta.image = Some(shared);
         }
         if let Some(s) = site.sections.iter().position(|s| s.path == section) {
             meta.section_crumbs(site, s);
@@ -295,6 +302,12 @@ impl<'a> Drawing<'a> {
 
     fn draw_not_found(&self, sheet: &mut Sheet<'a>) {
         sheet.meta.title = format!("Page not found · {}", self.site.config.title);
+    }
+
+    /// Post `index`'s picture for sharing: its image made for link cards, or its card.
+    fn shared_image(&self, index: usize) -> Option<Image> {
+        let chosen = self.derived.pictures.for_page(index)?;
+        Some((chosen.url.clone(), chosen.alt.clone()))
     }
 
     fn default_image(&self) -> Option<Image> {

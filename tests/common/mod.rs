@@ -114,6 +114,12 @@ impl Fixture {
 pub fn rounds() -> Command {
     let mut cmd = Command::cargo_bin("rounds").expect("rounds binary");
     cmd.env("NO_COLOR", "1").env_remove("ROUNDS_MASTODON_TOKEN");
+    // The pictures (and link checks) a build caches stay out of the home
+    // folder; a test about the cache sets its own.
+    cmd.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("rounds-tests-cache"),
+    );
     for var in [
         "ROUNDS_X_ACCESS_TOKEN",
         "ROUNDS_X_REFRESH_TOKEN",

@@ -148,11 +148,20 @@ impl Bluesky {
         checked(response)
     }
 
-    fn thumb(&self, url: &str) -> Option<Value> {
-        let image = self.site.image(url)?;
-        // Bluesky's blob limit for a card thumbnail; post the card without it.
-        if image.bytes.len() > 1_000_000 || image.mime == "image/gif" {
-            return None;
+    /// Uploads the link card's thumbnail: the item's picture, which the
+    /// build made to Bluesky's limits (1,000,000 bytes, JPEG or PNG).
+    fn thumb(&self, url: &str) -> Result<Value, PostError> {
+        let image = self
+            .site
+            .picture(url)
+            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let limits = crate::network::Network::Bluesky.pictures();
+        if image.bytes.len() as u64 > limits.max_bytes {
+            return Err(PostError::permanent(format!(
+                "the picture {url} is {} bytes, over Bluesky's {}: build the site again",
+                image.bytes.len(),
+                limits.max_bytes
+            )));
         }
         let response = self
             .http
@@ -161,8 +170,16 @@ impl Bluesky {
             .header("Content-Type", image.mime)
             .body(image.bytes)
             .send()
-            .ok()?;
-        checked(response).ok().map(|v| v["blob"].clone())
+            .map_err(|e| {
+                PostError::transient(format!("could not reach the server: {}", e.without_url()))
+            })?;
+        let blob = checked(response)?["blob"].clone();
+        if blob.is_null() {
+            return Err(PostError::permanent(
+                "the server's answer to the picture's upload has no blob",
+            ));
+        }
+        Ok(blob)
     }
 
     fn resolve(&self, handle: &str) -> Option<String> {
@@ -226,8 +243,8 @@ impl Client for Bluesky {
         });
         // The card leads where the facet does: the tracked address.
         let mut external = json!({"uri": item.link, "title": item.title, "description": item.description.clone().unwrap_or_default()});
-        if let Some(thumb) = item.image.as_ref().and_then(|i| self.thumb(&i.url)) {
-            external["thumb"] = thumb;
+        if let Some(image) = &item.image {
+            external["thumb"] = self.thumb(&image.url)?;
         }
         record["embed"] = json!({"$type": "app.bsky.embed.external", "external": external});
         let body = json!({"repo": self.did, "collection": "app.bsky.feed.post", "rkey": key, "record": record});

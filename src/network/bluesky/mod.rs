@@ -7,7 +7,9 @@ pub mod client;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{HashtagStyle, PollRules, Rules, TagPlacement};
+use super::{
+    FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Rules, TagPlacement,
+};
 
 pub struct Bluesky;
 
@@ -58,6 +60,17 @@ impl Rules for Bluesky {
         // Every post carries the link card (`app.bsky.embed.external`); the
         // post's image is its thumbnail.
         super::Attachment::LinkCard
+    }
+    fn pictures(&self) -> PictureLimits {
+        // The `app.bsky.embed.images` and `app.bsky.embed.external` lexicons:
+        // `maxSize` 1,000,000 bytes, `accept: image/*`; the app shows JPEG
+        // and PNG (it converts nothing, and SVG never shows).
+        PictureLimits {
+            formats: vec![PictureFormat::Jpeg, PictureFormat::Png],
+            max_bytes: 1_000_000,
+            max_pixels: u64::from(FEED_SIDE) * u64::from(FEED_SIDE),
+            longest_side: FEED_SIDE,
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 
 pub mod client;
 
-use super::{Attachment, HashtagStyle, PollRules, Rules, TagPlacement};
+use super::{
+    Attachment, FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Rules,
+    TagPlacement,
+};
 
 pub struct Facebook;
 
@@ -45,6 +48,18 @@ impl Rules for Facebook {
     fn mention(&self, _handle: &str, _name: &str) -> Option<String> {
         // Page mentions need ids the API resolves: name them plainly.
         None
+    }
+    fn pictures(&self) -> PictureLimits {
+        // developers.facebook.com/docs/graph-api/reference/page/photos/
+        // ("Creating"): JPEG, PNG, GIF, TIFF, HEIF or WebP under 4 MB. The
+        // link post's card is made from the page's `og:image`, which the
+        // same limits serve.
+        PictureLimits {
+            formats: vec![PictureFormat::Jpeg, PictureFormat::Png, PictureFormat::Gif],
+            max_bytes: 4 * 1000 * 1000,
+            max_pixels: u64::from(FEED_SIDE) * u64::from(FEED_SIDE),
+            longest_side: FEED_SIDE,
+        }
     }
     fn attachment(&self, _image: bool, _native_poll: bool) -> Attachment {
         // A link post: Facebook makes the card, whatever the item has.

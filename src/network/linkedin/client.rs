@@ -142,9 +142,9 @@ impl LinkedIn {
         Ok(article)
     }
 
-    /// Uploads the item's image through the Images API: ask for an upload
-    /// URL owned by the organisation, then PUT the bytes there. Images that
-    /// are not the site's own PNG, JPEG or GIF are left out.
+    /// Uploads the item's picture (made to LinkedIn's limits by the build)
+    /// through the Images API: ask for an upload URL owned by the
+    /// organisation, then PUT the bytes there.
     fn thumbnail(&mut self, item: &OutreachItem) -> Result<Option<String>, PostError> {
         let Some(url) = item.image.as_ref().map(|i| i.url.clone()) else {
             return Ok(None);
@@ -152,9 +152,17 @@ impl LinkedIn {
         if let Some(urn) = self.thumbnails.get(&url) {
             return Ok(Some(urn.clone()));
         }
-        let Some(image) = self.site.image(&url).filter(|i| i.mime != "image/webp") else {
-            return Ok(None);
-        };
+        let image = self
+            .site
+            .picture(&url)
+            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let takes = crate::network::Network::LinkedIn.pictures();
+        if !crate::network::PictureFormat::from_mime(image.mime).is_some_and(|f| takes.takes(f)) {
+            return Err(PostError::permanent(format!(
+                "the picture {url} is {}, which LinkedIn does not take: build the site again",
+                image.mime
+            )));
+        }
         let start = json!({"initializeUploadRequest": {"owner": self.organization}});
         let request = self
             .rest(Method::POST, "/rest/images?action=initializeUpload")

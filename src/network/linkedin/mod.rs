@@ -5,7 +5,10 @@
 pub mod client;
 pub mod little_text;
 
-use super::{Attachment, HashtagStyle, PollRules, Reach, Rules, SettingError, TagPlacement};
+use super::{
+    Attachment, FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Reach, Rules,
+    SettingError, TagPlacement,
+};
 
 pub struct LinkedIn;
 
@@ -59,6 +62,18 @@ impl Rules for LinkedIn {
         // Mentions go by member or organisation URN only; a profile URL
         // names them plainly.
         is_mentionable_urn(urn).then(|| format!("@[{name}]({urn})"))
+    }
+    fn pictures(&self) -> PictureLimits {
+        // learn.microsoft.com/linkedin/marketing/community-management/shares/
+        // images-api: JPG, GIF and PNG, fewer than 36,152,320 pixels.
+        // The byte limit is from LinkedIn's help for image posts (5 MB); the
+        // Images API page gives none.
+        PictureLimits {
+            formats: vec![PictureFormat::Jpeg, PictureFormat::Png, PictureFormat::Gif],
+            max_bytes: 5 * 1024 * 1024,
+            max_pixels: 36_152_319,
+            longest_side: FEED_SIDE,
+        }
     }
     fn default_reach(&self) -> Reach {
         Reach::Physicians

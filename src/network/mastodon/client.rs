@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
+use crate::network::{Network, PictureFormat, PictureLimits};
 use crate::outreach::OutreachItem;
 use crate::publish::reply::checked;
 use crate::publish::{BuiltSite, Client, PostError, Remote};
@@ -91,14 +92,68 @@ impl Mastodon {
         Ok(self.limits.as_ref().expect("just set"))
     }
 
-    fn upload(&mut self, url: &str, alt: Option<&str>) -> Result<Option<String>, PostError> {
-        // Mastodon does not take SVG or other sites' images; post without it.
-        let Some(image) = self.site.image(url) else {
-            return Ok(None);
-        };
-        let part = reqwest::blocking::multipart::Part::bytes(image.bytes)
-            .file_name(image.name)
-            .mime_str(image.mime)
+    /// What this instance takes as a picture (`configuration.media_attachments`),
+    /// where it says; Mastodon's defaults where it does not.
+    fn picture_limits(&mut self) -> PictureLimits {
+        let defaults = Network::Mastodon.pictures();
+        // An instance that does not say (no `/api/v2/instance` before
+        // Mastodon 4) takes what Mastodon takes by default.
+        let media = self
+            .limits()
+            .ok()
+            .and_then(|l| l.get("media_attachments").cloned())
+            .unwrap_or(Value::Null);
+        let formats: Vec<PictureFormat> = media["supported_mime_types"]
+            .as_array()
+            .map(|types| {
+                types
+                    .iter()
+                    .filter_map(|t| t.as_str().and_then(PictureFormat::from_mime))
+                    .collect()
+            })
+            .unwrap_or_else(|| defaults.formats.clone());
+        PictureLimits {
+            formats,
+            max_bytes: media["image_size_limit"]
+                .as_u64()
+                .unwrap_or(defaults.max_bytes),
+            max_pixels: media["image_matrix_limit"]
+                .as_u64()
+                .unwrap_or(defaults.max_pixels),
+            longest_side: defaults.longest_side,
+        }
+    }
+
+    /// Uploads the item's picture with its alt text, fitted again first if
+    /// this instance's limits are tighter than Mastodon's defaults (which the
+    /// build made it for).
+    fn upload(&mut self, url: &str, alt: Option<&str>) -> Result<String, PostError> {
+        let image = self
+            .site
+            .picture(url)
+            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let limits = self.picture_limits();
+        let format = PictureFormat::from_mime(image.mime).unwrap_or(PictureFormat::Jpeg);
+        let (bytes, mime, name) =
+            match crate::picture::convert::refit(&image.bytes, format, &limits) {
+                Ok(None) => (image.bytes, image.mime, image.name),
+                Ok(Some((bytes, format))) => {
+                    let stem = image
+                        .name
+                        .rsplit_once('.')
+                        .map_or(image.name.as_str(), |(s, _)| s);
+                    let name = format!("{stem}.{}", format.extension());
+                    (bytes, format.mime(), name)
+                }
+                Err(e) => {
+                    return Err(PostError::permanent(format!(
+                        "the picture {url} does not fit this instance's limits: {e}"
+                    )));
+                }
+            };
+        let part = reqwest::blocking::multipart::Part::bytes(bytes)
+            .file_name(name)
+            .mime_str(mime)
             .map_err(|e| PostError::permanent(e.to_string()))?;
         let mut form = reqwest::blocking::multipart::Form::new().part("file", part);
         if let Some(alt) = alt {
@@ -112,7 +167,9 @@ impl Mastodon {
             .send()
             .map_err(transport)?;
         let body = checked(response)?;
-        Ok(body["id"].as_str().map(str::to_string))
+        body["id"].as_str().map(str::to_string).ok_or_else(|| {
+            PostError::permanent("the server's answer to the picture's upload has no media id")
+        })
     }
 }
 
@@ -204,10 +261,12 @@ impl Client for Mastodon {
                 }
                 status["poll"] = json!({"options": poll.options, "expires_in": poll.seconds.clamp(min, max), "multiple": false});
             }
-            (_, Some(image)) => {
-                if let Some(id) = self.upload(&image.url, image.alt.as_deref())? {
-                    status["media_ids"] = json!([id]);
-                }
+            // A card is the page's `og:image`, which Mastodon's preview card
+            // shows; uploading it too would hide that card, and spend the
+            // instance's media allowance (30 uploads per 30 minutes).
+            (_, Some(image)) if !image.card => {
+                let id = self.upload(&image.url, image.alt.as_deref())?;
+                status["media_ids"] = json!([id]);
             }
             _ => {}
         }

@@ -6,7 +6,9 @@ pub mod client;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::{URL_WEIGHT, with_short_urls};
-use super::{HashtagStyle, PollRules, Rules, TagPlacement};
+use super::{
+    FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Rules, TagPlacement,
+};
 
 pub struct Mastodon;
 
@@ -53,6 +55,24 @@ impl Rules for Mastodon {
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
+    }
+    fn pictures(&self) -> PictureLimits {
+        // Mastodon's defaults (app/models/media_attachment.rb: IMAGE_LIMIT
+        // 16 MB, MAX_IMAGE_PIXELS 33,177,600, i.e. 7680 × 4320), as
+        // `GET /api/v2/instance` reports them under
+        // `configuration.media_attachments`. An instance may set others: the
+        // client reads them before it uploads and fits the picture again.
+        PictureLimits {
+            formats: vec![
+                PictureFormat::Jpeg,
+                PictureFormat::Png,
+                PictureFormat::Webp,
+                PictureFormat::Gif,
+            ],
+            max_bytes: 16 * 1024 * 1024,
+            max_pixels: 33_177_600,
+            longest_side: FEED_SIDE,
+        }
     }
 }
 

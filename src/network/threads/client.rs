@@ -17,10 +17,11 @@ use chrono::{DateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::{Map, Value, json};
 
+use crate::network::PictureFormat;
 use crate::outreach::network::{Attachment, THREADS_MAX_LINKS, threads_links};
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::graph::{self, GraphError};
-use crate::publish::{BuiltSite, Checkpoint, Client, PostError, Remote};
+use crate::publish::{Checkpoint, Client, PostError, Remote};
 
 pub const TOKEN_VAR: &str = "ROUNDS_THREADS_TOKEN";
 const DEFAULT_BASE: &str = "https://graph.threads.net";
@@ -54,14 +55,7 @@ pub fn connect(
         "threads",
         DEFAULT_VERSION,
     )?;
-    let client = Threads::new(
-        &base,
-        &version,
-        &user,
-        token,
-        setup.built.clone(),
-        setup.timeout,
-    )?;
+    let client = Threads::new(&base, &version, &user, token, setup.timeout)?;
     Ok(Box::new(client))
 }
 
@@ -82,7 +76,6 @@ pub struct Threads {
     api: String,
     user: String,
     token: String,
-    site: BuiltSite,
     /// Containers made (or found) for items and not yet published, by item id.
     containers: HashMap<String, String>,
     /// Threads published whose permalink is still to be read, by item id.
@@ -95,7 +88,6 @@ impl Threads {
         version: &str,
         user: &str,
         token: String,
-        site: BuiltSite,
         timeout: Duration,
     ) -> Result<Self, PostError> {
         Ok(Threads {
@@ -103,7 +95,6 @@ impl Threads {
             api: format!("{}/{version}", base.trim_end_matches('/')),
             user: user.to_string(),
             token,
-            site,
             containers: HashMap::new(),
             published: HashMap::new(),
         })
@@ -154,10 +145,12 @@ impl Threads {
     /// Step one: a container for the item, and whether it is an image
     /// Threads must fetch and prepare.
     fn create(&self, item: &OutreachItem) -> Result<(String, bool), PostError> {
+        // Threads fetches the picture from the deployed site; the build made
+        // it to Threads' limits, so its format is all there is to check.
         let form = container_form(item, |url| {
-            self.site
-                .image(url)
-                .is_some_and(|i| matches!(i.mime, "image/jpeg" | "image/png"))
+            let extension = url.rsplit_once('.').map_or("", |(_, e)| e);
+            PictureFormat::from_extension(extension)
+                .is_some_and(|f| Network::Threads.pictures().takes(f))
         })?;
         let body = self.call(
             self.http
@@ -275,10 +268,11 @@ pub fn container_form(
     usable: impl Fn(&str) -> bool,
 ) -> Result<Vec<(&'static str, String)>, PostError> {
     let poll = item.poll.as_ref().filter(|p| p.native);
+    // A card is the page's `og:image`: Threads' link card shows it.
     let image = item
         .image
         .as_ref()
-        .filter(|i| i.url.starts_with("http") && usable(&i.url));
+        .filter(|i| !i.card && i.url.starts_with("http") && usable(&i.url));
     let attachment = Network::Threads.attachment(image.is_some(), poll.is_some());
     let card = (attachment == Attachment::LinkCard).then_some(item.link.as_str());
     check_text(&item.text, card)?;
@@ -494,6 +488,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/blog/bp/cuff.jpg".into(),
             alt: Some("A blood pressure cuff".into()),
+            card: false,
         });
         let form = form(&item);
         assert_eq!(form["media_type"], "IMAGE");
@@ -511,6 +506,7 @@ mod tests {
         item.image = Some(Image {
             url: "https://heart.example/a.jpg".into(),
             alt: None,
+            card: false,
         });
         item.poll = Some(Poll {
             question: "How often do you check?".into(),

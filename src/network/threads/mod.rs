@@ -6,7 +6,10 @@ pub mod client;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::counting::is_emoji;
-use super::{Attachment, HashtagStyle, PollRules, Rules, TagPlacement};
+use super::{
+    Attachment, FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Rules,
+    TagPlacement,
+};
 
 pub struct Threads;
 
@@ -69,6 +72,17 @@ impl Rules for Threads {
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
+    }
+    fn pictures(&self) -> PictureLimits {
+        // developers.facebook.com/docs/threads/overview, "Image
+        // specifications": JPEG or PNG, at most 8 MB; wider than 1440 px is
+        // scaled down by Threads, so the side Rounds sends is enough.
+        PictureLimits {
+            formats: vec![PictureFormat::Jpeg, PictureFormat::Png],
+            max_bytes: 8 * 1024 * 1024,
+            max_pixels: u64::from(FEED_SIDE) * u64::from(FEED_SIDE),
+            longest_side: FEED_SIDE,
+        }
     }
     fn attachment(&self, image: bool, native_poll: bool) -> Attachment {
         // A poll is a text post alone; an image post shows the image; a text

@@ -23,8 +23,6 @@ use crate::publish::{BuiltSite, Client, PostError, Remote};
 
 pub const DEFAULT_API: &str = "https://api.x.com";
 
-/// X takes images up to 5 MB; a larger one is left out rather than failing.
-const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 /// X's limit on alt text.
 const MAX_ALT_CHARS: usize = 1000;
 /// X's native poll limits.
@@ -122,14 +120,19 @@ impl X {
         }
     }
 
-    /// Uploads the item's image with its alt text; `None` for an image X
-    /// cannot take (another site's, SVG, over 5 MB): the post goes without.
-    fn upload(&mut self, url: &str, alt: Option<&str>) -> Result<Option<String>, PostError> {
-        let Some(image) = self.site.image(url) else {
-            return Ok(None);
-        };
-        if image.bytes.len() > MAX_IMAGE_BYTES {
-            return Ok(None);
+    /// Uploads the item's picture (made to X's limits by the build) with its
+    /// alt text.
+    fn upload(&mut self, url: &str, alt: Option<&str>) -> Result<String, PostError> {
+        let image = self
+            .site
+            .picture(url)
+            .map_err(|e| PostError::permanent(e.to_string()))?;
+        let max = crate::network::Network::X.pictures().max_bytes;
+        if image.bytes.len() as u64 > max {
+            return Err(PostError::permanent(format!(
+                "the picture {url} is {} bytes, over X's {max}: build the site again",
+                image.bytes.len()
+            )));
         }
         let category = if image.mime == "image/gif" {
             "tweet_gif"
@@ -148,7 +151,7 @@ impl X {
             let body = json!({"id": id, "metadata": {"alt_text": {"text": text}}});
             self.send(Method::POST, "/2/media/metadata", &[], Some(&body))?;
         }
-        Ok(Some(id))
+        Ok(id)
     }
 
     fn me(&mut self) -> Result<String, PostError> {
@@ -232,10 +235,10 @@ impl Client for X {
         let mut tweet = json!({ "text": item.text });
         match (&item.poll, &item.image) {
             (Some(poll), _) if poll.native => tweet["poll"] = poll_json(poll)?,
-            (_, Some(image)) => {
-                if let Some(id) = self.upload(&image.url, image.alt.as_deref())? {
-                    tweet["media"] = json!({ "media_ids": [id] });
-                }
+            // A card is the page's `twitter:image`, which X's link card shows.
+            (_, Some(image)) if !image.card => {
+                let id = self.upload(&image.url, image.alt.as_deref())?;
+                tweet["media"] = json!({ "media_ids": [id] });
             }
             _ => {}
         }

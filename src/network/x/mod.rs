@@ -6,7 +6,9 @@ pub mod client;
 pub mod oauth1;
 pub mod twitter_text;
 
-use super::{HashtagStyle, PollRules, Rules, TagPlacement};
+use super::{
+    FEED_SIDE, HashtagStyle, PictureFormat, PictureLimits, PollRules, Rules, TagPlacement,
+};
 
 pub struct X;
 
@@ -51,6 +53,22 @@ impl Rules for X {
     }
     fn mention(&self, handle: &str, _name: &str) -> Option<String> {
         super::at_handle(handle)
+    }
+    fn pictures(&self) -> PictureLimits {
+        // docs.x.com, media upload ("Media best practices"): JPG, PNG, GIF
+        // and WEBP, images up to 5 MB. No pixel limit is documented: the
+        // limit is the side Rounds sends.
+        PictureLimits {
+            formats: vec![
+                PictureFormat::Jpeg,
+                PictureFormat::Png,
+                PictureFormat::Webp,
+                PictureFormat::Gif,
+            ],
+            max_bytes: 5 * 1024 * 1024,
+            max_pixels: u64::from(FEED_SIDE) * u64::from(FEED_SIDE),
+            longest_side: FEED_SIDE,
+        }
     }
 }
 

@@ -472,6 +472,7 @@ mod tests {
             item.image = Some(Image {
                 url: "https://heart.example/images/pulse.png".into(),
                 alt: Some("A cuff".into()),
+                card: false,
             });
             let html = page(&site, std::slice::from_ref(&item));
             // From this build's files, beside the preview.
@@ -496,6 +497,7 @@ mod tests {
             item.image = Some(Image {
                 url: "https://cdn.example/pulse.png".into(),
                 alt: None,
+                card: false,
             });
             let html = page(&site, std::slice::from_ref(&item));
             let card = the_card(&html);
