@@ -474,9 +474,11 @@ fn the_preview_shows_linkedins_article_card() {
         .find(|c| c.contains("id=\"blog/bp/teaser/linkedin\""))
         .expect("a LinkedIn card");
     assert!(card.contains("--accent:#0a66c2"), "{card}");
+    // Every post has a picture now: its own, or its social card.
     assert!(
-        card.contains("class=\"link-card\""),
-        "an article card: {card}"
+        card.contains("class=\"link-card with-image\"")
+            && card.contains("alt=\"Card: Blood pressure basics — Riverside Heart\""),
+        "an article card with the post's social card: {card}"
     );
     assert!(
         card.contains("<strong class=\"title\">Blood pressure basics</strong><span class=\"description\">Know your numbers</span>"),

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::Arc;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, RgbImage, RgbaImage};
@@ -67,8 +66,10 @@ pub struct Decoded {
 /// JPEG qualities tried in turn until the picture fits: 85 looks like the
 /// original on a phone; below 50 artefacts show, so the picture shrinks instead.
 const QUALITIES: [u8; 6] = [85, 78, 70, 62, 55, 50];
-/// Each try at a smaller size keeps this share of the sides.
+/// Each try at a smaller size keeps at most this share of the sides...
 const SHRINK: f64 = 0.75;
+/// ...and at least this share, however far over the bytes were.
+const MOST_SHRINK: f64 = 0.3;
 /// Smaller than this, a picture says nothing: give up.
 const SMALLEST_SIDE: u32 = 64;
 
@@ -172,29 +173,63 @@ impl<'a> Fitter<'a> {
     }
 
     /// The picture in `target`'s format within its limits: as large as they
-    /// allow, at the best quality that fits the bytes.
+    /// allow, at the best quality that fits the bytes. A camera's photo at a
+    /// feed's size usually fits at the best quality, one encoding; else the
+    /// quality is searched by halves, and when even the lowest is too big the
+    /// next size is guessed from how far over it was (bytes go roughly with
+    /// pixels) instead of shrinking step by step.
     pub fn fit(&mut self, target: &Target) -> Result<Arc<Vec<u8>>, PictureError> {
         let image = &self.decoded.image;
         let (mut width, mut height) = first_size(image.width(), image.height(), target);
+        let qualities: &[u8] = match target.format {
+            PictureFormat::Jpeg => &QUALITIES,
+            _ => &[100],
+        };
         loop {
-            let qualities: &[u8] = match target.format {
-                PictureFormat::Jpeg => &QUALITIES,
-                _ => &[100],
-            };
-            for &quality in qualities {
-                let bytes = self.encoded(target.format, width, height, quality)?;
-                if bytes.len() as u64 <= target.max_bytes {
-                    return Ok(bytes);
-                }
+            let fits = |bytes: &Arc<Vec<u8>>| bytes.len() as u64 <= target.max_bytes;
+            let best = self.encoded(target.format, width, height, qualities[0])?;
+            if fits(&best) {
+                return Ok(best);
+            }
+            let lowest = *qualities.last().expect("at least one quality");
+            let worst = self.encoded(target.format, width, height, lowest)?;
+            if fits(&worst) {
+                return self.best_between(target, (width, height), qualities, worst);
             }
             if width.max(height) <= SMALLEST_SIDE {
                 return Err(PictureError::TooBig {
                     max_bytes: target.max_bytes,
                 });
             }
-            width = ((f64::from(width) * SHRINK) as u32).max(1);
-            height = ((f64::from(height) * SHRINK) as u32).max(1);
+            let over = target.max_bytes as f64 / worst.len() as f64;
+            let scale = (over.sqrt() * 0.95).clamp(MOST_SHRINK, SHRINK);
+            width = ((f64::from(width) * scale) as u32).max(1);
+            height = ((f64::from(height) * scale) as u32).max(1);
         }
+    }
+
+    /// The best of `qualities` (best first) whose encoding fits, knowing the
+    /// first does not and the last (`fitting`) does: halving the range.
+    fn best_between(
+        &mut self,
+        target: &Target,
+        (width, height): (u32, u32),
+        qualities: &[u8],
+        mut fitting: Arc<Vec<u8>>,
+    ) -> Result<Arc<Vec<u8>>, PictureError> {
+        // qualities[too_big] does not fit, qualities[fits] does.
+        let (mut too_big, mut fits) = (0, qualities.len() - 1);
+        while fits - too_big > 1 {
+            let middle = (too_big + fits) / 2;
+            let bytes = self.encoded(target.format, width, height, qualities[middle])?;
+            if bytes.len() as u64 <= target.max_bytes {
+                fits = middle;
+                fitting = bytes;
+            } else {
+                too_big = middle;
+            }
+        }
+        Ok(fitting)
     }
 
     fn encoded(
@@ -222,10 +257,23 @@ impl<'a> Fitter<'a> {
                 Arc::new(if (image.width(), image.height()) == (width, height) {
                     image.clone()
                 } else {
-                    image.resize_exact(width, height, FilterType::CatmullRom)
+                    resized(image, width, height)
                 })
             })
             .clone()
+    }
+}
+
+/// `image` at `width` × `height` (Catmull-Rom, alpha premultiplied while
+/// filtering), with SIMD; `image`'s own resize for the rare pixel types
+/// `fast_image_resize` does not take.
+fn resized(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
+    use fast_image_resize::{FilterType as Filter, ResizeAlg, ResizeOptions, Resizer};
+    let mut out = DynamicImage::new(width, height, image.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(Filter::CatmullRom));
+    match Resizer::new().resize(image, &mut out, &options) {
+        Ok(()) => out,
+        Err(_) => image.resize_exact(width, height, FilterType::CatmullRom),
     }
 }
 
@@ -241,14 +289,19 @@ pub fn encode(
     match format {
         PictureFormat::Jpeg => {
             let rgb = on_white(image);
-            JpegEncoder::new_with_quality(&mut out, quality)
-                .write_image(
+            let side = |n: u32| {
+                u16::try_from(n).map_err(|_| PictureError::Encode(format!("a side of {n} pixels")))
+            };
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+            encoder.set_optimized_huffman_tables(true);
+            encoder
+                .encode(
                     rgb.as_raw(),
-                    rgb.width(),
-                    rgb.height(),
-                    image::ExtendedColorType::Rgb8,
+                    side(rgb.width())?,
+                    side(rgb.height())?,
+                    jpeg_encoder::ColorType::Rgb,
                 )
-                .map_err(failed)?;
+                .map_err(|e| PictureError::Encode(e.to_string()))?;
         }
         PictureFormat::Png => {
             let (bytes, color) = raw(image);
@@ -342,6 +395,7 @@ pub fn refit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::codecs::jpeg::JpegEncoder;
 
     /// A picture of noise, which compresses badly, as a camera's does.
     fn noise(width: u32, height: u32) -> DynamicImage {

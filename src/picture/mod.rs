@@ -39,7 +39,7 @@ pub const FOLDER: &str = "social";
 
 /// Changes when the same source and limits would make other bytes (the
 /// card's layout, the encoder's settings), so old variants are not reused.
-const VERSION: &str = concat!("1:", env!("CARGO_PKG_VERSION"));
+const VERSION: &str = concat!("2:", env!("CARGO_PKG_VERSION"));
 
 /// What a page shows when it is shared (`og:image`): the card as it is, or
 /// the post's picture at most 1200 px on its longest side and 1 MB, which
