@@ -305,7 +305,7 @@ pub fn encode(
         }
         PictureFormat::Png => {
             let (bytes, color) = raw(image);
-            PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive)
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, PngFilter::Adaptive)
                 .write_image(&bytes, image.width(), image.height(), color)
                 .map_err(failed)?;
         }

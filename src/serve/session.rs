@@ -313,7 +313,8 @@ impl Session {
             return Ok((Ok(Done::Static { css }), problems));
         }
         if !plan.posts.is_empty() {
-            problems.extend(self.refresh_pictures());
+            let edited: Vec<usize> = plan.posts.iter().copied().collect();
+            problems.extend(self.refresh_pictures(&edited));
         }
         let pages: Vec<usize> = pages.into_iter().collect();
         match self.redraw(&pages) {
@@ -333,14 +334,23 @@ impl Session {
         }
     }
 
-    /// An edited post's new title or image is a new picture: planned again
-    /// and made beside the live ones, before its pages are drawn.
-    fn refresh_pictures(&mut self) -> Vec<Diagnostic> {
-        let pictures = std::sync::Arc::new(crate::picture::plan(&self.built.site));
+    /// An edited post's new title or image is a new picture: its pictures
+    /// planned again and made beside the live ones, before its pages are
+    /// drawn.
+    fn refresh_pictures(&mut self, edited: &[usize]) -> Vec<Diagnostic> {
+        let site = &self.built.site;
+        let (pictures, needed) =
+            match crate::picture::replan(&self.built.derived.pictures, site, edited) {
+                Some(replanned) => replanned,
+                None => {
+                    let all = crate::picture::plan(site);
+                    (all.clone(), all)
+                }
+            };
         let cache = crate::picture::cache::folder();
         let (_, problems) =
-            crate::picture::produce(&pictures, &self.built.output, None, cache.as_deref());
-        self.built.derived.pictures = pictures;
+            crate::picture::produce(&needed, &self.built.output, None, cache.as_deref());
+        self.built.derived.pictures = std::sync::Arc::new(pictures);
         problems
     }
 

@@ -84,7 +84,7 @@ pub fn clinic(config: &Config, services: Option<&Map<String, Value>>) -> Value {
             .filter_map(|s| {
                 let name = s.get("name")?.as_str()?;
                 // A test with a CPT code in the lab's menu is a MedicalTest; the rest are procedures.
-                let kind = if s.get("specimen").is_some() {
+                let kind = if s.get("cpt").is_some() || s.get("specimen").is_some() {
                     "MedicalTest"
                 } else {
                     "MedicalProcedure"

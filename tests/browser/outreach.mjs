@@ -182,6 +182,12 @@ async function main() {
     if (shown.length !== wanted.length) problem('filter', `${shown.length} of ${wanted.length} Bluesky cards show`);
     const status = await page.$eval('#shown', (e) => e.textContent);
     if (!status.includes(`${shown.length} of ${bluesky.length}`)) problem('filter', `the page says "${status}"`);
+    // The counts per state follow the filter: they say what choosing a state would show.
+    const blueskyTally = await page.evaluate(inPageTally);
+    for (const t of blueskyTally) {
+      const n = wanted.filter((c) => c.state === t.state).length;
+      if (n !== t.count) problem('tally', `with Bluesky chosen, "${t.text}" but ${n} Bluesky cards are ${t.state}`);
+    }
     await shoot(page, '1280-bluesky');
     await page.reload({ waitUntil: 'load' });
     const kept = (await page.evaluate(inPageCards)).filter((c) => c.shown);

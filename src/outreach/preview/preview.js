@@ -21,6 +21,7 @@
       section.hidden = !section.querySelector("article.card:not([hidden])");
     }
     shown.textContent = `Showing ${count} of ${cards.length} items`;
+    recount();
     if (remember) {
       // In the address, so a reload (a rebuild after a save) keeps it.
       const query = new URLSearchParams();
@@ -30,10 +31,16 @@
     }
   }
 
-  // The count beside each state, after an approval moved a card.
+  // The count beside each state, of the cards the other filters choose
+  // (a state's count says what choosing it would show); again after an
+  // approval moved a card.
   function recount() {
     const counts = {};
-    for (const card of cards) counts[card.dataset.state] = (counts[card.dataset.state] || 0) + 1;
+    const others = names.filter((n) => n !== "state");
+    for (const card of cards) {
+      const ok = others.every((n) => !form.elements[n].value || card.dataset[n] === form.elements[n].value);
+      if (ok) counts[card.dataset.state] = (counts[card.dataset.state] || 0) + 1;
+    }
     for (const li of document.querySelectorAll(".tally [data-state]")) {
       const n = counts[li.dataset.state] || 0;
       li.dataset.count = n;
