@@ -303,6 +303,18 @@ fn an_unchanged_build_makes_no_picture_again() {
         &["--output", "fresh", "--outreach", "fresh-outreach"],
     );
     assert_eq!(fresh["report"]["pictures"]["made"], 0, "{fresh}");
+    // Whichever way a picture got there, a web server running as another
+    // user can read it (a temporary file is made owner-only).
+    for folder in ["public/social", "fresh/social"] {
+        for entry in std::fs::read_dir(fixture.root().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            assert!(
+                world_readable(&path),
+                "{} is not readable by others",
+                path.display()
+            );
+        }
+    }
     // A new title is a new card, and only that.
     fixture.write(
         "content/blog/salt.md",
@@ -311,6 +323,17 @@ fn an_unchanged_build_makes_no_picture_again() {
     let edited = build(&fixture, cache.path(), &[]);
     let remade = edited["report"]["pictures"]["made"].as_u64().unwrap();
     assert!(remade >= 1 && remade < made, "{edited}");
+}
+
+#[cfg(unix)]
+fn world_readable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o044 == 0o044
+}
+
+#[cfg(not(unix))]
+fn world_readable(_: &Path) -> bool {
+    true
 }
 
 /// `rounds publish` to the Mastodon contract server.

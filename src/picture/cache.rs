@@ -30,9 +30,27 @@ pub fn read(folder: &Path, file: &str) -> Option<Vec<u8>> {
     std::fs::read(entry(folder, file)?).ok()
 }
 
-/// Copies the cached `file` to `to`; whether it was there.
+/// Copies the cached `file` to `to`; whether it was there. The copy is
+/// readable by all, whatever the cache's own mode (a copy keeps it).
 pub fn copy_out(folder: &Path, file: &str, to: &Path) -> bool {
-    entry(folder, file).is_some_and(|from| from.is_file() && std::fs::copy(from, to).is_ok())
+    entry(folder, file).is_some_and(|from| {
+        from.is_file() && std::fs::copy(from, to).is_ok() && readable_by_all(to).is_ok()
+    })
+}
+
+/// Gives `path` the mode of a file a web server serves (0644): a temporary
+/// file is made owner-only, and a copy or hard link keeps its mode.
+pub fn readable_by_all(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
 }
 
 /// Keeps `bytes` as `file`, written whole or not at all (a temporary file
@@ -46,7 +64,9 @@ pub fn store(folder: &Path, file: &str, bytes: &[u8]) {
         return;
     }
     if let Ok(mut temp) = tempfile::NamedTempFile::new_in(folder) {
-        if std::io::Write::write_all(&mut temp, bytes).is_ok() {
+        if std::io::Write::write_all(&mut temp, bytes).is_ok()
+            && readable_by_all(temp.path()).is_ok()
+        {
             let _ = temp.persist(to);
         }
     }

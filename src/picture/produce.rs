@@ -86,6 +86,7 @@ fn one_source(
             .is_some_and(|old| {
                 old.is_file()
                     && (std::fs::hard_link(&old, &to).is_ok() || std::fs::copy(&old, &to).is_ok())
+                    && cache::readable_by_all(&to).is_ok()
             });
         if from_previous || cache.is_some_and(|c| cache::copy_out(c, file, &to)) {
             produced.reused += 1;

@@ -119,6 +119,7 @@ pub fn run(
     let app = http::router(&site_dir, &outreach_dir, live, approvals);
     let served = serve_until_stopped(runtime, listener, app, &format!("{base_url}/"), options);
     drop(rebuilder);
+    session::wait_for_retired();
     drop(scratch);
     eprintln!("Stopped.");
     served

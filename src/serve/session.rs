@@ -514,12 +514,33 @@ impl Session {
 /// If no thread can be had, the old output stays in the preview's scratch
 /// folder, which goes when the preview stops.
 fn retire(replaced: write::output::Replaced, old: Option<Built>) {
-    let _ = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("rounds-retire".into())
         .spawn(move || {
             drop(old);
             let _ = replaced.remove();
         });
+    if let (Ok(handle), Ok(mut retiring)) = (spawned, RETIRING.lock()) {
+        retiring.retain(|h| !h.is_finished());
+        retiring.push(handle);
+    }
+}
+
+/// The threads still deleting a replaced output.
+static RETIRING: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits for every replaced output to be deleted. The preview calls it
+/// before it removes its scratch folder: two deletions of the same tree at
+/// once fail where they meet, and left the folder behind.
+pub fn wait_for_retired() {
+    let handles = RETIRING
+        .lock()
+        .map(|mut retiring| std::mem::take(&mut *retiring))
+        .unwrap_or_default();
+    for handle in handles {
+        let _ = handle.join();
+    }
 }
 
 struct ThemeChange {
