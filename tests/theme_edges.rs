@@ -24,6 +24,7 @@ fn main_text(html: &Html) -> String {
 const DOCTORS: &str = r#"[patel]
 name = "Dr. Asha Patel"
 credentials = "MD"
+role = "Family doctor"
 specialty = "FamilyMedicine"
 languages = ["en", "es", "sv"]
 "#;
@@ -84,6 +85,7 @@ fn the_physicians_section_lists_every_physician_page_including_derived_ones() {
 fn the_post_image_is_shown_once_when_the_body_has_it_too() {
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"></svg>";
     let site = Fixture::new(&[
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
         (
             "content/blog/cuff/index.md",
             &post(
