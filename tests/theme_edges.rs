@@ -38,7 +38,11 @@ fn the_physicians_section_lists_every_physician_page_including_derived_ones() {
         ),
         (
             "content/for-physicians/order-codes.md",
-            &post("Lab order codes", "date = 2026-03-01\naudience = \"physicians\"", "Codes.\n"),
+            &post(
+                "Lab order codes",
+                "date = 2026-03-01\naudience = \"physicians\"",
+                "Codes.\n",
+            ),
         ),
         (
             "content/blog/hs-crp.md",
@@ -77,7 +81,10 @@ fn the_physicians_section_lists_every_physician_page_including_derived_ones() {
         .iter()
         .map(|a| a.text().collect())
         .collect();
-    assert!(titles.contains(&"hs-CRP: when it helps".to_string()), "{titles:?}");
+    assert!(
+        titles.contains(&"hs-CRP: when it helps".to_string()),
+        "{titles:?}"
+    );
     assert!(main_text(&html).contains("Use it to refine intermediate risk."));
 }
 
@@ -109,7 +116,11 @@ fn the_post_image_is_shown_once_when_the_body_has_it_too() {
     let cuff = page(&site, "blog/cuff/index.html");
     let shown = select(&cuff, "main img")
         .iter()
-        .filter(|img| img.value().attr("src").is_some_and(|s| s.ends_with("cuff.svg")))
+        .filter(|img| {
+            img.value()
+                .attr("src")
+                .is_some_and(|s| s.ends_with("cuff.svg"))
+        })
         .count();
     assert_eq!(shown, 1, "the body's picture, not a second one above it");
     let scale = page(&site, "blog/scale/index.html");
@@ -122,7 +133,10 @@ fn the_post_image_is_shown_once_when_the_body_has_it_too() {
 
 #[test]
 fn the_theme_ships_the_favicon_it_links() {
-    let site = Fixture::new(&[("content/blog/a.md", &post("A post", "date = 2026-01-01", "Text.\n"))]);
+    let site = Fixture::new(&[(
+        "content/blog/a.md",
+        &post("A post", "date = 2026-01-01", "Text.\n"),
+    )]);
     site.build_ok();
     let html = page(&site, "index.html");
     let icon = select(&html, "link[rel=icon]");
@@ -139,19 +153,23 @@ fn doctors_languages_and_specialties_are_words() {
         ("data/doctors.toml", DOCTORS),
         (
             "content/blog/a.md",
-            &post("A post", "date = 2026-01-01\nauthors = [\"patel\"]", "Text.\n"),
+            &post(
+                "A post",
+                "date = 2026-01-01\nauthors = [\"patel\"]",
+                "Text.\n",
+            ),
         ),
     ]);
     site.write(
         "config.toml",
-        &crate::common::CONFIG.replace(
-            "[clinic]\n",
-            "[clinic]\nspecialty = \"PrimaryCare\"\n",
-        ),
+        &crate::common::CONFIG.replace("[clinic]\n", "[clinic]\nspecialty = \"PrimaryCare\"\n"),
     );
     site.build_ok();
     let doctor = main_text(&page(&site, "authors/patel/index.html"));
-    assert!(doctor.contains("Languages: English, Spanish, Swedish"), "{doctor}");
+    assert!(
+        doctor.contains("Languages: English, Spanish, Swedish"),
+        "{doctor}"
+    );
     assert!(doctor.contains("Family medicine"), "{doctor}");
     assert!(!doctor.contains("FamilyMedicine"), "{doctor}");
     let home = main_text(&page(&site, "index.html"));
@@ -163,8 +181,14 @@ fn doctors_languages_and_specialties_are_words() {
 fn the_doctors_page_is_in_the_menu_and_linked_from_about() {
     let site = Fixture::new(&[
         ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
-        ("content/blog/a.md", &post("A post", "date = 2026-01-01", "Text.\n")),
-        ("content/about/_index.md", "+++\ntitle = \"About us\"\n+++\nWho we are.\n"),
+        (
+            "content/blog/a.md",
+            &post("A post", "date = 2026-01-01", "Text.\n"),
+        ),
+        (
+            "content/about/_index.md",
+            "+++\ntitle = \"About us\"\n+++\nWho we are.\n",
+        ),
     ]);
     site.build_ok();
     let home = page(&site, "index.html");
@@ -190,7 +214,10 @@ fn a_page_about_the_clinic_is_not_drawn_as_a_medical_article() {
     let mut config = crate::common::CONFIG.to_string();
     config.push_str("disclaimer = \"General information, not medical advice.\"\n");
     let site = Fixture::new(&[
-        ("content/about/_index.md", "+++\ntitle = \"About us\"\nsort_by = \"weight\"\n+++\n"),
+        (
+            "content/about/_index.md",
+            "+++\ntitle = \"About us\"\nsort_by = \"weight\"\n+++\n",
+        ),
         (
             "content/about/awards.md",
             &post(
@@ -201,24 +228,45 @@ fn a_page_about_the_clinic_is_not_drawn_as_a_medical_article() {
         ),
         (
             "content/about/team.md",
-            &post("Our team", "date = 2026-01-05\nweight = 2\nkind = \"page\"", "We are here to help.\n"),
+            &post(
+                "Our team",
+                "date = 2026-01-05\nweight = 2\nkind = \"page\"",
+                "We are here to help.\n",
+            ),
         ),
         (
             "content/blog/bp.md",
-            &post("Blood pressure", "date = 2026-01-01\nreviewed_by = \"patel\"", "Check it.\n"),
+            &post(
+                "Blood pressure",
+                "date = 2026-01-01\nreviewed_by = \"patel\"",
+                "Check it.\n",
+            ),
         ),
     ]);
     site.write("config.toml", &config);
     site.build_ok();
     let awards = page(&site, "about/awards/index.html");
     assert!(main_text(&awards).contains("We won a prize for our lab."));
-    for part in [".reviewed", ".byline", ".disclaimer", ".share", ".neighbours"] {
-        assert!(select(&awards, part).is_empty(), "an About page has no {part}");
+    for part in [
+        ".reviewed",
+        ".byline",
+        ".disclaimer",
+        ".share",
+        ".neighbours",
+    ] {
+        assert!(
+            select(&awards, part).is_empty(),
+            "an About page has no {part}"
+        );
     }
     assert!(!main_text(&awards).contains("min read"));
     let article = page(&site, "blog/bp/index.html");
     for part in [".reviewed", ".disclaimer", ".share"] {
-        assert_eq!(select(&article, part).len(), 1, "a medical article keeps its {part}");
+        assert_eq!(
+            select(&article, part).len(),
+            1,
+            "a medical article keeps its {part}"
+        );
     }
 }
 
@@ -227,14 +275,25 @@ fn init_writes_a_site_that_checks_clean_with_its_own_domain_and_ignores() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("clinic");
     let out = rounds()
-        .args(["init", root.to_str().unwrap(), "--base-url", "https://www.lakeside.example/"])
+        .args([
+            "init",
+            root.to_str().unwrap(),
+            "--base-url",
+            "https://www.lakeside.example/",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
-    assert!(ignore.lines().any(|l| l.trim_matches('/') == "outreach"), "{ignore}");
+    assert!(
+        ignore.lines().any(|l| l.trim_matches('/') == "outreach"),
+        "{ignore}"
+    );
     let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
-    assert!(config.contains("email = \"hello@lakeside.example\""), "{config}");
+    assert!(
+        config.contains("email = \"hello@lakeside.example\""),
+        "{config}"
+    );
     assert!(!config.contains("example.com"), "{config}");
     assert!(root.join("static/favicon.svg").is_file());
     let first = std::fs::read_dir(root.join("content/blog"))
@@ -243,7 +302,10 @@ fn init_writes_a_site_that_checks_clean_with_its_own_domain_and_ignores() {
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .find(|text| text.contains("reviewed_by"))
         .expect("a first post");
-    assert!(!first.to_lowercase().contains("heart"), "a first post for any practice:\n{first}");
+    assert!(
+        !first.to_lowercase().contains("heart"),
+        "a first post for any practice:\n{first}"
+    );
     let out = rounds()
         .args(["check", "--format", "json", "--root"])
         .arg(&root)
@@ -261,7 +323,10 @@ fn init_writes_a_site_that_checks_clean_with_its_own_domain_and_ignores() {
 /// The variables `style.css` sets for dark mode, each set again for print.
 #[test]
 fn printing_sets_the_theme_colours_not_only_the_body_colours() {
-    let site = Fixture::new(&[("content/blog/a.md", &post("A post", "date = 2026-01-01", "Text.\n"))]);
+    let site = Fixture::new(&[(
+        "content/blog/a.md",
+        &post("A post", "date = 2026-01-01", "Text.\n"),
+    )]);
     site.build_ok();
     let style = site.read("style.css");
     let print = site.read("print.css");
@@ -276,7 +341,10 @@ fn printing_sets_the_theme_colours_not_only_the_body_colours() {
         .filter_map(|decl| decl.split(':').next())
         .map(str::trim)
         .collect();
-    assert!(variables.contains(&"--muted") && variables.len() > 5, "{variables:?}");
+    assert!(
+        variables.contains(&"--muted") && variables.len() > 5,
+        "{variables:?}"
+    );
     let root = print
         .split(":root")
         .nth(1)
@@ -300,7 +368,10 @@ fn rules_for<'a>(css: &'a str, selector: &str) -> Vec<&'a str> {
 
 #[test]
 fn heading_anchors_show_on_hover_and_focus_only_and_sources_wrap() {
-    let site = Fixture::new(&[("content/blog/a.md", &post("A post", "date = 2026-01-01", "## A heading\n\nText.\n"))]);
+    let site = Fixture::new(&[(
+        "content/blog/a.md",
+        &post("A post", "date = 2026-01-01", "## A heading\n\nText.\n"),
+    )]);
     site.build_ok();
     let css = site.read("style.css");
     let anchor = rules_for(&css, ".prose .anchor").join("");
@@ -308,11 +379,15 @@ fn heading_anchors_show_on_hover_and_focus_only_and_sources_wrap() {
     let shown = rules_for(&css, ".prose .anchor:focus").join("");
     assert!(shown.contains("opacity: 1"), "shown on focus: {shown}");
     assert!(
-        css.split('}').any(|r| r.contains(":hover .anchor") && r.contains("opacity: 1")),
+        css.split('}')
+            .any(|r| r.contains(":hover .anchor") && r.contains("opacity: 1")),
         "shown on hover"
     );
     let html = site.read("blog/a/index.html");
-    assert!(html.contains("class=\"anchor\""), "still a link Tab reaches");
+    assert!(
+        html.contains("class=\"anchor\""),
+        "still a link Tab reaches"
+    );
     let sources = rules_for(&css, ".sources li").join("");
     assert!(sources.contains("overflow-wrap: anywhere"), "{sources}");
     assert!(
@@ -323,7 +398,9 @@ fn heading_anchors_show_on_hover_and_focus_only_and_sources_wrap() {
     );
     for panel in [".referral", ".share", ".related"] {
         assert!(
-            rules_for(&css, panel).iter().any(|r| r.contains("margin-block")),
+            rules_for(&css, panel)
+                .iter()
+                .any(|r| r.contains("margin-block")),
             "{panel} keeps apart from its neighbours"
         );
     }

@@ -113,7 +113,9 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, InitError> {
 /// The host of the site's address, for its e-mail addresses
 /// (`https://www.lakeside.example/` → `lakeside.example`).
 fn domain_of(base_url: &str) -> String {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
     let host = rest.split(['/', ':', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or(host);
     let host = host.strip_prefix("www.").unwrap_or(host);
@@ -140,8 +142,14 @@ mod tests {
 
     #[test]
     fn the_domain_is_the_host_of_the_address() {
-        assert_eq!(domain_of("https://www.lakeside.example"), "lakeside.example");
-        assert_eq!(domain_of("https://clinic.example:8443/site"), "clinic.example");
+        assert_eq!(
+            domain_of("https://www.lakeside.example"),
+            "lakeside.example"
+        );
+        assert_eq!(
+            domain_of("https://clinic.example:8443/site"),
+            "clinic.example"
+        );
         assert_eq!(domain_of("Heart.Example"), "heart.example");
         assert_eq!(domain_of("https://"), "clinic.example");
     }

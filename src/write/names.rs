@@ -171,6 +171,9 @@ mod tests {
         assert_eq!(words("CommunityHealth"), "Community health");
         assert_eq!(words("Cardiovascular"), "Cardiovascular");
         assert_eq!(words("ENT"), "ENT");
-        assert_eq!(words("General and preventive cardiology"), "General and preventive cardiology");
+        assert_eq!(
+            words("General and preventive cardiology"),
+            "General and preventive cardiology"
+        );
     }
 }

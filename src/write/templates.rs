@@ -301,7 +301,11 @@ fn language_names_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Res
         )),
     };
     match value {
-        Value::Array(tags) => tags.iter().map(name).collect::<tera::Result<_>>().map(Value::Array),
+        Value::Array(tags) => tags
+            .iter()
+            .map(name)
+            .collect::<tera::Result<_>>()
+            .map(Value::Array),
         other => name(other),
     }
 }
