@@ -38,6 +38,7 @@ mod serve_browser;
 mod social_table;
 mod structured_data;
 mod theme_browser;
+mod theme_edges;
 mod threads_contract;
 mod x_contract;
 mod x_counting;

@@ -73,12 +73,14 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, InitError> {
     }
     let today = chrono::Local::now().date_naive().to_string();
     let base_url = args.base_url.trim_end_matches('/');
+    let domain = domain_of(base_url);
     let fill = |text: &str| {
         text.replace("__NAME__", &args.name.replace('"', "\\\""))
             .replace("__BASE_URL__", base_url)
+            .replace("__DOMAIN__", &domain)
             .replace("__TODAY__", &today)
             .replace("__DOCTOR__", "rivera")
-            .replace("__FIRST_POST__", "five-heart-habits")
+            .replace("__FIRST_POST__", "what-to-bring-to-your-visit")
     };
     let mut written = Vec::new();
     let mut files = Vec::new();
@@ -108,6 +110,22 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, InitError> {
     Ok(written)
 }
 
+/// The host of the site's address, for its e-mail addresses
+/// (`https://www.lakeside.example/` → `lakeside.example`).
+fn domain_of(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    if host.is_empty() {
+        "clinic.example".to_string()
+    } else {
+        host.to_ascii_lowercase()
+    }
+}
+
 fn collect(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
     for entry in dir.entries() {
         if let Some(sub) = entry.as_dir() {
@@ -115,5 +133,24 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) 
         } else if let Some(file) = entry.as_file() {
             out.push((file.path().to_path_buf(), file.contents()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::domain_of;
+
+    #[test]
+    fn the_domain_is_the_host_of_the_address() {
+        assert_eq!(
+            domain_of("https://www.lakeside.example"),
+            "lakeside.example"
+        );
+        assert_eq!(
+            domain_of("https://clinic.example:8443/site"),
+            "clinic.example"
+        );
+        assert_eq!(domain_of("Heart.Example"), "heart.example");
+        assert_eq!(domain_of("https://"), "clinic.example");
     }
 }

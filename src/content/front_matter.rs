@@ -47,6 +47,10 @@ pub enum Kind {
     News,
     Story,
     Testimonial,
+    /// A page about the clinic ("Our doctors", "Awards"), not a medical
+    /// article: drawn with `page.html`, without review, reading time,
+    /// disclaimer or share box.
+    Page,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -292,6 +296,7 @@ const KINDS: &[(&str, &str)] = &[
     ("announcement", "news"),
     ("review", "testimonial"),
     ("patient-story", "story"),
+    ("about", "page"),
 ];
 
 const CONSENT_KEYS: &[(&str, &str)] = &[

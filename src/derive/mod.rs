@@ -78,6 +78,21 @@ pub struct Derived {
     /// Which picture each post's page and items carry, and the files to
     /// make for them (`src/picture/`).
     pub pictures: std::sync::Arc<crate::picture::Pictures>,
+    /// The physicians' section and the posts it lists, when it also lists
+    /// physician articles made there from posts elsewhere (see [`Derived::listed`]).
+    pub physician_list: Option<(usize, Vec<usize>)>,
+}
+
+impl Derived {
+    /// The posts section `index` lists: its own, and for the physicians'
+    /// section every physician article made there as well, so that its
+    /// list holds all the pages under it.
+    pub fn listed<'s>(&'s self, site: &'s Site, index: usize) -> &'s [usize] {
+        match &self.physician_list {
+            Some((section, list)) if *section == index => list,
+            _ => &site.sections[index].posts,
+        }
+    }
 }
 
 /// What decides where a post appears: its URL, date, template, old addresses,
@@ -127,7 +142,9 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
     let taxonomies = taxonomies(site, &by_date);
     let physician_paths: Vec<Option<String>> =
         site.posts.iter().map(|p| physician_path(site, p)).collect();
-    let (pages, mut problems) = pages::pages(site, &taxonomies, &physician_paths);
+    let physician_list = physician_list(site, &physician_paths, &by_date);
+    let (pages, mut problems) =
+        pages::pages(site, &taxonomies, &physician_paths, physician_list.as_ref());
     let generated = redirect::for_site(site, &pages);
     let mut derived = Derived {
         post_terms: terms_of_posts(&taxonomies, site.posts.len()),
@@ -138,6 +155,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         by_date,
         physician_paths,
         pictures: std::sync::Arc::new(crate::picture::plan(site)),
+        physician_list,
     };
     derived
         .generated
@@ -245,6 +263,37 @@ fn clashing_outputs(
         }
     }
     problems
+}
+
+/// What the physicians' section lists when physician articles are made
+/// there from posts in other sections: its own posts and those articles,
+/// newest first (or the articles after its own, when it sorts otherwise).
+fn physician_list(
+    site: &Site,
+    physician_paths: &[Option<String>],
+    by_date: &[usize],
+) -> Option<(usize, Vec<usize>)> {
+    let path = format!("/{}/", site.outreach.physicians.section);
+    let section = site.sections.iter().position(|s| s.path == path)?;
+    let made = by_date.iter().copied().filter(|&i| {
+        physician_paths[i]
+            .as_ref()
+            .is_some_and(|p| *p != site.posts[i].path)
+    });
+    let mut list = site.sections[section].posts.clone();
+    let own = list.len();
+    list.extend(made);
+    if list.len() == own {
+        return None;
+    }
+    if site.sections[section].front.sort_by == crate::content::front_matter::SortBy::Date {
+        let mut rank = vec![0; site.posts.len()];
+        for (n, &i) in by_date.iter().enumerate() {
+            rank[i] = n;
+        }
+        list.sort_by_key(|&i| rank[i]);
+    }
+    Some((section, list))
 }
 
 /// The physician page a post gets, if it speaks to referring offices:

@@ -15,27 +15,34 @@ pub(super) fn pages(
     site: &Site,
     taxonomies: &[Taxonomy],
     physician_paths: &[Option<String>],
+    physician_list: Option<&(usize, Vec<usize>)>,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut pages = post_pages(site, &mut problems);
     pages.extend(physician_pages(site, physician_paths));
-    pages.extend(section_pages(site, &mut problems));
+    pages.extend(section_pages(site, physician_list, &mut problems));
     pages.extend(taxonomy_pages(taxonomies));
     pages.extend(fixed_pages());
     (pages, problems)
 }
 
-/// Each post's page, with its own template, its section's, or `post.html`.
+/// Each post's page, with its own template, its section's, or `post.html`
+/// (`page.html` for a page about the clinic, `kind = "page"`).
 fn post_pages(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<Page> {
     let mut pages = Vec::new();
     for (i, post) in site.posts.iter().enumerate() {
         let section = &site.sections[post.section];
+        let default = if post.front.kind == crate::content::Kind::Page {
+            "page.html"
+        } else {
+            "post.html"
+        };
         let template = post
             .front
             .template
             .clone()
             .or_else(|| section.front.page_template.clone())
-            .unwrap_or_else(|| "post.html".into());
+            .unwrap_or_else(|| default.into());
         problems.extend(missing_template(
             site,
             &template,
@@ -71,7 +78,12 @@ fn physician_pages(site: &Site, physician_paths: &[Option<String>]) -> Vec<Page>
 }
 
 /// Every page of every section's list; home is drawn with `index.html`.
-fn section_pages(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<Page> {
+/// The physicians' section lists the physician articles made there too.
+fn section_pages(
+    site: &Site,
+    physician_list: Option<&(usize, Vec<usize>)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
     let mut pages = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
         let default = if section.is_home() {
@@ -92,7 +104,11 @@ fn section_pages(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<Page> {
             section.front.template.is_some(),
         ));
         let per_page = section.front.paginate_by.unwrap_or(site.config.paginate_by);
-        for pager in paginate(&section.path, section.posts.len(), per_page) {
+        let listed = match physician_list {
+            Some((listing, list)) if *listing == s => list.len(),
+            _ => section.posts.len(),
+        };
+        for pager in paginate(&section.path, listed, per_page) {
             pages.push(Page {
                 path: pager.path_of(pager.number),
                 output: redirect::output_file(&pager.path_of(pager.number)),

@@ -47,7 +47,7 @@ pub(super) fn for_site(site: &Site, derived: &Derived) -> Vec<Generated> {
             let modified = match &page.kind {
                 PageKind::Post(i) => site.posts[*i].updated(),
                 PageKind::Section { section, pager } => {
-                    let posts = &site.sections[*section].posts;
+                    let posts = derived.listed(site, *section);
                     posts[pager.range.clone()]
                         .iter()
                         .filter_map(|&i| site.posts[i].updated())

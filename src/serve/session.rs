@@ -88,7 +88,7 @@ impl PageIndex {
                     if *section == 0 {
                         index.home.push(page);
                     }
-                    for &i in &site.sections[*section].posts[pager.range.clone()] {
+                    for &i in &derived.listed(site, *section)[pager.range.clone()] {
                         index.lists[i].push(page);
                     }
                 }

@@ -172,9 +172,16 @@ impl<'a> Drawing<'a> {
         let config = &site.config;
         let s = &site.sections[index];
         sheet.context.insert("section", &self.section_view(index));
+        // The physicians' section lists the physician articles made there.
+        let physician_cards = self
+            .derived
+            .physician_list
+            .as_ref()
+            .is_some_and(|(s, _)| *s == index);
+        let listed = self.derived.listed(site, index);
         sheet
             .context
-            .insert("paginator", &self.paginator(pager, &s.posts));
+            .insert("paginator", &self.paginator(pager, listed, physician_cards));
         if s.is_home() {
             let latest: Vec<&Value> = self
                 .derived
@@ -258,7 +265,7 @@ impl<'a> Drawing<'a> {
         }
         sheet
             .context
-            .insert("paginator", &self.paginator(pager, &term.posts));
+            .insert("paginator", &self.paginator(pager, &term.posts, false));
         if taxonomy.feeds {
             sheet.feed_path = term.path.clone();
         }
@@ -388,11 +395,11 @@ impl<'a> Drawing<'a> {
         node
     }
 
-    fn paginator(&self, pager: &Pager, list: &[usize]) -> Value {
+    fn paginator(&self, pager: &Pager, list: &[usize], physician_cards: bool) -> Value {
         let config = &self.site.config;
-        let pages: Vec<&Value> = list[pager.range.clone()]
+        let pages: Vec<std::borrow::Cow<Value>> = list[pager.range.clone()]
             .iter()
-            .map(|&i| &self.summaries[i])
+            .map(|&i| self.listed_card(i, physician_cards))
             .collect();
         let link = |n: usize| config.permalink(&pager.path_of(n));
         json!({
@@ -405,6 +412,29 @@ impl<'a> Drawing<'a> {
             "previous": (pager.number > 1).then(|| link(pager.number - 1)),
             "next": (pager.number < pager.count).then(|| link(pager.number + 1)),
         })
+    }
+
+    /// Post `index` as a list shows it: its summary, or, in the physicians'
+    /// section (`physician_cards`), its physician article when that is made there.
+    fn listed_card(&self, index: usize, physician_cards: bool) -> std::borrow::Cow<'a, Value> {
+        let summary = &self.summaries[index];
+        let Some(path) = self.derived.physician_paths[index]
+            .as_deref()
+            .filter(|path| physician_cards && *path != self.site.posts[index].path)
+        else {
+            return std::borrow::Cow::Borrowed(summary);
+        };
+        let post = &self.site.posts[index];
+        let mut card = summary.clone();
+        card["title"] = json!(post.physician_title());
+        card["permalink"] = json!(self.site.config.permalink(path));
+        card["path"] = json!(path);
+        card["for_patients"] = json!(false);
+        card["for_physicians"] = json!(true);
+        if let Some(summary) = post.physician_summary() {
+            card["description"] = json!(summary);
+        }
+        std::borrow::Cow::Owned(card)
     }
 
     fn section_view(&self, index: usize) -> Value {

@@ -125,7 +125,11 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
     context.insert("clinic", &config.clinic);
     context.insert("clinic_name", config.clinic_name());
     context.insert("data", &site.data);
-    context.insert("nav", &navigation(site));
+    let doctors = doctors_page(site, derived);
+    let mut nav = navigation(site);
+    nav.extend(doctors.clone());
+    context.insert("nav", &nav);
+    context.insert("doctors_page", &doctors);
     let taxonomies: BTreeMap<&str, Value> = derived
         .taxonomies
         .iter()
@@ -141,6 +145,20 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
         &format!("Rounds {}", env!("CARGO_PKG_VERSION")),
     );
     context
+}
+
+/// The page of the clinic's doctors (the authors' list), when the site
+/// has doctors: the menu ends with it and the About section links to it.
+fn doctors_page(site: &Site, derived: &Derived) -> Option<Value> {
+    let authors = derived.taxonomies.iter().find(|t| t.name == "authors")?;
+    let has_doctors = site
+        .data
+        .get("doctors")
+        .and_then(Value::as_object)
+        .is_some_and(|d| !d.is_empty());
+    has_doctors.then(|| {
+        json!({"title": "Our doctors", "permalink": site.config.permalink(&authors.path), "path": authors.path, "audience": "patients"})
+    })
 }
 
 /// The home section's published subsections, by weight and then title.

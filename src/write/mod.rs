@@ -10,6 +10,7 @@ mod files;
 mod frame;
 pub mod jsonld;
 mod meta;
+pub mod names;
 pub mod output;
 pub mod outreach_files;
 mod page_error;

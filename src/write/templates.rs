@@ -95,6 +95,8 @@ pub fn compile(
     // Replaces tera's own, should a call slip past `environment_reads`.
     tera.register_function("get_env", no_environment);
     tera.register_filter("hours", hours_filter);
+    tera.register_filter("language_names", language_names_filter);
+    tera.register_filter("words", words_filter);
     Ok(tera)
 }
 
@@ -289,6 +291,34 @@ impl tera::Function for GetPosts {
 
 /// `{{ "Mo-Fr 07:30-17:00" | hours }}` → "Monday to Friday, 7:30 a.m. to 5 p.m.":
 /// config keeps schema.org's opening-hours form, people read this one.
+/// `{{ person.languages | language_names | join(sep=", ") }}`: each tag
+/// (`"es"`) as its language's name (`"Spanish"`); one tag gives one name.
+fn language_names_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let name = |v: &Value| match v {
+        Value::String(tag) => Ok(Value::String(super::names::language_name(tag))),
+        _ => Err(tera::Error::msg(
+            "language_names: expects language tags such as [\"en\", \"es\"]",
+        )),
+    };
+    match value {
+        Value::Array(tags) => tags
+            .iter()
+            .map(name)
+            .collect::<tera::Result<_>>()
+            .map(Value::Array),
+        other => name(other),
+    }
+}
+
+/// `{{ clinic.specialty | words }}`: a schema.org name (`"PrimaryCare"`)
+/// as words (`"Primary care"`).
+fn words_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("words: expects text such as \"PrimaryCare\""))?;
+    Ok(Value::String(super::names::words(text)))
+}
+
 fn hours_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let text = value
         .as_str()

@@ -90,6 +90,9 @@ pub struct SourceView<'a> {
 pub struct ImageView {
     pub url: String,
     pub alt: Option<String>,
+    /// The body already shows this picture, so the page need not show it
+    /// again above it.
+    pub in_body: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +135,36 @@ pub fn source(text: &str) -> SourceView<'_> {
 }
 
 pub use crate::config::image_url;
+
+/// A doctor's record as pages show it: their languages also by name
+/// (`language_names`, unless the record gives its own).
+fn shown_record(record: &serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
+    let mut record = record.clone();
+    if !record.contains_key("language_names") {
+        if let Some(Value::Array(tags)) = record.get("languages") {
+            let names: Vec<Value> = tags
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|tag| Value::String(super::names::language_name(tag)))
+                .collect();
+            record.insert("language_names".into(), Value::Array(names));
+        }
+    }
+    record
+}
+
+/// Whether `html`, the body of the post at `post_path`, has an `<img>` of
+/// the picture `image` names, however either spells its address
+/// (`photo.jpg`, `/blog/post/photo.jpg`, the full URL).
+fn body_shows(config: &crate::config::Config, post_path: &str, html: &str, image: &str) -> bool {
+    static IMG_SRC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<img\b[^>]*?\bsrc="([^"]*)""#).expect("a valid pattern")
+    });
+    let wanted = image_url(config, post_path, image);
+    IMG_SRC
+        .captures_iter(html)
+        .any(|c| image_url(config, post_path, &c[1].replace("&amp;", "&")) == wanted)
+}
 
 pub struct Views<'a> {
     site: &'a Site,
@@ -187,7 +220,7 @@ impl<'a> Views<'a> {
                 .to_string(),
             permalink,
             known: record.is_some(),
-            record: record.cloned().unwrap_or_default(),
+            record: record.map(shown_record).unwrap_or_default(),
         }
     }
 
@@ -218,6 +251,7 @@ impl<'a> Views<'a> {
         let image = front.image.as_deref().map(|image| ImageView {
             url: image_url(config, &post.path, image),
             alt: front.image_alt.clone(),
+            in_body: body_shows(config, &post.path, &body.html, image),
         });
         let section = &site.sections[post.section];
         PostView {
