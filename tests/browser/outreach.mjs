@@ -117,6 +117,15 @@ async function axe(page, axeSource, scheme, width) {
 
 async function shoot(page, name, fullPage = false) {
   await mkdir(outDir, { recursive: true });
+  if (fullPage) {
+    // A whole-page shot does not scroll, so lazy pictures below the first
+    // screen would show as empty boxes: load them as a reader scrolling would.
+    await page.evaluate(async () => {
+      const lazy = [...document.querySelectorAll('img[loading=lazy]')].filter((i) => i.checkVisibility());
+      for (const img of lazy) img.loading = 'eager';
+      await Promise.all(lazy.map((img) => img.decode().catch(() => {})));
+    });
+  }
   await page.screenshot({ path: path.join(outDir, `outreach-${name}.png`), fullPage });
 }
 
