@@ -77,22 +77,20 @@ pub fn read_exif(tiff: &[u8]) -> Exif {
     };
     let mut sub = None;
     let mut gps = None;
-    for (tag, e) in t.entries(ifd0 as usize) {
-        match tag {
-            0x0112 => exif.orientation = t.u16(e + 8).unwrap_or(1),
-            0x0132 => exif.date = exif.date.take().or_else(|| t.text(e)),
-            0x013B => exif.owner = t.text(e),
-            0x8769 => sub = t.u32(e + 8),
-            0x8825 => gps = t.u32(e + 8),
-            _ => {}
-        }
-    }
-    if let Some(sub) = sub {
-        for (tag, e) in t.entries(sub as usize) {
+    // The Exif IFD's tags are read in IFD0 too: some writers put them there.
+    let mut ifds = vec![ifd0 as usize];
+    while let Some(ifd) = ifds.pop() {
+        for (tag, e) in t.entries(ifd) {
             match tag {
-                0x9003 | 0x9004 => exif.date = t.text(e).or(exif.date.take()),
-                0xA430 => exif.owner = t.text(e).or(exif.owner.take()),
+                0x0112 => exif.orientation = t.u16(e + 8).unwrap_or(1),
+                0x0132 | 0x9003 | 0x9004 => exif.date = t.text(e).or(exif.date.take()),
+                0x013B | 0xA430 => exif.owner = t.text(e).or(exif.owner.take()),
                 0xA431 | 0xA435 => exif.serial = t.text(e).or(exif.serial.take()),
+                0x8769 if sub.is_none() => {
+                    sub = t.u32(e + 8);
+                    ifds.extend(sub.map(|s| s as usize));
+                }
+                0x8825 => gps = t.u32(e + 8),
                 _ => {}
             }
         }
