@@ -60,7 +60,8 @@ fn phone_tiff(orientation: u16) -> Vec<u8> {
 
 /// A small JPEG; with `tiff`, an APP1 Exif segment and an XMP one after SOI.
 fn jpeg(tiff: Option<&[u8]>) -> Vec<u8> {
-    let pixels = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    let pixels =
+        image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
     let mut plain = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
         .encode_image(&pixels)
@@ -94,21 +95,35 @@ fn scan(bytes: &[u8]) -> &[u8] {
     &bytes[at..]
 }
 
-/// The tags of every EXIF IFD0 in `bytes` (little-endian TIFFs only).
-fn exif_tags(bytes: &[u8]) -> Vec<(u16, u32)> {
+/// The tags of every EXIF IFD0 in `bytes`, with their value's first 2 bytes
+/// (a SHORT such as the orientation).
+fn exif_tags(bytes: &[u8]) -> Vec<(u16, u16)> {
     let mut tags = Vec::new();
     let mut from = 0;
     while let Some(at) = bytes[from..].windows(6).position(|w| w == b"Exif\0\0") {
         let tiff = &bytes[from + at + 6..];
-        assert_eq!(&tiff[..4], b"II*\0", "a little-endian TIFF");
-        let ifd = u32::from_le_bytes(tiff[4..8].try_into().unwrap()) as usize;
-        let count = u16::from_le_bytes(tiff[ifd..ifd + 2].try_into().unwrap()) as usize;
-        for i in 0..count {
-            let e = &tiff[ifd + 2 + 12 * i..];
-            tags.push((
-                u16::from_le_bytes(e[..2].try_into().unwrap()),
-                u32::from_le_bytes(e[8..12].try_into().unwrap()),
-            ));
+        let little = match &tiff[..4] {
+            b"II*\0" => true,
+            b"MM\0*" => false,
+            other => panic!("not a TIFF: {other:?}"),
+        };
+        let u16_at = |i: usize| {
+            let b = [tiff[i], tiff[i + 1]];
+            if little {
+                u16::from_le_bytes(b)
+            } else {
+                u16::from_be_bytes(b)
+            }
+        };
+        let b4 = [tiff[4], tiff[5], tiff[6], tiff[7]];
+        let ifd = if little {
+            u32::from_le_bytes(b4)
+        } else {
+            u32::from_be_bytes(b4)
+        } as usize;
+        for i in 0..u16_at(ifd) as usize {
+            let e = ifd + 2 + 12 * i;
+            tags.push((u16_at(e), u16_at(e + 8)));
         }
         from += at + 6;
     }
@@ -167,7 +182,11 @@ fn a_phone_photo_is_published_without_its_exif_gps_or_xmp_and_keeps_its_orientat
             Some(o) => assert_eq!(tags, vec![(0x0112, o)], "{rel}"),
             None => assert!(tags.is_empty(), "{rel}: {tags:?}"),
         }
-        assert_eq!(scan(&copy), scan(&source), "{rel}: the pixels are not re-encoded");
+        assert_eq!(
+            scan(&copy),
+            scan(&source),
+            "{rel}: the pixels are not re-encoded"
+        );
         image::load_from_memory(&copy).expect("the copy is still a JPEG");
     }
 }
@@ -178,17 +197,29 @@ fn check_names_a_source_image_that_holds_a_gps_position_or_a_date() {
     fixture.write_bytes("content/blog/walk/walk.jpg", &jpeg(Some(&phone_tiff(1))));
     fixture.write_bytes("static/images/clean.jpg", &jpeg(None));
     let found = check(&fixture);
-    let gps = about(&found, "privacy/image-location", "content/blog/walk/walk.jpg");
+    let gps = about(
+        &found,
+        "privacy/image-location",
+        "content/blog/walk/walk.jpg",
+    );
     assert_eq!(gps.len(), 1, "{found:#?}");
     let message = gps[0]["message"].as_str().unwrap();
     assert!(message.contains("41.88° N, 87.63° W"), "{message}");
     assert_eq!(gps[0]["severity"], "warning");
-    let meta = about(&found, "privacy/image-metadata", "content/blog/walk/walk.jpg");
+    let meta = about(
+        &found,
+        "privacy/image-metadata",
+        "content/blog/walk/walk.jpg",
+    );
     assert_eq!(meta.len(), 1, "{found:#?}");
     let message = meta[0]["message"].as_str().unwrap();
     assert!(message.contains("2026:03:14 09:26:53"), "{message}");
     assert!(message.contains("serial number"), "{message}");
-    for rule in ["privacy/image-location", "privacy/image-metadata", "image/too-large"] {
+    for rule in [
+        "privacy/image-location",
+        "privacy/image-metadata",
+        "image/too-large",
+    ] {
         assert!(about(&found, rule, "clean.jpg").is_empty(), "{found:#?}");
     }
 }
@@ -209,7 +240,10 @@ fn check_warns_on_an_image_over_the_limits_which_config_sets() {
         large[0]["message"].as_str().unwrap().contains("3200 × 4"),
         "{large:#?}"
     );
-    assert!(about(&found, "image/too-large", "small.jpg").is_empty(), "{found:#?}");
+    assert!(
+        about(&found, "image/too-large", "small.jpg").is_empty(),
+        "{found:#?}"
+    );
 
     // A lower byte limit in [check] catches the small one too.
     let config = crate::common::CONFIG.replace("[check]\n", "[check]\nimage_max_bytes = 500\n");

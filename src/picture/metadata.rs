@@ -474,7 +474,11 @@ mod tests {
                 body.push(0);
             }
         };
-        chunk(&mut body, b"VP8X", &[WEBP_EXIF | WEBP_XMP, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
+        chunk(
+            &mut body,
+            b"VP8X",
+            &[WEBP_EXIF | WEBP_XMP, 0, 0, 0, 1, 0, 0, 1, 0, 0],
+        );
         chunk(&mut body, b"VP8L", b"pixels!");
         chunk(&mut body, b"EXIF", &orientation_tiff(1));
         chunk(&mut body, b"XMP ", b"<x:xmpmeta/>");
