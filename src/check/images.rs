@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::Settings;
-use crate::diagnostic::{Diagnostic, Position};
+use crate::diagnostic::Diagnostic;
 use crate::load::Site;
 use crate::picture::metadata::{self, Exif, Kind};
 use crate::theme::StaticSource;
@@ -30,7 +30,7 @@ pub const MAX_SIDE: u32 = 3000;
 /// segments (64 KB each at most) come before a JPEG's frame header.
 const HEAD: u64 = 512 * 1024;
 
-const HOW_TO_STRIP: &str = "Rounds removes it from the copy it publishes; remove it from the source too, which is shared by other means (e.g. `exiftool -all= FILE`, or export the photo again without location)";
+const HOW_TO_STRIP: &str = "Rounds removes it from the copy it publishes; remove it from the source too, which is shared by other means (e.g. `exiftool -all= FILE`, or export the photo again without its metadata)";
 
 /// Every raster image of the site (static/, content/, post bundles).
 pub fn check(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
@@ -85,7 +85,8 @@ fn check_file(root: &Path, file: &Path, settings: &Settings) -> Vec<Diagnostic> 
     if f.by_ref().take(HEAD).read_to_end(&mut head).is_err() {
         return Vec::new();
     }
-    let at = |d: Diagnostic| d.in_file(&shown).at(Position { line: 1, column: 1 });
+    // At the file, with no line: a terminal would quote the image's bytes.
+    let at = |d: Diagnostic| d.in_file(&shown);
     let mut found = Vec::new();
     if let Some(exif) = Kind::of(file)
         .and_then(|kind| metadata::exif_tiff(kind, &head))
@@ -104,13 +105,13 @@ fn location(exif: &Exif) -> Option<Diagnostic> {
     }
     let message = match exif.position {
         Some((lat, lon)) => format!(
-            "holds the GPS position where it was taken ({:.2}° {}, {:.2}° {})",
+            "this image holds the GPS position where it was taken ({:.2}° {}, {:.2}° {})",
             lat.abs(),
             if lat < 0.0 { 'S' } else { 'N' },
             lon.abs(),
             if lon < 0.0 { 'W' } else { 'E' },
         ),
-        None => "holds GPS data (where it was taken)".to_string(),
+        None => "this image holds GPS data (where it was taken)".to_string(),
     };
     Some(Diagnostic::warning(LOCATION, message).with_help(HOW_TO_STRIP))
 }
@@ -129,7 +130,7 @@ fn identifying(exif: &Exif) -> Option<Diagnostic> {
     if held.is_empty() {
         return None;
     }
-    let message = format!("holds {}", held.join(", "));
+    let message = format!("this image holds {}", held.join(", "));
     Some(Diagnostic::warning(METADATA, message).with_help(HOW_TO_STRIP))
 }
 
@@ -154,7 +155,7 @@ fn too_large(head: &[u8], bytes: u64, settings: &Settings) -> Option<Diagnostic>
         return None;
     }
     Some(
-        Diagnostic::warning(TOO_LARGE, format!("is {}", over.join(", and ")))
+        Diagnostic::warning(TOO_LARGE, format!("this image is {}", over.join(", and ")))
             .with_help("make it smaller before adding it: every phone that opens the page downloads it whole (the limits are `image_max_bytes` and `image_max_side` under [check])"),
     )
 }
