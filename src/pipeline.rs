@@ -118,6 +118,9 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
             .flat_map_iter(|post| checker.post(&site, post))
             .collect::<Vec<_>>(),
     );
+    found
+        .site
+        .extend(crate::check::check_images(&site, checker.settings()));
     laps.stage("check");
     let (bodies, rendered) = crate::render::render(&site);
     found.site.extend(rendered);

@@ -25,6 +25,7 @@ mod outreach_preview;
 mod outreach_style;
 mod pds_peer;
 mod pictures;
+mod private_images;
 mod publish;
 mod safety_gate;
 mod safety_paths;

@@ -4,6 +4,7 @@
 
 mod accessibility;
 pub mod external;
+mod images;
 mod language;
 mod privacy;
 mod readability;
@@ -49,6 +50,9 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::IP, Level::Error),
     (privacy::URL, Level::Error),
     (third_party::LOADS, Level::Error),
+    (images::LOCATION, Level::Warning),
+    (images::METADATA, Level::Warning),
+    (images::TOO_LARGE, Level::Warning),
     (external::BROKEN, Level::Warning),
     (readability::GRADE, Level::Warning),
     (readability::JARGON, Level::Warning),
@@ -74,6 +78,10 @@ pub struct Settings {
     pub external_timeout: std::time::Duration,
     /// The Flesch–Kincaid grade patient-facing posts should not exceed.
     pub reading_grade: f64,
+    /// An image of the site over this many bytes is too large (`image/too-large`).
+    pub image_max_bytes: u64,
+    /// An image of the site wider or taller than this is too large.
+    pub image_max_side: u32,
 }
 
 impl Settings {
@@ -88,6 +96,8 @@ impl Settings {
             allowed_hosts: Vec::new(),
             external_timeout: std::time::Duration::from_secs(10),
             reading_grade: readability::DEFAULT_GRADE,
+            image_max_bytes: images::MAX_BYTES,
+            image_max_side: images::MAX_SIDE,
         };
         let problems: Vec<Diagnostic> = config
             .check
@@ -129,6 +139,20 @@ impl Settings {
                     .filter(|g| g.is_finite() && *g > 0.0)
                     .ok_or_else(|| {
                         bad("`reading_grade` must be a positive number, the US school grade, e.g. 8")
+                    })?;
+            }
+            "image_max_bytes" => {
+                self.image_max_bytes = value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                    bad("`image_max_bytes` must be a positive whole number of bytes, e.g. 2000000")
+                })?;
+            }
+            "image_max_side" => {
+                self.image_max_side = value
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        bad("`image_max_side` must be a positive whole number of pixels, e.g. 3000")
                     })?;
             }
             rule => {
@@ -255,6 +279,11 @@ fn as_draft_warning(mut d: Diagnostic) -> Diagnostic {
             .push_str(" (in a draft: fix it before publishing)");
     }
     d
+}
+
+/// The site's own images as sources: what their metadata tells, and their size.
+pub fn check_images(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
+    images::check(site, settings)
 }
 
 /// Identifiers in outreach items that did not come from a post's own file.

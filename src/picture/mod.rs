@@ -17,6 +17,7 @@
 pub mod cache;
 pub mod card;
 pub mod convert;
+pub mod metadata;
 mod produce;
 mod source;
 

@@ -44,7 +44,7 @@ pub fn put_static(site: &Site, out: &Path) -> Result<Vec<String>, Vec<Diagnostic
     for (rel, source) in &site.theme.static_files {
         let bytes = match source {
             StaticSource::BuiltIn(data) => Ok(data.to_vec()),
-            StaticSource::File(path) => std::fs::read(path),
+            StaticSource::File(path) => std::fs::read(path).map(|b| without_metadata(path, b)),
         };
         match bytes.and_then(|b| replace_if_changed(out, rel, &b)) {
             Ok(true) => changed.push(rel.clone()),
@@ -151,9 +151,24 @@ enum Source<'a> {
     File(PathBuf),
 }
 
+/// Copies a file; a JPEG, PNG or WebP loses its metadata on the way (EXIF,
+/// GPS, XMP, text), its pixels' bytes unchanged: a photo taken on a phone
+/// says where and when. One that is not well formed is copied as it is.
 fn copy(from: &Path, to: &Path) -> std::io::Result<u64> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent)?;
     }
+    if crate::picture::metadata::Kind::of(from).is_some() {
+        let bytes = without_metadata(from, std::fs::read(from)?);
+        std::fs::write(to, &bytes)?;
+        return Ok(bytes.len() as u64);
+    }
     std::fs::copy(from, to)
+}
+
+/// The bytes of the image at `path` without their metadata, or as they are.
+fn without_metadata(path: &Path, bytes: Vec<u8>) -> Vec<u8> {
+    crate::picture::metadata::Kind::of(path)
+        .and_then(|kind| crate::picture::metadata::strip(kind, &bytes))
+        .unwrap_or(bytes)
 }
