@@ -220,6 +220,20 @@ pub fn outside_output(
     .with_help(help)
 }
 
+/// Where Rounds keeps what it may throw away (checked links, made pictures):
+/// `$ROUNDS_CACHE_DIR`, else `$XDG_CACHE_HOME/rounds`, else
+/// `~/.cache/rounds`; `None` with no home for one.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    env("ROUNDS_CACHE_DIR").map(PathBuf::from).or_else(|| {
+        env("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .map(|d| d.join("rounds"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

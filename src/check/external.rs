@@ -94,13 +94,7 @@ impl Cache {
 /// The cache file for a site: under `$XDG_CACHE_HOME/rounds/` (or
 /// `ROUNDS_CACHE_DIR`), one per site folder.
 pub fn cache_file(root: &Path) -> Option<PathBuf> {
-    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let dir = env("ROUNDS_CACHE_DIR").map(PathBuf::from).or_else(|| {
-        env("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .map(|d| d.join("rounds"))
-    })?;
+    let dir = crate::site_path::cache_dir()?;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let name = slug::slugify(root.to_string_lossy());
     Some(dir.join(format!("links-{name}.json")))

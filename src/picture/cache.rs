@@ -9,14 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The cache folder, if there is a home for one.
 pub fn folder() -> Option<PathBuf> {
-    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let dir = env("ROUNDS_CACHE_DIR").map(PathBuf::from).or_else(|| {
-        env("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .map(|d| d.join("rounds"))
-    })?;
-    Some(dir.join("pictures"))
+    Some(crate::site_path::cache_dir()?.join("pictures"))
 }
 
 /// Where `file` (`social/3fa4….jpg`) is kept in `folder`.

@@ -153,11 +153,7 @@ struct Clinic {
 /// make. Reads and hashes each picture named (in parallel); decodes none.
 pub fn plan(site: &Site) -> Pictures {
     let clinic = clinic(site);
-    let networks: Vec<(Network, PictureLimits)> = site
-        .outreach
-        .enabled()
-        .map(|(network, _)| (network, network.pictures()))
-        .collect();
+    let networks = enabled_limits(site);
     let planned: Vec<(PostPictures, Vec<(String, Variant)>)> = site
         .posts
         .par_iter()
@@ -200,11 +196,7 @@ pub fn replan(previous: &Pictures, site: &Site, edited: &[usize]) -> Option<(Pic
         return None;
     }
     let clinic = clinic(site);
-    let networks: Vec<(Network, PictureLimits)> = site
-        .outreach
-        .enabled()
-        .map(|(network, _)| (network, network.pictures()))
-        .collect();
+    let networks = enabled_limits(site);
     let mut pictures = previous.clone();
     let mut needed = Pictures::default();
     for &index in edited {
@@ -217,6 +209,14 @@ pub fn replan(previous: &Pictures, site: &Site, edited: &[usize]) -> Option<(Pic
         }
     }
     Some((pictures, needed))
+}
+
+/// Each enabled network with the pictures it takes.
+fn enabled_limits(site: &Site) -> Vec<(Network, PictureLimits)> {
+    site.outreach
+        .enabled()
+        .map(|(network, _)| (network, network.pictures()))
+        .collect()
 }
 
 type Planned = (PostPictures, Vec<(String, Variant)>);
