@@ -28,6 +28,9 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     #[serde(default)]
     pub clinic: Clinic,
+    /// The logo, colours, font and home-page picture (`content/brand.rs`).
+    #[serde(default)]
+    pub brand: crate::content::brand::Brand,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
@@ -162,6 +165,7 @@ impl Schema for Config {
         match path {
             [] => Some(fields_of::<Config>()),
             ["clinic"] => Some(fields_of::<Clinic>()),
+            ["brand"] => Some(fields_of::<crate::content::brand::Brand>()),
             ["clinic", "address"] => Some(fields_of::<Address>()),
             ["clinic", "liaison"] => Some(fields_of::<Liaison>()),
             ["markdown"] => Some(fields_of::<MarkdownConfig>()),
@@ -221,6 +225,20 @@ impl Schema for Config {
                 ("location", "address"),
                 ("npis", "npi"),
                 ("specialty_name", "specialty"),
+            ],
+            ["brand"] => &[
+                ("color", "primary"),
+                ("colour", "primary"),
+                ("primary_color", "primary"),
+                ("primary_colour", "primary"),
+                ("secondary", "accent"),
+                ("accent_color", "accent"),
+                ("accent_colour", "accent"),
+                ("typeface", "font"),
+                ("font_family", "font"),
+                ("hero_image", "hero"),
+                ("banner", "hero"),
+                ("alt", "logo_alt"),
             ],
             ["clinic", "address"] => &[
                 ("state", "region"),
@@ -336,7 +354,14 @@ impl Config {
             }
         }
         problems.extend(config.paths_outside(&text));
+        problems.extend(brand_problems(&config.brand, &text));
         if problems.is_empty() {
+            let mut config = config;
+            // `[clinic] logo` is the older spelling of `[brand] logo`.
+            if config.brand.logo.is_none() {
+                config.brand.logo = config.clinic.logo.clone();
+            }
+            config.clinic.logo = config.brand.logo.clone();
             Ok(config)
         } else {
             Err(problems)
@@ -349,6 +374,9 @@ impl Config {
         let images = [
             (&self.default_image, ["default_image"].as_slice()),
             (&self.clinic.logo, ["clinic", "logo"].as_slice()),
+            (&self.brand.logo, ["brand", "logo"].as_slice()),
+            (&self.brand.hero, ["brand", "hero"].as_slice()),
+            (&self.brand.font, ["brand", "font"].as_slice()),
         ];
         images
             .into_iter()
@@ -398,6 +426,82 @@ impl Config {
     pub fn clinic_name(&self) -> &str {
         self.clinic.name.as_deref().unwrap_or(&self.title)
     }
+}
+
+/// What is wrong in `[brand]`: a colour that is not one or fails contrast,
+/// a picture without its alt text, a font that is not a file of the site.
+fn brand_problems(brand: &crate::content::brand::Brand, text: &str) -> Vec<Diagnostic> {
+    use crate::content::brand::{Problem, font_format};
+    let file = Path::new(Config::FILE);
+    let at = |key: &str| key_line(text, &["brand", key]);
+    let mut problems: Vec<Diagnostic> = match brand.palette() {
+        Ok(_) => Vec::new(),
+        Err(found) => found
+            .into_iter()
+            .map(|problem| match problem {
+                Problem::NotAColour(bad) => Diagnostic::error(
+                    "brand/colour",
+                    format!("[brand] {} = \"{}\" is not a colour", bad.key, bad.written),
+                )
+                .in_file(file)
+                .at_opt(at(bad.key))
+                .with_help(format!(
+                    "write it as a hex colour, e.g. {} = \"#0b57a4\"",
+                    bad.key
+                )),
+                Problem::Contrast(failure) => {
+                    Diagnostic::error("brand/contrast", failure.message())
+                        .in_file(file)
+                        .at_opt(at(failure.key))
+                        .with_help(failure.help())
+                }
+            })
+            .collect(),
+    };
+    for (picture, alt, key, alt_key) in [
+        (&brand.logo, &brand.logo_alt, "logo", "logo_alt"),
+        (&brand.hero, &brand.hero_alt, "hero", "hero_alt"),
+    ] {
+        if picture.is_some() && alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            problems.push(
+                Diagnostic::error("brand/alt", format!("[brand] {key} has no {alt_key}"))
+                    .in_file(file)
+                    .at_opt(at(key))
+                    .with_help(format!(
+                        "say what the picture shows, e.g. {alt_key} = \"{}\"",
+                        if key == "logo" {
+                            "Riverside Heart & Vascular"
+                        } else {
+                            "Our waiting room, with a play corner for children"
+                        }
+                    )),
+            );
+        }
+    }
+    for key in ["logo", "hero", "font"] {
+        let value = match key {
+            "logo" => &brand.logo,
+            "hero" => &brand.hero,
+            _ => &brand.font,
+        };
+        let Some(value) = value else { continue };
+        if value.contains("://") || value.starts_with("//") {
+            problems.push(
+                Diagnostic::error("brand/remote", format!("[brand] {key} = \"{value}\" is on another site"))
+                    .in_file(file)
+                    .at_opt(at(key))
+                    .with_help("put the file in static/ and name it by its site path, e.g. \"fonts/clinic.woff2\": a page that loads from another host tells it who reads about which condition"),
+            );
+        } else if key == "font" && font_format(value).is_none() {
+            problems.push(
+                Diagnostic::error("brand/font", format!("[brand] {key} = \"{value}\" is not a font file a browser loads"))
+                    .in_file(file)
+                    .at_opt(at(key))
+                    .with_help("name a .woff2 file (or .woff, .ttf, .otf) in static/, e.g. \"fonts/clinic.woff2\""),
+            );
+        }
+    }
+    problems
 }
 
 /// The position of the first line that sets `key`.

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod brand;
 mod build;
 mod check;
 mod contract_server;

@@ -1,5 +1,6 @@
 //! The site's content: posts and the sections that hold them.
 
+pub mod brand;
 pub mod date;
 pub mod front_matter;
 

@@ -5,6 +5,7 @@
 //! `content` reads `content/` into sections and posts (`post` reads one
 //! post), `data` reads `data/`.
 
+pub mod brand;
 mod content;
 mod data;
 mod post;
@@ -75,6 +76,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
         problems.append(&mut e);
     }
     let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
+    if let (Some(theme), Ok((_, _, files))) = (&theme, &content) {
+        problems.extend(brand::missing_files(root, &config, theme, files));
+    }
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
     let content = content.map_err(|mut e| problems.append(&mut e)).ok();
     match (theme, data, content, outreach, ledger) {

@@ -124,6 +124,7 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
     context.insert("config", config);
     context.insert("clinic", &config.clinic);
     context.insert("clinic_name", config.clinic_name());
+    context.insert("brand", &super::brand::view(site));
     context.insert("data", &site.data);
     let doctors = doctors_page(site, derived);
     let mut nav = navigation(site);

@@ -5,6 +5,7 @@
 //! kind, `files` puts bytes into the output, and `page_error` says what went
 //! wrong with a page, once per distinct problem.
 
+mod brand;
 mod draw;
 mod files;
 mod frame;
