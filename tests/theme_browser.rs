@@ -113,3 +113,39 @@ fn example_site_passes_nu_html_checker() {
         show(&out)
     );
 }
+
+/// Issue 18's layout and budgets: no page of the example site is wider than
+/// a 320, 390 or 1280 px window; no image moves a page as it loads; the home
+/// page's first load is under 200 kB; article lines run 60 to 80
+/// characters; the phone menu opens without JavaScript; and posts have their
+/// side column on wide screens (`tests/browser/layout.mjs`).
+#[test]
+fn example_site_fits_every_width_within_its_budget_without_layout_shift() {
+    let node_modules = browser_dir().join("node_modules");
+    if !tools_present(&[
+        ("node", on_path("node")),
+        (CHROMIUM, Path::new(CHROMIUM).is_file()),
+        (
+            "tests/browser/node_modules (npm ci)",
+            node_modules.join("puppeteer-core").is_dir(),
+        ),
+    ]) {
+        return;
+    }
+    let site = build_example_site();
+    let report = tempfile::tempdir().expect("temp dir");
+    let out = Command::new("node")
+        .arg(browser_dir().join("layout.mjs"))
+        .arg(site.path())
+        .arg(report.path())
+        .env("CHROMIUM", CHROMIUM)
+        .output()
+        .expect("run node tests/browser/layout.mjs");
+    assert!(
+        out.status.success(),
+        "tests/browser/layout.mjs found problems:\n{}",
+        show(&out)
+    );
+    // What it measured, for the note.
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+}

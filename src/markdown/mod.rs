@@ -90,6 +90,7 @@ pub fn render(source: &Source, links: &Links, options: Options) -> (Rendered, Ve
         ids: HashMap::new(),
         headings: Vec::new(),
         words: 0,
+        tables: 0,
         depth: 0,
         first_paragraph: None,
         paragraph_start: None,
@@ -144,6 +145,8 @@ struct Renderer<'s, 'l> {
     ids: HashMap<String, usize>,
     headings: Vec<Heading>,
     words: usize,
+    /// Tables so far, so each one's scroll box has a name of its own.
+    tables: usize,
     /// Nesting of block containers, so "first paragraph" means a top-level one.
     depth: usize,
     first_paragraph: Option<Range<usize>>,
@@ -193,6 +196,21 @@ impl<'s> Renderer<'s, '_> {
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.depth -= 1;
+                self.out.push(Event::Html("</div>\n".into()));
+            }
+            // A wide table scrolls inside its own box, not the phone's page;
+            // the box can take focus, so keyboard users can scroll it too.
+            Event::Start(Tag::Table(alignments)) => {
+                self.depth += 1;
+                self.tables += 1;
+                self.out.push(Event::Html(
+                    format!("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table {} (scrolls sideways on small screens)\">\n", self.tables).into(),
+                ));
+                self.out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.out.push(Event::End(TagEnd::Table));
                 self.out.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Paragraph) => {

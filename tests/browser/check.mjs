@@ -6,9 +6,10 @@
 // Serves SITE_DIR on 127.0.0.1 (a random free port), opens a set of pages in
 // Debian's Chromium (puppeteer-core; never a downloaded browser) and, on each:
 //   - runs axe-core (WCAG 2.0/2.1/2.2 A and AA, and best practices) in the
-//     light and the dark colour scheme, and at a 375 px phone width;
-//   - saves full-page screenshots to OUT_DIR (1280 px light and dark, 375 px
-//     light), named PAGE-WIDTH-SCHEME.png;
+//     light and the dark colour scheme, at a 390 px phone width, and in print
+//     emulation from the dark scheme;
+//   - saves full-page screenshots to OUT_DIR (1280 px light and dark, 390 px
+//     light, and printed from dark mode), named PAGE-WIDTH-SCHEME.png;
 //   - fails on any request that leaves the local server (third-party
 //     requests), on a local resource that is missing, and on script errors;
 //   - checks one h1, <html lang>, a skip link to #main that is the first thing
@@ -55,12 +56,12 @@ const DEFAULT_PAGES = [
   ['/no-such-page/', 'not-found', 404, 'en'],
 ];
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 375, height: 812 };
+const NARROW = { width: 390, height: 844 };
 const MIN_TARGET = 24;
 const TAP_SCOPE = 'header, nav, footer, .share, .pagination';
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -167,6 +168,7 @@ function contentType(file) {
 
 // A static file server like a typical host's: index.html for folders, a
 // redirect from /folder to /folder/, and 404.html with status 404.
+
 export function startServer(root) {
   const served = [];
   const server = createServer(async (req, res) => {
@@ -464,10 +466,13 @@ async function main() {
         { scheme: 'light', viewport: WIDE, focus: true, structure: true },
         { scheme: 'dark', viewport: WIDE, focus: true },
         { scheme: 'light', viewport: { ...NARROW, isMobile: true, hasTouch: true }, focus: false },
+        // Printed from dark mode: the print sheet must set the theme's colours.
+        { scheme: 'dark', media: 'print', viewport: WIDE, focus: false },
       ];
       for (const run of runs) {
-        const ctx = `${run.scheme}@${run.viewport.width}`;
+        const ctx = `${run.media ? run.media + ' from ' : ''}${run.scheme}@${run.viewport.width}`;
         await page.setViewport(run.viewport);
+        await page.emulateMediaType(run.media || 'screen');
         await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: run.scheme }]);
         const response = await page.goto(origin + pagePath, { waitUntil: 'load' });
         await page.evaluate(() => document.fonts.ready.then(() => true));
@@ -510,7 +515,7 @@ async function main() {
           help: v.help,
           targets: v.nodes.map((n) => n.target.join(' ')),
         }));
-        entry.runs.push({ scheme: run.scheme, width: run.viewport.width, violations, incomplete });
+        entry.runs.push({ scheme: run.scheme, media: run.media || 'screen', width: run.viewport.width, violations, incomplete });
         for (const v of violations) {
           for (const n of v.nodes) {
             fail({ kind: 'axe', rule: v.id, impact: v.impact, page: pagePath, name, context: ctx, target: n.target, message: `${v.help}${n.summary ? ': ' + n.summary : ''}` });
@@ -520,7 +525,7 @@ async function main() {
         // (b) screenshots, before anything is focused (OUT_DIR made again in
         // case a concurrent run cleared it)
         await mkdir(outDir, { recursive: true });
-        const shot = `${name}-${run.viewport.width}-${run.scheme}.png`;
+        const shot = `${name}-${run.viewport.width}-${run.scheme}${run.media ? '-' + run.media : ''}.png`;
         await page.screenshot({ path: path.join(outDir, shot), fullPage: true });
         entry.screenshots.push(path.join(outDir, shot));
 
@@ -581,7 +586,7 @@ async function main() {
         }
 
         // (e) tap targets, in the light scheme at both widths
-        if (run.scheme === 'light') {
+        if (run.scheme === 'light' && !run.media) {
           const { small, exempt } = await page.evaluate(inPageTapTargets, TAP_SCOPE, MIN_TARGET);
           (entry.checks.tapTargets ||= {})[run.viewport.width] = { small, exempt };
           for (const t of small) {
