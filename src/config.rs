@@ -433,7 +433,7 @@ impl Config {
 fn brand_problems(brand: &crate::content::brand::Brand, text: &str) -> Vec<Diagnostic> {
     use crate::content::brand::{Problem, font_format};
     let file = Path::new(Config::FILE);
-    let at = |key: &str| key_line(text, &["brand", key]);
+    let at = |key: &str| value_at(text, key_line(text, &["brand", key]));
     let mut problems: Vec<Diagnostic> = match brand.palette() {
         Ok(_) => Vec::new(),
         Err(found) => found
@@ -502,6 +502,19 @@ fn brand_problems(brand: &crate::content::brand::Brand, text: &str) -> Vec<Diagn
         }
     }
     problems
+}
+
+/// The start of the value on the line a key sets, `key = "value"`: a
+/// problem with a value points at it, not at its key.
+pub fn value_at(text: &str, key: Option<Position>) -> Option<Position> {
+    let key = key?;
+    let line = text.lines().nth(key.line - 1)?;
+    let after = line.find('=')? + 1;
+    let value = after + (line[after..].len() - line[after..].trim_start().len());
+    Some(Position {
+        line: key.line,
+        column: line[..value].chars().count() + 1,
+    })
 }
 
 /// The position of the first line that sets `key`.

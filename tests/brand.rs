@@ -71,7 +71,7 @@ fn a_pale_colour_is_an_error_naming_the_pair_and_a_passing_shade() {
     let line = CONFIG.lines().count() + 3;
     assert!(err.contains("brand/contrast"), "{err}");
     assert!(
-        err.contains(&format!("config.toml:{line}:1")),
+        err.contains(&format!("config.toml:{line}:11")),
         "no line {line}:\n{err}"
     );
     assert!(

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::config::{Config, key_line};
+use crate::config::{Config, key_line, value_at};
 use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 
@@ -42,7 +42,7 @@ pub fn missing_files(
                 format!("[brand] {key} = \"{value}\" names a file the site does not have"),
             )
             .in_file(Config::FILE)
-            .at_opt(key_line(&text, &["brand", key]))
+            .at_opt(value_at(&text, key_line(&text, &["brand", key])))
             .with_help(format!(
                 "put the file at static/{rel}, or name a file of static/ by its site path"
             )),

@@ -198,21 +198,8 @@ impl<'s> Renderer<'s, '_> {
                 self.depth -= 1;
                 self.out.push(Event::Html("</div>\n".into()));
             }
-            // A wide table scrolls inside its own box, not the phone's page;
-            // the box can take focus, so keyboard users can scroll it too.
-            Event::Start(Tag::Table(alignments)) => {
-                self.depth += 1;
-                self.tables += 1;
-                self.out.push(Event::Html(
-                    format!("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table {} (scrolls sideways on small screens)\">\n", self.tables).into(),
-                ));
-                self.out.push(Event::Start(Tag::Table(alignments)));
-            }
-            Event::End(TagEnd::Table) => {
-                self.depth = self.depth.saturating_sub(1);
-                self.out.push(Event::End(TagEnd::Table));
-                self.out.push(Event::Html("</div>\n".into()));
-            }
+            Event::Start(Tag::Table(alignments)) => self.table_start(alignments),
+            Event::End(TagEnd::Table) => self.table_end(),
             Event::Start(Tag::Paragraph) => {
                 if self.depth == 0 && self.first_paragraph.is_none() {
                     self.paragraph_start = Some(self.out.len());
@@ -416,6 +403,24 @@ impl<'s> Renderer<'s, '_> {
         }
         html.push_str(" loading=\"lazy\" decoding=\"async\">");
         self.out.push(Event::Html(html.into()));
+    }
+
+    /// A wide table scrolls inside its own box, not the phone's page; the
+    /// box can take focus, so keyboard users can scroll it too, and each
+    /// has a name of its own.
+    fn table_start(&mut self, alignments: Vec<pulldown_cmark::Alignment>) {
+        self.depth += 1;
+        self.tables += 1;
+        self.out.push(Event::Html(
+            format!("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table {} (scrolls sideways on small screens)\">\n", self.tables).into(),
+        ));
+        self.out.push(Event::Start(Tag::Table(alignments)));
+    }
+
+    fn table_end(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        self.out.push(Event::End(TagEnd::Table));
+        self.out.push(Event::Html("</div>\n".into()));
     }
 
     /// Reads the size of a local image, so the page does not jump as it loads.
@@ -651,6 +656,9 @@ mod tests {
             "| a |\n|---|\n| b |\n\n~~no~~ - [x] done\n\n\"quoted\"[^1]\n\n[^1]: note\n",
         );
         assert!(r.html.contains("<table>"));
+        // In a box that scrolls sideways on a phone, and that Tab reaches.
+        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table 1 (scrolls sideways on small screens)\">\n<table>"), "{}", r.html);
+        assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
         assert!(r.html.contains("<del>no</del>"));
         assert!(r.html.contains("\u{201c}quoted\u{201d}"));
         assert!(r.html.contains("footnote"));
