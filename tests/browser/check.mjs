@@ -472,8 +472,10 @@ async function main() {
       for (const run of runs) {
         const ctx = `${run.media ? run.media + ' from ' : ''}${run.scheme}@${run.viewport.width}`;
         await page.setViewport(run.viewport);
-        await page.emulateMediaType(run.media || 'screen');
-        await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: run.scheme }]);
+        // Media type and features in one call: puppeteer's two helpers each
+        // reset what the other set.
+        const cdp = await page.createCDPSession();
+        await cdp.send('Emulation.setEmulatedMedia', { media: run.media || '', features: [{ name: 'prefers-color-scheme', value: run.scheme }] });
         const response = await page.goto(origin + pagePath, { waitUntil: 'load' });
         await page.evaluate(() => document.fonts.ready.then(() => true));
         const status = response ? response.status() : 0;
@@ -489,6 +491,8 @@ async function main() {
         }
         const scheme = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
         if (scheme !== run.scheme) throw new Error(`could not emulate prefers-color-scheme: ${run.scheme}`);
+        const printing = await page.evaluate(() => matchMedia('print').matches);
+        if (printing !== (run.media === 'print')) throw new Error(`could not emulate the ${run.media || 'screen'} media type`);
 
         // (a) axe-core
         await page.addScriptTag({ content: axeSource });
