@@ -8,6 +8,7 @@ mod brand;
 mod build;
 mod check;
 mod contract_server;
+mod corrections;
 mod crash;
 mod deploy;
 mod diagnostics_output;

@@ -86,8 +86,35 @@ pub struct PostFrontMatter {
     pub consent: Option<Consent>,
     pub social: Option<Social>,
     pub physicians: Option<Physicians>,
+    /// What was corrected after publishing, oldest first: each shown on the
+    /// page with its date, and in its structured data.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    /// The post no longer stands: its page keeps its address with a notice,
+    /// and it leaves the feeds, the sitemap and every list.
+    pub withdrawn: Option<Withdrawal>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A correction made after publishing: `[[corrections]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Correction {
+    pub date: Date,
+    pub note: String,
+}
+
+/// `withdrawn = { date = 2026-05-01, reason = "…" }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Withdrawal {
+    pub date: Date,
+    pub reason: String,
+}
+
+impl PostFrontMatter {
+    pub fn is_withdrawn(&self) -> bool {
+        self.withdrawn.is_some()
+    }
 }
 
 /// A patient's written authorization to publish their story (45 CFR 164.508).
@@ -153,6 +180,8 @@ impl Schema for PostFrontMatter {
             ["social"] => Some(fields_of::<Social>()),
             ["social", "poll"] => Some(fields_of::<PollFrontMatter>()),
             ["physicians"] => Some(fields_of::<Physicians>()),
+            ["corrections"] => Some(fields_of::<Correction>()),
+            ["withdrawn"] => Some(fields_of::<Withdrawal>()),
             _ => None,
         }
     }
@@ -196,6 +225,14 @@ fn shape(path: &[&str]) -> Option<Shape> {
         ["consent"] => Shape::example(CONSENT).made_from_text(consent_expiring),
         ["consent", "reference"] => Shape::example("\"authorization 2026-014\""),
         ["consent", "expires"] => Shape::example("2027-01-01"),
+        ["corrections"] => Shape::example(
+            "[[corrections]]\ndate = 2026-05-02\nnote = \"The starting age for screening is 45, not 50.\"",
+        )
+        .what("a list of tables, each with a date and a note"),
+        ["corrections", "date"] | ["withdrawn", "date"] => Shape::example("2026-05-02"),
+        ["withdrawn"] => Shape::example(
+            "{ date = 2026-05-02, reason = \"The guidance this article gave has changed.\" }",
+        ),
         ["social", "mentions"] => {
             Shape::example("[\"riverside-ymca\"]").what("a list of keys of data/partners.toml")
         }

@@ -103,6 +103,7 @@ pub struct Placement {
     path: String,
     date: Option<crate::content::Date>,
     draft: bool,
+    withdrawn: bool,
     template: Option<String>,
     aliases: Vec<String>,
     weight: Option<i64>,
@@ -116,6 +117,7 @@ impl Placement {
             path: post.path.clone(),
             date: post.date,
             draft: post.front.draft,
+            withdrawn: post.front.is_withdrawn(),
             template: post.front.template.clone(),
             aliases: post.front.aliases.clone(),
             weight: post.front.weight,
@@ -173,7 +175,10 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
 
 /// All posts, newest first; posts of one date by path.
 fn newest_first(posts: &[Post]) -> Vec<usize> {
-    let mut by_date: Vec<usize> = (0..posts.len()).collect();
+    // A withdrawn post is in no list, feed or taxonomy: only its own page stays.
+    let mut by_date: Vec<usize> = (0..posts.len())
+        .filter(|&i| !posts[i].front.is_withdrawn())
+        .collect();
     by_date.sort_by(|a, b| {
         posts[*b]
             .date

@@ -45,6 +45,12 @@ pub(super) fn for_site(site: &Site, derived: &Derived) -> Vec<Generated> {
         .iter()
         .filter_map(|page| {
             let modified = match &page.kind {
+                // A withdrawn post keeps its address, but search engines are not sent to it.
+                PageKind::Post(i) | PageKind::Physician(i)
+                    if site.posts[*i].front.is_withdrawn() =>
+                {
+                    return None;
+                }
                 PageKind::Post(i) => site.posts[*i].updated(),
                 PageKind::Section { section, pager } => {
                     let posts = derived.listed(site, *section);

@@ -56,8 +56,11 @@ pub(super) fn load(
         })
         .collect();
     let mut sections = std::mem::take(&mut sections.list);
+    // A withdrawn post is listed nowhere; its page is still written, with its notice.
     for (i, post) in posts.iter().enumerate() {
-        sections[post.section].posts.push(i);
+        if !post.front.is_withdrawn() {
+            sections[post.section].posts.push(i);
+        }
     }
     for section in &mut sections {
         sort_posts(&mut section.posts, &posts, section.front.sort_by);

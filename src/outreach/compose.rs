@@ -33,7 +33,8 @@ impl Composer<'_> {
         let post = self.post;
         let default_social = Social::default();
         let social = post.front.social.as_ref().unwrap_or(&default_social);
-        if social.skip {
+        // A withdrawn post yields nothing new (`rounds publish` acts on its copies).
+        if social.skip || post.front.is_withdrawn() {
             return;
         }
         let settings = &self.site.outreach;

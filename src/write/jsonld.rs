@@ -187,6 +187,7 @@ pub fn post(config: &Config, ld: PostLd) -> Value {
     if !front.tags.is_empty() {
         map.insert("keywords".into(), Value::String(front.tags.join(", ")));
     }
+    corrected_or_withdrawn(map, front);
     if medical {
         if let Some(reviewer) = ld.reviewer {
             map.insert("reviewedBy".into(), reviewer);
@@ -205,6 +206,32 @@ pub fn post(config: &Config, ld: PostLd) -> Value {
         map.insert("medicalAudience".into(), Value::Array(audiences));
     }
     node
+}
+
+/// What changed after publishing: each correction as a `CorrectionComment`
+/// (schema.org's `correction`), and a withdrawal as the work's status with
+/// the date it stopped standing (`expires`).
+fn corrected_or_withdrawn(
+    map: &mut serde_json::Map<String, Value>,
+    front: &crate::content::PostFrontMatter,
+) {
+    let comment = |text: String, date: &crate::content::Date| json!({"@type": "CorrectionComment", "text": text, "datePublished": date.to_string()});
+    let mut corrections: Vec<Value> = front
+        .corrections
+        .iter()
+        .map(|c| comment(c.note.clone(), &c.date))
+        .collect();
+    if let Some(withdrawn) = &front.withdrawn {
+        map.insert("creativeWorkStatus".into(), json!("Withdrawn"));
+        map.insert("expires".into(), json!(withdrawn.date.to_string()));
+        corrections.push(comment(
+            format!("Withdrawn: {}", withdrawn.reason),
+            &withdrawn.date,
+        ));
+    }
+    if !corrections.is_empty() {
+        map.insert("correction".into(), Value::Array(corrections));
+    }
 }
 
 /// Home → section → page.

@@ -38,6 +38,9 @@ pub struct PostView<'a> {
     pub word_count: usize,
     pub section: LinkView<'a>,
     pub physicians: Option<PhysiciansView<'a>>,
+    /// What was corrected after publishing, and whether it was withdrawn.
+    pub corrections: &'a [crate::content::front_matter::Correction],
+    pub withdrawn: Option<&'a crate::content::front_matter::Withdrawal>,
     pub social: Option<&'a crate::content::front_matter::Social>,
     /// Where the post was cross-posted, for "Also on …" links.
     pub syndication: Vec<crate::ledger::SyndicationLink>,
@@ -287,6 +290,8 @@ impl<'a> Views<'a> {
                 summary: p.summary.as_deref(),
                 tests: p.tests.iter().map(|key| self.service(key)).collect(),
             }),
+            corrections: &front.corrections,
+            withdrawn: front.withdrawn.as_ref(),
             social: front.social.as_ref(),
             syndication: site
                 .ledger
