@@ -41,6 +41,12 @@ pub struct SyndicationRecord {
     pub at: Option<DateTime<Utc>>,
     /// The server's message when posting failed.
     pub error: Option<String>,
+    /// For a posted item: a digest of what was sent (`OutreachItem::fingerprint`)
+    /// and its words, so a later change to the post is seen as drift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -116,6 +122,8 @@ impl Ledger {
             url: None,
             at: Some(at),
             error: None,
+            sent: None,
+            sent_text: None,
         });
         true
     }
@@ -281,6 +289,8 @@ url = "https://x.example/1"
             url: Some("https://med.example/@c/1?access_token=ledger-test-token-77".into()),
             at: Some("2026-02-01T12:00:00Z".parse().unwrap()),
             error: Some("400: authorization: Bearer ledger-test-token-77".into()),
+            sent: None,
+            sent_text: None,
         });
         let dir = tempfile::tempdir().unwrap();
         let held =

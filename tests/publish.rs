@@ -772,3 +772,81 @@ fn a_rejected_item_is_marked_failed_and_tried_again_next_run() {
     assert_eq!(server.posted_texts().len(), 2);
     assert_eq!(posted_ids(&fixture).len(), 2);
 }
+
+/// Issue 19 item 1: what was sent is recorded, so a later change to the
+/// post shows as drift in `rounds social`, with both versions, and a
+/// second `rounds publish` still sends nothing for it.
+#[test]
+fn a_posted_item_whose_post_changed_is_shown_as_drift_with_both_versions() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), None);
+    let out = publish(&fixture, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger = ledger(&fixture);
+    let teaser = ledger["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_str() == Some("blog/bp/teaser/mastodon"))
+        .expect("the teaser's record")
+        .clone();
+    assert!(
+        teaser["sent"].as_str().is_some_and(|s| s.len() == 24),
+        "{teaser}"
+    );
+    assert!(
+        teaser["sent_text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Café-style tips")),
+        "{teaser}"
+    );
+    let social = |args: &[&str]| {
+        rounds()
+            .args(["social", "--root"])
+            .arg(fixture.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let json: Value = serde_json::from_slice(&social(&["--format", "json"]).stdout).unwrap();
+    assert_eq!(
+        json["changed_since_posted"],
+        serde_json::json!([]),
+        "nothing changed yet"
+    );
+
+    fixture.write(
+        "content/blog/bp.md",
+        &post(
+            "Blood pressure basics",
+            "date = 2026-01-10\ntags = [\"heart health\"]\n[social]\nteaser = \"Kitchen-table tips for your blood pressure.\"\nask = \"Do you check yours at home?\"",
+            "Body.",
+        ),
+    );
+    let json: Value = serde_json::from_slice(&social(&["--format", "json"]).stdout).unwrap();
+    let drift = json["changed_since_posted"].as_array().unwrap();
+    assert_eq!(drift.len(), 1, "only the teaser changed: {drift:?}");
+    assert_eq!(drift[0]["id"], "blog/bp/teaser/mastodon");
+    assert!(
+        drift[0]["posted_text"]
+            .as_str()
+            .unwrap()
+            .contains("Café-style tips")
+    );
+    assert!(
+        drift[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Kitchen-table tips")
+    );
+    let human = String::from_utf8_lossy(&social(&[]).stdout).to_string();
+    assert!(human.contains("Changed since posted (1)"), "{human}");
+    assert!(
+        human.contains("posted:") && human.contains("now:"),
+        "{human}"
+    );
+    // A silent change is shown, never sent.
+    let again = publish(&fixture, &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(server.posted_texts().len(), 2);
+}

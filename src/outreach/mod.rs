@@ -99,6 +99,54 @@ pub struct OutreachItem {
     pub warnings: Vec<String>,
 }
 
+impl OutreachItem {
+    /// A digest of what the network is sent (text, link, poll, picture),
+    /// which the ledger keeps for a posted item: when the post's words
+    /// change later, the item is seen to differ from its copy.
+    pub fn fingerprint(&self) -> String {
+        let mut sent = format!("{}\0{}\0", self.text, self.link);
+        if let Some(poll) = &self.poll {
+            sent.push_str(&format!(
+                "{}\0{}\0{}\0",
+                poll.question,
+                poll.options.join("\u{1}"),
+                poll.seconds
+            ));
+        }
+        if let Some(image) = &self.image {
+            sent.push_str(&format!(
+                "{}\0{}",
+                image.url,
+                image.alt.as_deref().unwrap_or("")
+            ));
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA256, sent.as_bytes());
+        digest.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The ledger's record of this item when it was posted with other
+    /// words, link, poll or picture than it has now.
+    pub fn changed_since_posted<'l>(
+        &self,
+        ledger: &'l crate::ledger::Ledger,
+    ) -> Option<&'l crate::ledger::SyndicationRecord> {
+        ledger.get(&self.id).filter(|r| self.differs_from(r))
+    }
+
+    /// Whether `record` is of this item posted with other words, link, poll
+    /// or picture (a record from before Rounds kept digests says nothing).
+    pub fn differs_from(&self, record: &crate::ledger::SyndicationRecord) -> bool {
+        record.state == crate::ledger::State::Posted
+            && record
+                .sent
+                .as_deref()
+                .is_some_and(|sent| sent != self.fingerprint())
+    }
+}
+
 /// Everything derived for outreach in one build.
 #[derive(Debug, Default)]
 pub struct Outreach {

@@ -248,6 +248,8 @@ pub fn post_one(
         url: None,
         at: Some(now()),
         error: None,
+        sent: None,
+        sent_text: None,
     };
     if let Err(e) = journal.record(pending.clone()) {
         return Outcome::Failed(format!("cannot write the ledger, so nothing was sent: {e}"));
@@ -329,6 +331,8 @@ fn record_posted(journal: &Journal, item: &OutreachItem, remote: Remote) -> Outc
         url: Some(remote.url.clone()),
         at: Some(now()),
         error: None,
+        sent: Some(item.fingerprint()),
+        sent_text: Some(item.text.clone()),
     };
     match journal.record(record) {
         Ok(()) => Outcome::Posted(remote.url),
@@ -359,6 +363,8 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
         url: None,
         at: Some(now()),
         error: Some(message.clone()),
+        sent: None,
+        sent_text: None,
     });
     Outcome::Failed(message)
 }

@@ -74,12 +74,24 @@ pub fn run(args: &SocialArgs) -> ExitCode {
         .filter(|h| network.is_none_or(|n| h.network == n))
         .filter(|h| args.only.as_deref().is_none_or(|o| h.id.contains(o)))
         .collect();
+    let ledger = &analysed.site.ledger;
+    let changed: Vec<_> = items
+        .iter()
+        .filter_map(|i| Some((*i, i.changed_since_posted(ledger)?)))
+        .collect();
     match args.site.format {
         Format::Json => {
-            super::print_json(&json!({"items": items, "held_back": held, "diagnostics": problems}))
+            let drift: Vec<_> = changed
+                .iter()
+                .map(|(item, record)| json!({"id": item.id, "network": item.network, "url": record.url, "posted_at": record.at, "posted_text": record.sent_text, "text": item.text}))
+                .collect();
+            super::print_json(
+                &json!({"items": items, "held_back": held, "changed_since_posted": drift, "diagnostics": problems}),
+            )
         }
         Format::Human => {
             print_out(&table::draw(&items, args.text, table::columns()));
+            print_out(&table::changed(&changed, table::columns()));
             for line in table::held_back(&held) {
                 eprintln!("{line}");
             }

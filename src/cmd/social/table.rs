@@ -38,6 +38,44 @@ pub fn draw(items: &[&OutreachItem], text: bool, columns: usize) -> String {
     out
 }
 
+/// The posted items whose post now says something else: each with both
+/// versions, and what would carry the change to the network.
+pub fn changed(
+    changed: &[(&OutreachItem, &crate::ledger::SyndicationRecord)],
+    columns: usize,
+) -> String {
+    if changed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nChanged since posted ({}): the copies on the networks still say what was sent.\nAdd [[corrections]] to the post to send a correction; a typo fix is left alone.\n",
+        changed.len()
+    );
+    let wrap = |label: &str, text: &str| {
+        let options = textwrap::Options::new(columns.saturating_sub(4).max(20))
+            .initial_indent("    ")
+            .subsequent_indent("    ");
+        format!("  {label}\n{}\n", textwrap::fill(text, options))
+    };
+    for (item, record) in changed {
+        out.push_str(&fit(
+            &format!(
+                "{} ({})",
+                item.id,
+                record.url.as_deref().unwrap_or("posted")
+            ),
+            columns,
+        ));
+        out.push('\n');
+        out.push_str(&wrap(
+            "posted:",
+            record.sent_text.as_deref().unwrap_or("(not recorded)"),
+        ));
+        out.push_str(&wrap("now:", &item.text));
+    }
+    out
+}
+
 /// What the footer says of the items themselves: "175 items from 12 posts,
 /// 9 with notes".
 pub fn summary(items: &[&OutreachItem]) -> String {

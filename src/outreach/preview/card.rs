@@ -237,6 +237,14 @@ fn where_it_stands(item: &OutreachItem, standing: &Standing) -> String {
                 .unwrap_or("no reason was recorded")
                 .trim_end_matches('.'))
         ),
+        State::Posted if standing.record.is_some_and(|r| item.differs_from(r)) => format!(
+            "Posted{at}, and changed since: the copy on {} still says what was sent. <details class=\"drift\"><summary>As posted</summary><p>{}</p></details>",
+            item.network.name(),
+            esc(standing
+                .record
+                .and_then(|r| r.sent_text.as_deref())
+                .unwrap_or("(not recorded)"))
+        ),
         State::Posted => format!(
             "Posted{at}.{}",
             standing

@@ -141,6 +141,8 @@ mod tests {
             url: None,
             at: None,
             error: None,
+            sent: None,
+            sent_text: None,
         }
     }
 
