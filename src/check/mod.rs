@@ -9,6 +9,7 @@ mod language;
 mod privacy;
 mod readability;
 mod references;
+pub mod report;
 mod review;
 mod terms;
 pub mod third_party;
@@ -256,6 +257,16 @@ impl Checker {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// A patient-facing post's reading level (`None` for one for physicians).
+    pub fn reading(&self, post: &Post) -> Option<readability::Reading> {
+        self.readability.reading(post)
+    }
+
+    /// A review on `date` is older than `review_months`.
+    pub fn is_stale(&self, date: Date) -> bool {
+        review::months_between(date, self.today) >= i64::from(self.settings.review_months)
     }
 
     /// Every rule over one post.
