@@ -6,6 +6,7 @@ mod common;
 
 mod build;
 mod check;
+mod check_report;
 mod contract_server;
 mod crash;
 mod deploy;
