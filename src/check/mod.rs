@@ -6,6 +6,7 @@ mod accessibility;
 pub mod external;
 mod images;
 mod language;
+mod photos;
 mod privacy;
 mod readability;
 mod references;
@@ -34,6 +35,7 @@ pub const RULES: &[(&str, Level)] = &[
     (review::SOURCES_MISSING, Level::Warning),
     (review::SOURCE_MALFORMED, Level::Error),
     (review::CONSENT, Level::Error),
+    (photos::CONSENT, Level::Warning),
     (accessibility::ALT_TEXT, Level::Error),
     (accessibility::HEADING_ORDER, Level::Warning),
     (accessibility::LINK_TEXT, Level::Warning),
@@ -276,6 +278,7 @@ impl Checker {
         found.extend(accessibility::check(post));
         found.extend(language::check(post));
         found.extend(privacy::check(post, &self.allowed));
+        found.extend(photos::check(post, self.today));
         found.extend(self.readability.check(post));
         found.extend(terms::check(site, post));
         let found = self.settings.apply(found);
