@@ -30,33 +30,146 @@ static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:\b(?:courtesy of|photo(?:graph)? (?:by|from)|shared by|submitted by|with permission (?:of|from))\s+(?:(?:her|his|their|the) [a-z]+ )?)(?-i:[A-Z][a-z]+)")
         .expect("valid regex")
 });
-static PATIENT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:patient|survivor|testimonial)s?\b").expect("valid regex"));
-/// A capitalised word that may be a name, not after "Dr."
-static NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^.\w]\s*|\s)([A-Z][a-z]{2,})\b").expect("valid regex")
+static PATIENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:patient|survivor|testimonial)s?\b").expect("valid regex")
 });
+/// A capitalised word that may be a name, not after "Dr."
+static NAME_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^.\w]\s*|\s)([A-Z][a-z]{2,})\b").expect("valid regex"));
 
 /// Capitalised words that are not names.
 const NOT_NAMES: &[&str] = &[
-    "The", "Our", "Her", "His", "Their", "She", "They", "After", "Before", "With", "Patient",
-    "Patients", "Survivor", "Testimonial", "Photo", "Picture", "Image", "Nurse", "Doctor",
-    "Clinic", "Hospital", "Heart", "Cardiac", "Rehab", "Team", "Staff", "Family", "Day", "Week",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "Walk", "Run", "Smiling", "Holding", "Standing", "Sitting", "Two",
-    "Three", "One", "Happy", "New", "First", "Last", "Riverside",
+    "The",
+    "Our",
+    "Her",
+    "His",
+    "Their",
+    "She",
+    "They",
+    "After",
+    "Before",
+    "With",
+    "Patient",
+    "Patients",
+    "Survivor",
+    "Testimonial",
+    "Photo",
+    "Picture",
+    "Image",
+    "Nurse",
+    "Doctor",
+    "Clinic",
+    "Hospital",
+    "Heart",
+    "Cardiac",
+    "Rehab",
+    "Team",
+    "Staff",
+    "Family",
+    "Day",
+    "Week",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Walk",
+    "Run",
+    "Smiling",
+    "Holding",
+    "Standing",
+    "Sitting",
+    "Two",
+    "Three",
+    "One",
+    "Happy",
+    "New",
+    "First",
+    "Last",
+    "Riverside",
 ];
 
 /// Words of a file name that describe a picture rather than name someone.
 const DESCRIPTIONS: &[&str] = &[
-    "patient", "patients", "survivor", "testimonial", "photo", "img", "image", "pic", "story",
-    "stories", "after", "before", "with", "our", "the", "and", "education", "poster", "room",
-    "care", "heart", "cardiac", "rehab", "clinic", "visit", "walk", "walking", "hands", "nurse",
-    "doctor", "portal", "form", "chart", "waiting", "exam", "team", "group", "family", "smiling",
-    "happy", "day", "home", "hospital", "surgery", "recovery", "stock", "generic", "hero",
-    "header", "banner", "cover", "card", "small", "large", "wide", "crop", "edit", "final",
-    "jpg", "jpeg", "png", "webp", "gif", "avif", "svg",
+    "patient",
+    "patients",
+    "survivor",
+    "testimonial",
+    "photo",
+    "img",
+    "image",
+    "pic",
+    "story",
+    "stories",
+    "after",
+    "before",
+    "with",
+    "our",
+    "the",
+    "and",
+    "education",
+    "poster",
+    "room",
+    "care",
+    "heart",
+    "cardiac",
+    "rehab",
+    "clinic",
+    "visit",
+    "walk",
+    "walking",
+    "hands",
+    "nurse",
+    "doctor",
+    "portal",
+    "form",
+    "chart",
+    "waiting",
+    "exam",
+    "team",
+    "group",
+    "family",
+    "smiling",
+    "happy",
+    "day",
+    "home",
+    "hospital",
+    "surgery",
+    "recovery",
+    "stock",
+    "generic",
+    "hero",
+    "header",
+    "banner",
+    "cover",
+    "card",
+    "small",
+    "large",
+    "wide",
+    "crop",
+    "edit",
+    "final",
+    "jpg",
+    "jpeg",
+    "png",
+    "webp",
+    "gif",
+    "avif",
+    "svg",
 ];
 
 /// What in an image's alt text or file name names a patient, if anything.
@@ -71,10 +184,17 @@ fn names_a_patient(alt: &str, file: &str) -> Option<String> {
             .filter(|m| !alt[..m.start()].trim_end().ends_with("Dr."))
             .find(|m| !NOT_NAMES.contains(&m.as_str()));
         if let Some(name) = name {
-            return Some(format!("its alt text names a patient: \"{}\"", name.as_str()));
+            return Some(format!(
+                "its alt text names a patient: \"{}\"",
+                name.as_str()
+            ));
         }
     }
-    let stem = file.rsplit(['/', '\\']).next().unwrap_or(file).to_lowercase();
+    let stem = file
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file)
+        .to_lowercase();
     let words: Vec<&str> = stem
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
@@ -107,8 +227,13 @@ pub fn check(post: &Post, today: Date) -> Vec<Diagnostic> {
         if let Some(what) = names_a_patient(alt, image) {
             let key = if alt.is_empty() { "image" } else { "image_alt" };
             found.push(
-                at_key(post, CONSENT, key, format!("the post's image: {what}, and {why_not}"))
-                    .with_help(help),
+                at_key(
+                    post,
+                    CONSENT,
+                    key,
+                    format!("the post's image: {what}, and {why_not}"),
+                )
+                .with_help(help),
             );
         }
     }
@@ -153,7 +278,10 @@ mod tests {
     fn names_titles_credits_and_patient_words_beside_a_name() {
         for (alt, file) in [
             ("Mrs. Lopez on her first walk after surgery", "walk.jpg"),
-            ("A man at the finish line, photo courtesy of Jim", "race.jpg"),
+            (
+                "A man at the finish line, photo courtesy of Jim",
+                "race.jpg",
+            ),
             ("Our patient Maria Lopez with her grandson", "maria.jpg"),
             ("A woman smiling", "patient-maria-lopez.jpg"),
             ("A woman smiling", "mrs-hart-rehab.jpg"),

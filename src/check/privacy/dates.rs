@@ -29,7 +29,7 @@ pub(super) static DATE_RE: LazyLock<Regex> = LazyLock::new(|| re(&date_pattern()
 /// Words for what happens to a patient on a day.
 static EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(?:re)?admitted|admission|admit date|discharged|discharge|was seen|were seen|seen (?:in|at|by)|visited|(?:her|his|their|my|last|first|next|office|clinic|home|follow-up) visit|visit on|appointment on|(?:her|his|their|my) appointment|had (?:her|his|their|my)?\s*(?:surgery|operation|procedure|biopsy|scan)|(?:surgery|operation|procedure|biopsy|scan|mri|ct|colonoscopy|mammogram) on|operated on|underwent|died|passed away|(?:date|day|time) of death|death on|deceased|DOD|DOS|date of service|presented|arrived|was transferred|delivered|gave birth|hospitali[sz]ed|intubated|was diagnosed|diagnosed on|injured|collapsed|came in|brought in|to the (?:ER|ED|emergency room|ICU))\b",
+        r"(?i)\b(?:(?:re)?admitted|(?:on|her|his|their|my|date of) admission|admission date|admit date|discharged|discharge|was seen|were seen|seen (?:in|at|by)|visited|(?:her|his|their|my|last|first|next|follow-up) (?:office |clinic |home )?visit|visit on|appointment on|(?:her|his|their|my) appointment|had (?:her|his|their|my)?\s*(?:surgery|operation|procedure|biopsy|scan)|(?:surgery|operation|procedure|biopsy|scan|mri|ct|colonoscopy|mammogram) on|operated on|underwent|died|passed away|(?:date|day|time) of death|death on|deceased|DOD|DOS|date of service|presented|arrived|was transferred|delivered|gave birth|hospitali[sz]ed|intubated|was diagnosed|diagnosed on|injured|collapsed|came in|brought in|to the (?:ER|ED|emergency room|ICU))\b",
     )
 });
 
@@ -122,10 +122,10 @@ const OLD: &str = r"(?:9\d|1[01]\d|120|ninety(?:[- ](?:one|two|three|four|five|s
 
 /// Every way staff write an age: "a 103-year-old", "97 years old", "aged 91",
 /// "age: 94", "92 years of age", "92 y/o", "at 97 he", "at 92, Walter",
-/// "turned 95", "her 100th birthday".
+/// "ninety-three and still driving", "turned 95", "her 100th birthday".
 pub(super) fn age_pattern() -> String {
     format!(
-        r"(?i:\b{OLD}[- ](?:years?|yrs?)[- ](?:old|young)\b|\baged?[:\s]+{OLD}\b|\b{OLD}\s+years?\s+of\s+age\b|\b{OLD}\s*(?:y/o|yo|y\.o\.)|\bat\s+(?:age\s+)?{OLD},?\s+(?:he|she|they|I|we|my|his|her|our|mr|mrs|ms|miss|grandma|grandpa)\b|\bat\s+{OLD},\s+(?-i:[A-Z][a-z]+)\b|\bturn(?:s|ed|ing)?\s+{OLD}\b|\b(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+birthday\b)"
+        r"(?i:\b{OLD}[- ](?:years?|yrs?)[- ](?:old|young)\b|\baged?[:\s]+{OLD}\b|\b{OLD}\s+years?\s+of\s+age\b|\b{OLD}\s*(?:y/o|yo|y\.o\.)|\bat\s+(?:age\s+)?{OLD},?\s+(?:he|she|they|I|we|my|his|her|our|mr|mrs|ms|miss|grandma|grandpa)\b|\bat\s+{OLD},\s+(?-i:[A-Z][a-z]+)\b|\b{OLD}(?:,|\s+and)\s+(?:still|going strong|counting)\b|\bturn(?:s|ed|ing)?\s+{OLD}\b|\b(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+birthday\b)"
     )
 }
 

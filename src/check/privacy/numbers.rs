@@ -13,8 +13,7 @@ use super::{ACCOUNT, DEVICE, Finding, HEALTH_PLAN, LICENSE, VEHICLE, re};
 
 /// What may stand between the word and the number: "number", "no.", "#",
 /// "ID", "is", ":".
-const FILLER: &str =
-    r"(?:\s*(?:number|num\.?|no\.?|#|id|is|was|reads|of|:|=)(?:\b|\s|$))*\s*[:#]?\s*";
+const FILLER: &str = r"(?:\s*(?:number|num\.?|no\.?|#|id|is|was|reads|of|:|=)(?:\b|\s|$))*[\s:#]*";
 
 /// The identifier itself: letters, digits and dashes.
 /// The identifier itself: letters, digits and dashes, or a capitals prefix
