@@ -101,3 +101,32 @@ fn recall_and_false_positives_per_category() {
         assert!(lines.len() as f64 <= 0.02 * clean as f64, "{rule} over 2 %");
     }
 }
+
+/// The scan's own speed over every line of a site's posts:
+/// `ROUNDS_SCAN_DIR=corpus/content cargo test --bin rounds scan_speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement; needs ROUNDS_SCAN_DIR"]
+fn scan_speed() {
+    let Ok(dir) = std::env::var("ROUNDS_SCAN_DIR") else {
+        return;
+    };
+    let texts: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    super::prepare();
+    let started = std::time::Instant::now();
+    let found: usize = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .map(|l| scan(l).len())
+        .sum();
+    let lines: usize = texts.iter().map(|t| t.lines().count()).sum();
+    println!(
+        "{} files, {lines} lines, {found} findings in {:.1} ms",
+        texts.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+}
