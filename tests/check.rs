@@ -829,7 +829,10 @@ fn a_photo_that_names_a_patient_needs_the_posts_consent() {
     assert_eq!(walk["severity"], "warning");
     assert!(
         walk["message"].as_str().unwrap().contains("\"Mrs. Lopez\"")
-            && walk["message"].as_str().unwrap().contains("no patient consent"),
+            && walk["message"]
+                .as_str()
+                .unwrap()
+                .contains("no patient consent"),
         "{walk:#}"
     );
     let cake = photos
@@ -837,7 +840,10 @@ fn a_photo_that_names_a_patient_needs_the_posts_consent() {
         .find(|d| d["file"] == "content/blog/cake.md")
         .expect("the story's own image");
     assert!(
-        cake["message"].as_str().unwrap().contains("expired on 2025-01-01"),
+        cake["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2025-01-01"),
         "{cake:#}"
     );
 }
