@@ -786,3 +786,64 @@ fn reading_grade_sets_the_target_and_short_articles_are_not_scored() {
     assert!(!ok, "the grade is an error now");
     assert!(find(&json, "readability/too-short").is_empty());
 }
+
+#[test]
+fn a_photo_that_names_a_patient_needs_the_posts_consent() {
+    let fixture = site(&[
+        (
+            "content/blog/walk.md",
+            &post(
+                "Back on her feet",
+                &format!("kind = \"news\"\n{REVIEWED}"),
+                "The walking club met on Saturday.\n\n![Mrs. Lopez on her first walk after surgery](walk.jpg)\n\n![A nurse checks a man's blood pressure](bp.jpg)\n",
+            ),
+        ),
+        (
+            "content/blog/cake.md",
+            &post(
+                "A birthday",
+                &format!(
+                    "kind = \"story\"\nconsent = {{ reference = \"AUTH-2\", expires = 2025-01-01 }}\nimage = \"patient-ana-ruiz.jpg\"\nimage_alt = \"A woman and her cake\"\n{REVIEWED}"
+                ),
+                "A story.\n",
+            ),
+        ),
+        (
+            "content/blog/consented.md",
+            &post(
+                "With consent",
+                &format!(
+                    "kind = \"testimonial\"\nconsent = {{ reference = \"AUTH-3\", expires = 2030-01-01 }}\n{REVIEWED}"
+                ),
+                "![Photo courtesy of Jim Hart](jim.jpg)\n",
+            ),
+        ),
+    ]);
+    let (_, json, _) = check(&fixture);
+    let photos = find(&json, "privacy/image-consent");
+    assert_eq!(photos.len(), 2, "{photos:#?}");
+    let walk = photos
+        .iter()
+        .find(|d| d["file"] == "content/blog/walk.md")
+        .expect("the news post's photo");
+    assert_eq!(walk["severity"], "warning");
+    assert!(
+        walk["message"].as_str().unwrap().contains("\"Mrs. Lopez\"")
+            && walk["message"]
+                .as_str()
+                .unwrap()
+                .contains("no patient consent"),
+        "{walk:#}"
+    );
+    let cake = photos
+        .iter()
+        .find(|d| d["file"] == "content/blog/cake.md")
+        .expect("the story's own image");
+    assert!(
+        cake["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2025-01-01"),
+        "{cake:#}"
+    );
+}

@@ -7,6 +7,7 @@ mod common;
 mod brand;
 mod build;
 mod check;
+mod check_report;
 mod contract_server;
 mod corrections;
 mod crash;

@@ -6,9 +6,11 @@ mod accessibility;
 pub mod external;
 mod images;
 mod language;
+mod photos;
 mod privacy;
 mod readability;
 mod references;
+pub mod report;
 mod review;
 mod terms;
 pub mod third_party;
@@ -33,6 +35,7 @@ pub const RULES: &[(&str, Level)] = &[
     (review::SOURCES_MISSING, Level::Warning),
     (review::SOURCE_MALFORMED, Level::Error),
     (review::CONSENT, Level::Error),
+    (photos::CONSENT, Level::Warning),
     (accessibility::ALT_TEXT, Level::Error),
     (accessibility::HEADING_ORDER, Level::Warning),
     (accessibility::LINK_TEXT, Level::Warning),
@@ -49,6 +52,12 @@ pub const RULES: &[(&str, Level)] = &[
     (privacy::MEDICARE, Level::Error),
     (privacy::IP, Level::Error),
     (privacy::URL, Level::Error),
+    (privacy::EVENT_DATE, Level::Error),
+    (privacy::HEALTH_PLAN, Level::Error),
+    (privacy::ACCOUNT, Level::Error),
+    (privacy::LICENSE, Level::Error),
+    (privacy::VEHICLE, Level::Error),
+    (privacy::DEVICE, Level::Error),
     (third_party::LOADS, Level::Error),
     (images::LOCATION, Level::Warning),
     (images::METADATA, Level::Warning),
@@ -252,6 +261,16 @@ impl Checker {
         &self.settings
     }
 
+    /// A patient-facing post's reading level (`None` for one for physicians).
+    pub fn reading(&self, post: &Post) -> Option<readability::Reading> {
+        self.readability.reading(post)
+    }
+
+    /// A review on `date` is older than `review_months`.
+    pub fn is_stale(&self, date: Date) -> bool {
+        review::months_between(date, self.today) >= i64::from(self.settings.review_months)
+    }
+
     /// Every rule over one post.
     pub fn post(&self, site: &Site, post: &Post) -> Vec<Diagnostic> {
         let mut found = review::check(post, &self.settings, self.today);
@@ -259,6 +278,7 @@ impl Checker {
         found.extend(accessibility::check(post));
         found.extend(language::check(post));
         found.extend(privacy::check(post, &self.allowed));
+        found.extend(photos::check(post, self.today));
         found.extend(self.readability.check(post));
         found.extend(terms::check(site, post));
         let found = self.settings.apply(found);

@@ -4,6 +4,9 @@
 //! `data/` are public and allowed. A reviewed false positive is allowed with a
 //! marker on the line or the line before: `<!-- rounds:allow privacy: why -->`.
 
+mod dates;
+mod numbers;
+
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -26,6 +29,12 @@ pub const NPI: &str = "privacy/npi";
 pub const MEDICARE: &str = "privacy/medicare";
 pub const IP: &str = "privacy/ip";
 pub const URL: &str = "privacy/url";
+pub const EVENT_DATE: &str = "privacy/event-date";
+pub const HEALTH_PLAN: &str = "privacy/health-plan";
+pub const ACCOUNT: &str = "privacy/account-number";
+pub const LICENSE: &str = "privacy/license-number";
+pub const VEHICLE: &str = "privacy/vehicle";
+pub const DEVICE: &str = "privacy/device";
 
 const MARKER: &str = "rounds:allow privacy";
 
@@ -37,14 +46,17 @@ static PHONE_RE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:\+?1[-.\s]?)?\(?\b\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}\b"));
 static EMAIL_RE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^@\w.])([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})"));
-static SSN_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{3})-(\d{2})-(\d{4})\b"));
-static DOB_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// An SSN with dashes or spaces, or its nine digits after "SSN".
+static SSN_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:born(?: on)?|DOB|date of birth|birthday)\b[:\s]{0,3}(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})",
+        r"\b(\d{3})([- ])(\d{2})([- ])(\d{4})\b|(?i:\b(?:SSN|SS#|social security(?: number| no\.?| #)?)\s*(?:is|was)?\s*[:#]?\s*)(\d{3})()(\d{2})()(\d{4})\b",
     )
 });
-static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:aged?\s+)?(9\d|1[0-2]\d)[- ](?:years?|yrs?)[- ]old\b|\baged?\s+(9\d|1[0-2]\d)\b")
+static DOB_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i:\b(?:born(?: on)?|DOB|date of birth|birthday)\b(?:\s+(?:is|was))?[:,\s]{{0,3}}){}",
+        dates::date_pattern()
+    ))
 });
 static STREET_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -54,7 +66,7 @@ static STREET_RE: LazyLock<Regex> = LazyLock::new(|| {
 static ZIP_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z]{2}\s+(\d{5})(?:-\d{4})?\b"));
 static RECORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:MRN|medical record(?: number| no\.?)?|account(?: number| no\.?| #)|acct\.?|patient id)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,})",
+        r"(?i)\b(?:MRN|medical record(?: number| no\.?)?|patient id)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,})",
     )
 });
 static NPI_RE: LazyLock<Regex> =
@@ -83,10 +95,6 @@ pub struct Allowed {
 
 impl Allowed {
     pub fn new(site: &Site) -> Allowed {
-        let mut allowed = Allowed {
-            digits: HashSet::new(),
-            texts: HashSet::new(),
-        };
         let clinic = &site.config.clinic;
         let mut values: Vec<String> = [&clinic.phone, &clinic.fax, &clinic.email]
             .into_iter()
@@ -109,6 +117,15 @@ impl Allowed {
                 _ => {}
             }
         }
+        Allowed::from_values(values)
+    }
+
+    /// The allowed details from their values as written.
+    fn from_values(values: impl IntoIterator<Item = String>) -> Allowed {
+        let mut allowed = Allowed {
+            digits: HashSet::new(),
+            texts: HashSet::new(),
+        };
         for value in values {
             let digits: String = value.chars().filter(char::is_ascii_digit).collect();
             if digits.len() >= 5 {
@@ -216,7 +233,7 @@ static FAMILIES: &[(&LazyLock<Regex>, Family)] = &[
     (&EMAIL_RE, emails),
     (&SSN_RE, ssns),
     (&DOB_RE, birth_dates),
-    (&AGE_RE, ages),
+    (&dates::AGE_RE, dates::ages),
     (&STREET_RE, streets),
     (&ZIP_RE, zip_codes),
     (&RECORD_RE, record_numbers),
@@ -224,6 +241,13 @@ static FAMILIES: &[(&LazyLock<Regex>, Family)] = &[
     (&MBI_RE, medicare_numbers),
     (&IP_RE, ip_addresses),
     (&URL_RE, personal_urls),
+    (&dates::DATE_RE, dates::event_dates),
+    (&numbers::HEALTH_PLAN_RE, numbers::health_plan_numbers),
+    (&numbers::ACCOUNT_RE, numbers::account_numbers),
+    (&numbers::LICENSE_RE, numbers::license_numbers),
+    (&numbers::PLATE_RE, numbers::plates),
+    (&numbers::VIN_RE, numbers::vins),
+    (&numbers::DEVICE_RE, numbers::device_numbers),
 ];
 
 /// All the families' patterns as one set, so a line is searched once for all
@@ -252,9 +276,22 @@ pub fn scan(line: &str) -> Vec<Finding> {
         .collect()
 }
 
+/// A toll-free number (800, 888, 877, 866, 855, 844, 833) is a business's
+/// (poison control, a hotline, a pharmacy), never a patient's own.
 fn phones(line: &str) -> Vec<Finding> {
     PHONE_RE
         .find_iter(line)
+        .filter(|m| {
+            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let area = digits
+                .strip_prefix('1')
+                .filter(|d| d.len() == 10)
+                .unwrap_or(&digits);
+            !matches!(
+                area.get(..3),
+                Some("800" | "888" | "877" | "866" | "855" | "844" | "833")
+            )
+        })
         .map(|m| {
             Finding::at(
                 PHONE,
@@ -282,13 +319,16 @@ fn emails(line: &str) -> Vec<Finding> {
 }
 
 /// Numbers the SSA never issues (area 000, 666 or 9xx, group 00, serial
-/// 0000) are not anyone's SSN.
+/// 0000) are not anyone's SSN; nor are three groups split two ways
+/// ("123-45 6789").
 fn ssns(line: &str) -> Vec<Finding> {
     SSN_RE
         .captures_iter(line)
         .filter(|c| {
-            let (area, group, serial) = (&c[1], &c[2], &c[3]);
-            area != "000"
+            let part = |k: usize| c.get(k).or_else(|| c.get(k + 5)).map_or("", |m| m.as_str());
+            let (area, group, serial) = (part(1), part(3), part(5));
+            part(2) == part(4)
+                && area != "000"
                 && area != "666"
                 && !area.starts_with('9')
                 && group != "00"
@@ -314,21 +354,6 @@ fn birth_dates(line: &str) -> Vec<Finding> {
                 m,
                 format!("a date of birth: \"{}\"", m.as_str()),
                 "give the year or an age range instead of a full date tied to a person",
-            )
-        })
-        .collect()
-}
-
-fn ages(line: &str) -> Vec<Finding> {
-    AGE_RE
-        .captures_iter(line)
-        .map(|c| {
-            let m = c.get(0).expect("match");
-            Finding::at(
-                AGE,
-                m,
-                format!("an age over 89: \"{}\"", m.as_str()),
-                "Safe Harbor groups ages over 89 as \"90 or older\"",
             )
         })
         .collect()
@@ -475,6 +500,9 @@ pub fn npi_is_valid(npi: &str) -> bool {
 }
 
 #[cfg(test)]
+mod measure;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -489,6 +517,9 @@ mod tests {
             "see https://portal.example/chart?patient=84721 and https://portal.example/patients/jdoe42/labs",
             "CPT 80061 and 93306; follow @clinic@med.example; serve on 127.0.0.1:1111",
             "Walk every day with a friend, and aged 95 she still does.",
+            "She was admitted on 3/7/2024 and died 2024-05-30; at 97 he still walks.",
+            "Member ID: XJH482913307, account number 0048821937, DL# 88213390.",
+            "plate 7ABC123, VIN 1HGCM8267AA004352, pacemaker serial PJN412973, SSN 078 05 1120.",
             "Nothing here at all.",
             "",
         ];
@@ -504,7 +535,18 @@ mod tests {
             any += each.len();
             assert_eq!(found(scan(line)), found(each), "{line}");
         }
-        assert!(any >= 15, "{any} findings");
+        assert!(any >= 25, "{any} findings");
+    }
+
+    #[test]
+    fn vin_check_digit() {
+        assert!(numbers::vin_is_valid("1M8GDM9AXKP042788"));
+        assert!(numbers::vin_is_valid("1HGCM8267AA004352"));
+        assert!(!numbers::vin_is_valid("1HGCM8263AA004352"));
+        assert!(
+            !numbers::vin_is_valid("11111111111111111"),
+            "a VIN has letters"
+        );
     }
 
     #[test]
@@ -524,8 +566,8 @@ mod tests {
         );
         assert!(DOB_RE.is_match("DOB: 03/14/1950"));
         assert!(DOB_RE.is_match("born on March 3, 1941"));
-        assert!(AGE_RE.is_match("a 93-year-old man"));
-        assert!(!AGE_RE.is_match("a 73-year-old man"));
+        assert!(dates::AGE_RE.is_match("a 93-year-old man"));
+        assert!(!dates::AGE_RE.is_match("a 73-year-old man"));
         assert!(RECORD_RE.is_match("MRN: 00482913"));
         assert!(MBI_RE.is_match("1EG4-TE5-MK73"));
         assert!(IP_RE.is_match("from 192.168.10.4"));

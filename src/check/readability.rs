@@ -85,6 +85,75 @@ impl Readability {
     }
 }
 
+/// A patient-facing post's reading level, for the report and `--format json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reading {
+    /// Words of prose.
+    pub words: usize,
+    /// `None` when the post is not scored; `not_scored` says why.
+    pub grade: Option<f64>,
+    pub reading_ease: Option<f64>,
+    pub smog: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_scored: Option<&'static str>,
+    /// The hardest sentences, hardest first.
+    pub hardest: Vec<Hard>,
+}
+
+/// One of a post's hardest sentences: its line in the file, its own grade,
+/// its words on one line.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hard {
+    pub line: usize,
+    pub grade: f64,
+    pub text: String,
+}
+
+impl Readability {
+    /// The reading level of a patient-facing post (`None` for one for
+    /// physicians only), scored or not.
+    pub fn reading(&self, post: &Post) -> Option<Reading> {
+        if !post.front.audience.reaches_patients() {
+            return None;
+        }
+        let unscored = |words, why| Reading {
+            words,
+            grade: None,
+            reading_ease: None,
+            smog: None,
+            not_scored: Some(why),
+            hardest: Vec::new(),
+        };
+        if !is_english(&post.lang) {
+            return Some(unscored(0, "not in English"));
+        }
+        let body = post.body_offset.min(post.source.len());
+        let prose = Prose::of(&post.source[body..]);
+        let (counts, words) = prose.measure();
+        if counts.words < MIN_WORDS {
+            return Some(unscored(counts.words, "too short to score"));
+        }
+        let report = PostProse {
+            post,
+            prose: &prose,
+            index: LineIndex::new(&post.source),
+        };
+        let scores = counts.scores();
+        Some(Reading {
+            words: counts.words,
+            grade: Some(scores.grade),
+            reading_ease: Some(scores.ease),
+            smog: Some(scores.smog),
+            not_scored: None,
+            hardest: report
+                .hardest(&words)
+                .into_iter()
+                .map(|(hard, _)| hard)
+                .collect(),
+        })
+    }
+}
+
 /// Reads the syllable tables, which the first post scored would otherwise do.
 pub fn prepare() {
     syllables::prepare();
@@ -181,9 +250,9 @@ impl PostProse<'_> {
             .with_help(self.hardest_sentences(plain, words))
     }
 
-    /// The hardest sentences, by their own grade, and the jargon in them.
-    /// `words` are the prose's, as counting the grade found them.
-    fn hardest_sentences(&self, plain: &PlainWords, words: &[Word]) -> String {
+    /// The hardest sentences, by their own grade, each with its range in
+    /// the prose. `words` are the prose's, as counting the grade found them.
+    fn hardest(&self, words: &[Word]) -> Vec<(Hard, Range<usize>)> {
         let text = self.prose.text();
         let mut sentences: Vec<Sentence> = whole_sentences(self.prose.sentences())
             .into_iter()
@@ -192,25 +261,48 @@ impl PostProse<'_> {
             .collect();
         sentences.sort_by(|a, b| b.grade().total_cmp(&a.grade()));
         sentences.truncate(HARDEST);
+        sentences
+            .into_iter()
+            .map(|sentence| {
+                let line = self
+                    .index
+                    .position(
+                        &self.post.source,
+                        self.post.body_offset + self.prose.source_offset(sentence.range.start),
+                    )
+                    .line;
+                let hard = Hard {
+                    line,
+                    grade: sentence.grade(),
+                    text: text[sentence.range.clone()]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                (hard, sentence.range)
+            })
+            .collect()
+    }
+
+    /// The hardest sentences and the jargon in them, as a warning's help.
+    fn hardest_sentences(&self, plain: &PlainWords, words: &[Word]) -> String {
+        let text = self.prose.text();
         let mut help = String::from(
             "shorter sentences and shorter words bring it down; the hardest sentences:",
         );
         let mut jargon: Vec<(&str, &str)> = Vec::new();
-        for sentence in &sentences {
-            let text = &text[sentence.range.clone()];
-            let line = self
-                .index
-                .position(
-                    &self.post.source,
-                    self.post.body_offset + self.prose.source_offset(sentence.range.start),
-                )
-                .line;
+        for (hard, range) in self.hardest(words) {
             help.push_str(&format!(
-                "\n  line {line} (grade {:.1}): \"{}\"",
-                sentence.grade(),
-                quote(text)
+                "\n  line {} (grade {:.1}): \"{}\"",
+                hard.line,
+                hard.grade,
+                quote(&hard.text)
             ));
-            for found in plain.find(text).into_iter().filter(|j| !j.explained) {
+            for found in plain
+                .find(&text[range])
+                .into_iter()
+                .filter(|j| !j.explained)
+            {
                 if !jargon.iter().any(|&(term, _)| term == found.term) {
                     jargon.push((found.term, found.plain));
                 }

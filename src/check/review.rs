@@ -157,7 +157,7 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-fn months_between(from: Date, to: Date) -> i64 {
+pub(super) fn months_between(from: Date, to: Date) -> i64 {
     use chrono::Datelike;
     let (a, b) = (from.day(), to.day());
     let months = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());

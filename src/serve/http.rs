@@ -25,6 +25,9 @@ const SCRIPT: &str = include_str!("live.js");
 const SCRIPT_PATH: &str = "/_rounds/live.js";
 const EVENTS_PATH: &str = "/_rounds/events";
 const OUTREACH_PATH: &str = "/_outreach";
+/// The reading-level report (`check::report`), made on each request from the
+/// site's files: it is the reviewers' and never part of the built output.
+const CHECK_PATH: &str = "/_check/";
 
 /// The two folders the preview serves.
 struct Folders {
@@ -33,6 +36,7 @@ struct Folders {
 }
 
 pub fn router(
+    root: &Path,
     site: &Path,
     outreach: &Path,
     live: Arc<Live>,
@@ -45,10 +49,47 @@ pub fn router(
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
+        .route(CHECK_PATH, get(check_report(root)))
+        .route("/_check/index.html", get(check_report(root)))
+        .route(
+            "/_check",
+            get(|| async { axum::response::Redirect::temporary(CHECK_PATH) }),
+        )
         .merge(super::approve::routes(approvals))
         .fallback(move |request: Request| serve_file(folders.clone(), request))
         .layer(middleware::from_fn(preview_headers))
         .with_state(live)
+}
+
+/// `/_check/`: the site read again and each post's own rules run, in a
+/// blocking task (a large site takes a moment).
+fn check_report(
+    root: &Path,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = Response> + Send>> + Clone + Send + 'static
+{
+    let root = root.to_path_buf();
+    move || {
+        let root = root.clone();
+        Box::pin(async move {
+            let page = tokio::task::spawn_blocking(move || {
+                crate::check::report::for_site(&root, None)
+                    .map(|r| crate::check::report::html(&r.rows, r.target, ""))
+            })
+            .await
+            .ok()
+            .flatten();
+            match page {
+                Some(html) => {
+                    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+                }
+                None => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The site does not load; the terminal shows why.",
+                )
+                    .into_response(),
+            }
+        })
+    }
 }
 
 /// A file of the site or of the outreach preview; the site's 404 page for

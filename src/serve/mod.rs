@@ -116,7 +116,7 @@ pub fn run(
         .build()
         .map_err(ServeError::Runtime)?;
     let approvals = approve::Approvals::new(&options.root, &outreach_dir, &base_url);
-    let app = http::router(&site_dir, &outreach_dir, live, approvals);
+    let app = http::router(&options.root, &site_dir, &outreach_dir, live, approvals);
     let served = serve_until_stopped(runtime, listener, app, &format!("{base_url}/"), options);
     drop(rebuilder);
     session::wait_for_retired();
