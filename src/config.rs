@@ -110,6 +110,10 @@ pub struct Clinic {
     #[serde(default)]
     pub npi: Vec<String>,
     pub logo: Option<String>,
+    /// A photo of the clinic (its building, its waiting room), a site path;
+    /// the theme shows it on the About section.
+    pub photo: Option<String>,
+    pub photo_alt: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -349,6 +353,7 @@ impl Config {
         let images = [
             (&self.default_image, ["default_image"].as_slice()),
             (&self.clinic.logo, ["clinic", "logo"].as_slice()),
+            (&self.clinic.photo, ["clinic", "photo"].as_slice()),
         ];
         images
             .into_iter()

@@ -176,6 +176,7 @@ fn logo_target() -> Target {
         max_bytes: u64::MAX,
         max_pixels: 1_000_000,
         longest_side: 440,
+        quality: None,
     }
 }
 
