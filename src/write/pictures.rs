@@ -26,6 +26,8 @@ pub struct Shown<'a> {
     /// Attributes the `<img>` keeps as they were (`class`, `title`),
     /// already escaped, with their leading space.
     pub extra: &'a str,
+    /// `width` and `height` as the page gave them, instead of the image's.
+    pub size: Option<(&'a str, &'a str)>,
 }
 
 /// The HTML of `image` (its `src` as the page names it) shown as `shown`
@@ -44,7 +46,10 @@ pub fn tag(image: Option<&Responsive>, src: &str, shown: &Shown) -> String {
             escape(src)
         );
     };
-    let size = format!(r#" width="{}" height="{}""#, image.width, image.height);
+    let size = match shown.size {
+        Some((w, h)) => format!(r#" width="{}" height="{}""#, escape(w), escape(h)),
+        None => format!(r#" width="{}" height="{}""#, image.width, image.height),
+    };
     let (Some(fallback), Some((own, better))) = (image.fallback(), image.sets.split_last()) else {
         return format!(
             r#"<img src="{}" alt="{alt}"{size}{extra}{loading} decoding="async">"#,
@@ -123,15 +128,20 @@ fn rewritten(img: &str, page_path: &str, pictures: &Pictures, eager: bool) -> Op
     let mut src = None;
     let mut alt = String::new();
     let mut extra = String::new();
+    let (mut width, mut height) = (None, None);
     for c in ATTRIBUTE.captures_iter(inner) {
         let name = c[1].to_ascii_lowercase();
         let value = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
         match name.as_str() {
             "src" => src = Some(unescape(value)),
             "alt" => alt = unescape(value),
-            // Set here, from the image itself.
-            "srcset" | "sizes" | "loading" | "decoding" | "fetchpriority" => return None,
-            "width" | "height" => return None,
+            // Set here: the markdown's `loading="lazy"` does not know
+            // whether the image is the page's first.
+            "loading" | "decoding" | "fetchpriority" => {}
+            // A page's own `srcset` is left alone.
+            "srcset" | "sizes" => return None,
+            "width" => width = Some(value),
+            "height" => height = Some(value),
             _ => extra.push_str(&format!(r#" {name}="{}""#, escape(&unescape(value)))),
         }
     }
@@ -141,11 +151,22 @@ fn rewritten(img: &str, page_path: &str, pictures: &Pictures, eager: bool) -> Op
     }
     let path = crate::site_path::site_path(page_path, src.split(['?', '#']).next()?)?;
     let image = pictures.shown(&path)?;
+    // Markdown's own are the file's as stored, which a photo's EXIF may
+    // turn: the image's own (upright) are used then. A page's smaller size
+    // of the same shape wins.
+    let size = width.zip(height).filter(|&(w, h)| {
+        let (Ok(w), Ok(h)) = (w.parse::<f64>(), h.parse::<f64>()) else {
+            return false;
+        };
+        let (iw, ih) = (f64::from(image.width), f64::from(image.height));
+        (w * ih - h * iw).abs() <= 0.01 * w * ih && w < iw
+    });
     let shown = Shown {
         alt: &alt,
         sizes: COLUMN,
         eager,
         extra: &extra,
+        size,
     };
     Some(tag(Some(image), &src, &shown))
 }
@@ -199,6 +220,7 @@ impl tera::Function for PictureFunction {
             sizes: text("sizes").unwrap_or(COLUMN),
             eager: args.get("eager").and_then(Value::as_bool).unwrap_or(false),
             extra: &class,
+            size: None,
         };
         let remote = path.contains("://") || path.starts_with("//");
         let site_path = (!remote)
