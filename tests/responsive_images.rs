@@ -144,7 +144,10 @@ fn check_picture(fixture: &Fixture, picture: ElementRef, own: &str, size: (u32, 
     let mut widths = Vec::new();
     for (set, format) in [
         (source.attr("srcset").unwrap(), image::ImageFormat::WebP),
-        (img.attr("srcset").unwrap(), image::ImageFormat::from_extension(own).unwrap()),
+        (
+            img.attr("srcset").unwrap(),
+            image::ImageFormat::from_extension(own).unwrap(),
+        ),
     ] {
         for (url, width) in candidates(set) {
             let path = url.strip_prefix("https://heart.example/").unwrap();
@@ -152,7 +155,11 @@ fn check_picture(fixture: &Fixture, picture: ElementRef, own: &str, size: (u32, 
             let bytes = std::fs::read(fixture.public(path)).unwrap();
             assert_eq!(image::guess_format(&bytes).unwrap(), format, "{url}");
             let decoded = image::load_from_memory(&bytes).unwrap();
-            assert_eq!(decoded.width(), width, "{url} is as wide as its srcset says");
+            assert_eq!(
+                decoded.width(),
+                width,
+                "{url} is as wide as its srcset says"
+            );
             assert!(width <= size.0, "{url} is no wider than its source");
             assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{url} has EXIF");
             assert!(!bytes.windows(3).any(|w| w == b"GPS"), "{url} has GPS");
@@ -160,7 +167,11 @@ fn check_picture(fixture: &Fixture, picture: ElementRef, own: &str, size: (u32, 
         }
     }
     let fallback = img.attr("src").unwrap();
-    assert!(fixture.public(fallback.strip_prefix("https://heart.example/").unwrap()).is_file());
+    assert!(
+        fixture
+            .public(fallback.strip_prefix("https://heart.example/").unwrap())
+            .is_file()
+    );
     widths
 }
 
@@ -222,7 +233,10 @@ fn doctor_portraits_show_on_the_doctors_page_their_pages_and_the_byline() {
     let list = portrait("authors/index.html", "Dr. Patel in a white coat, smiling");
     assert_eq!(list[0].0, "300");
     portrait("authors/index.html", "Dr. Okafor in the echo lab");
-    portrait("authors/patel/index.html", "Dr. Patel in a white coat, smiling");
+    portrait(
+        "authors/patel/index.html",
+        "Dr. Patel in a white coat, smiling",
+    );
     // Beside the name in the byline and the review line: no alt text, which
     // would only repeat the name.
     let html = Html::parse_document(&fixture.read("blog/walk/index.html"));
@@ -267,12 +281,22 @@ fn an_unchanged_build_makes_no_page_picture_again() {
     assert_eq!(again["report"]["pictures"]["made"], 0, "{again}");
     assert_eq!(again["report"]["pictures"]["reused"], made);
     assert_eq!(stamps(cache.path()), cached, "the cache is left alone");
-    assert_eq!(stamps(&fixture.public("img")), built, "the variants are the same files");
+    assert_eq!(
+        stamps(&fixture.public("img")),
+        built,
+        "the variants are the same files"
+    );
     // A fresh output folder (a CI checkout with its cache) makes none either.
-    let fresh = build(&fixture, cache.path(), &["--output", "fresh", "--outreach", "fresh-outreach"]);
+    let fresh = build(
+        &fixture,
+        cache.path(),
+        &["--output", "fresh", "--outreach", "fresh-outreach"],
+    );
     assert_eq!(fresh["report"]["pictures"]["made"], 0, "{fresh}");
     assert_eq!(
-        std::fs::read_dir(fixture.root().join("fresh/img")).unwrap().count() as u64,
+        std::fs::read_dir(fixture.root().join("fresh/img"))
+            .unwrap()
+            .count() as u64,
         page_variants
     );
 }

@@ -223,7 +223,9 @@ pub fn replan(previous: &Pictures, site: &Site, edited: &[usize]) -> Option<(Pic
     // read again (`source::examine`), and a variant already made is kept.
     let (shown, page_variants) = responsive::plan(site);
     let folder = format!("{}/", responsive::FOLDER);
-    pictures.variants.retain(|file, _| !file.starts_with(&folder));
+    pictures
+        .variants
+        .retain(|file, _| !file.starts_with(&folder));
     for (file, variant) in page_variants {
         needed.variants.insert(file.clone(), variant.clone());
         pictures.variants.insert(file, variant);

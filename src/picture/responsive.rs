@@ -271,7 +271,10 @@ mod tests {
             for wanted in widths(w) {
                 let t = target_for(w, h, wanted, PictureFormat::Jpeg, None);
                 let made = first_size(w, h, &t).0;
-                assert!(made == wanted || made + 1 == wanted, "{w}x{h} at {wanted}: {made}");
+                assert!(
+                    made == wanted || made + 1 == wanted,
+                    "{w}x{h} at {wanted}: {made}"
+                );
             }
         }
     }

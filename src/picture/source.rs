@@ -142,7 +142,11 @@ fn examine(site: &Site, place: Place, rel: &str) -> Option<Found> {
         _ => return None,
     };
     let hash = super::hash(&[b"file", &bytes]);
-    let size = if svg { svg_size(&bytes) } else { raster_size(&bytes) };
+    let size = if svg {
+        svg_size(&bytes)
+    } else {
+        raster_size(&bytes)
+    };
     if let (Some(stamp), Ok(mut seen)) = (stamp, SEEN.lock()) {
         seen.insert(stamp, (hash.clone(), svg, photo, size));
     }
@@ -177,7 +181,11 @@ fn raster_size(bytes: &[u8]) -> Option<(u32, u32)> {
     }
     .and_then(|kind| super::metadata::exif_tiff(kind, bytes))
     .is_some_and(|tiff| (5..=8).contains(&super::metadata::read_exif(tiff).orientation));
-    Some(if turned { (height, width) } else { (width, height) })
+    Some(if turned {
+        (height, width)
+    } else {
+        (width, height)
+    })
 }
 
 /// An SVG drawing's size in CSS pixels, as usvg reads it.

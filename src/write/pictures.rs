@@ -124,14 +124,21 @@ fn rewritten(img: &str, page_path: &str, pictures: &Pictures, eager: bool) -> Op
         regex::Regex::new(r#"([A-Za-z][\w:-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+)))?"#)
             .expect("a valid pattern")
     });
-    let inner = img.strip_prefix("<img")?.trim_end_matches('>').trim_end_matches('/');
+    let inner = img
+        .strip_prefix("<img")?
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     let mut src = None;
     let mut alt = String::new();
     let mut extra = String::new();
     let (mut width, mut height) = (None, None);
     for c in ATTRIBUTE.captures_iter(inner) {
         let name = c[1].to_ascii_lowercase();
-        let value = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
+        let value = c
+            .get(2)
+            .or(c.get(3))
+            .or(c.get(4))
+            .map_or("", |m| m.as_str());
         match name.as_str() {
             "src" => src = Some(unescape(value)),
             "alt" => alt = unescape(value),
@@ -273,7 +280,9 @@ mod tests {
         let html = r#"<p><img src="photo.jpg" alt="A &quot;walk&quot;" title="By the river" /></p><p><img src="/blog/walk/photo.jpg" alt=""></p>"#;
         let out = body(html, "/blog/walk/", &pictures(), true);
         assert_eq!(out.matches("<picture>").count(), 2, "{out}");
-        assert!(out.contains(r#"<source type="image/webp" srcset="/img/a-480.webp 480w, /img/a-800.webp 800w""#));
+        assert!(out.contains(
+            r#"<source type="image/webp" srcset="/img/a-480.webp 480w, /img/a-800.webp 800w""#
+        ));
         assert!(out.contains(r#"alt="A &quot;walk&quot;" width="4000" height="3000" title="By the river" fetchpriority="high""#), "{out}");
         assert_eq!(out.matches(r#"loading="lazy""#).count(), 1);
         assert!(out.contains(r#"<img src="/img/a-800.jpg""#));
