@@ -300,3 +300,28 @@ fn an_unchanged_build_makes_no_page_picture_again() {
         page_variants
     );
 }
+
+#[test]
+fn a_broken_site_image_is_a_warning_not_a_failed_build() {
+    let fixture = site();
+    // A JPEG whose header (and size) is whole but that has no picture: it
+    // ends before its start of scan.
+    let whole = photo(640, 480);
+    let scan = whole.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let mut cut = whole[..scan].to_vec();
+    cut.extend_from_slice(&[0xFF, 0xD9]);
+    fixture.write_bytes("static/images/cut.jpg", &cut);
+    let cache = tempfile::tempdir().unwrap();
+    let report = build(&fixture, cache.path(), &[]);
+    let warned: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "picture/unusable")
+        .collect();
+    assert_eq!(warned.len(), 1, "{report}");
+    assert_eq!(warned[0]["severity"], "warning");
+    assert_eq!(warned[0]["file"], "static/images/cut.jpg");
+    // The rest are made all the same.
+    assert!(fixture.public("img").is_dir());
+}
