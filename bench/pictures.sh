@@ -30,6 +30,8 @@ ROUNDS_BIN=${ROUNDS_BIN:-$TARGET_DIR/release/rounds}
 if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release --manifest-path "$ROOT/Cargo.toml" >&2
 fi
+# A smaller N after a larger one must not keep the larger run's posts.
+rm -rf "$SITE/content/blog"
 mkdir -p "$SITE/content/blog" "$OUT/photos"
 cargo run --quiet --manifest-path "$ROOT/Cargo.toml" --example make_photos -- "$OUT/photos" "$N" >&2
 
