@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The outreach pictures of 100 camera photos (4000 × 3000, 9 to 15 MB each),
-# one per post of a generated site with every network on: `rounds build`
+# The pictures of 100 camera photos (4000 × 3000, 9 to 15 MB each), one per
+# post of a generated site with every network on: each network's variant
+# (`social/`) and the page's own (`img/`: 240 to 1600 px, WebP and JPEG,
+# for the post's `<picture>`). `rounds build`
 # timed with an empty picture cache (cold), again over its own output (warm:
 # the pictures are taken from the previous build), and into a fresh output
 # folder with the cache kept (cached: a CI checkout with its cache restored).
@@ -28,6 +30,8 @@ ROUNDS_BIN=${ROUNDS_BIN:-$TARGET_DIR/release/rounds}
 if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release --manifest-path "$ROOT/Cargo.toml" >&2
 fi
+# A smaller N after a larger one must not keep the larger run's posts.
+rm -rf "$SITE/content/blog"
 mkdir -p "$SITE/content/blog" "$OUT/photos"
 cargo run --quiet --manifest-path "$ROOT/Cargo.toml" --example make_photos -- "$OUT/photos" "$N" >&2
 
@@ -86,4 +90,5 @@ echo "$N photos of 4000 x 3000 ($(du -sh "$OUT/photos" | cut -f1)), $(nproc) CPU
 run cold
 run warm
 run cached --output fresh --outreach fresh-outreach
-echo "variants: $(find "$SITE/public/social" -type f | wc -l) files, $(du -sh "$SITE/public/social" | cut -f1) on disk (identical versions share one)"
+echo "outreach variants: $(find "$SITE/public/social" -type f | wc -l) files, $(du -sh "$SITE/public/social" | cut -f1) on disk (identical versions share one)"
+echo "page variants: $(find "$SITE/public/img" -type f | wc -l) files, $(du -sh "$SITE/public/img" | cut -f1) on disk"

@@ -37,7 +37,8 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
-    /// The outreach pictures: how many were made, how many reused.
+    /// The pictures (the outreach's and the pages' own): how many were
+    /// made, how many reused.
     pub pictures: crate::picture::Produced,
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,

@@ -113,6 +113,10 @@ pub struct Clinic {
     #[serde(default)]
     pub npi: Vec<String>,
     pub logo: Option<String>,
+    /// A photo of the clinic (its building, its waiting room), a site path;
+    /// the theme shows it on the About section.
+    pub photo: Option<String>,
+    pub photo_alt: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -377,6 +381,7 @@ impl Config {
             (&self.brand.logo, ["brand", "logo"].as_slice()),
             (&self.brand.hero, ["brand", "hero"].as_slice()),
             (&self.brand.font, ["brand", "font"].as_slice()),
+            (&self.clinic.photo, ["clinic", "photo"].as_slice()),
         ];
         images
             .into_iter()

@@ -30,6 +30,7 @@ mod pds_peer;
 mod pictures;
 mod private_images;
 mod publish;
+mod responsive_images;
 mod safety_gate;
 mod safety_paths;
 mod safety_publish;

@@ -66,6 +66,9 @@ pub struct Decoded {
 /// JPEG qualities tried in turn until the picture fits: 85 looks like the
 /// original on a phone; below 50 artefacts show, so the picture shrinks instead.
 const QUALITIES: [u8; 6] = [85, 78, 70, 62, 55, 50];
+/// The same for a photo in lossy WebP, whose 80 looks like JPEG's 85 at
+/// about two thirds of the bytes.
+const WEBP_QUALITIES: [u8; 6] = [80, 74, 68, 62, 56, 50];
 /// Each try at a smaller size keeps at most this share of the sides...
 const SHRINK: f64 = 0.75;
 /// ...and at least this share, however far over the bytes were.
@@ -137,11 +140,14 @@ pub struct Target {
     pub max_bytes: u64,
     pub max_pixels: u64,
     pub longest_side: u32,
+    /// One quality to encode at (the pages' variants, which have no byte
+    /// limit; 100 is lossless WebP); `None`: the best that fits `max_bytes`.
+    pub quality: Option<u8>,
 }
 
 /// The largest size within `target`'s side and pixel limits, never larger
 /// than the picture itself.
-fn first_size(width: u32, height: u32, target: &Target) -> (u32, u32) {
+pub(super) fn first_size(width: u32, height: u32, target: &Target) -> (u32, u32) {
     let (w, h) = (f64::from(width), f64::from(height));
     let mut scale = (f64::from(target.longest_side) / w.max(h)).min(1.0);
     let pixels = w * h * scale * scale;
@@ -181,8 +187,11 @@ impl<'a> Fitter<'a> {
     pub fn fit(&mut self, target: &Target) -> Result<Arc<Vec<u8>>, PictureError> {
         let image = &self.decoded.image;
         let (mut width, mut height) = first_size(image.width(), image.height(), target);
-        let qualities: &[u8] = match target.format {
-            PictureFormat::Jpeg => &QUALITIES,
+        let fixed = target.quality.map(|q| [q]);
+        let qualities: &[u8] = match (target.format, self.decoded.kind) {
+            _ if fixed.is_some() => fixed.as_ref().expect("just matched"),
+            (PictureFormat::Jpeg, _) => &QUALITIES,
+            (PictureFormat::Webp, Kind::Photo) => &WEBP_QUALITIES,
             _ => &[100],
         };
         loop {
@@ -278,7 +287,8 @@ fn resized(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
 }
 
 /// Pixels as bytes of `format`: JPEG at `quality` on white where the picture
-/// is transparent (JPEG has no transparency), PNG and WebP lossless.
+/// is transparent (JPEG has no transparency), WebP lossy at a `quality`
+/// under 100 (libwebp), PNG and WebP at 100 lossless.
 pub fn encode(
     image: &DynamicImage,
     format: PictureFormat,
@@ -309,6 +319,7 @@ pub fn encode(
                 .write_image(&bytes, image.width(), image.height(), color)
                 .map_err(failed)?;
         }
+        PictureFormat::Webp if quality < 100 => out = lossy_webp(image, quality)?,
         PictureFormat::Webp => {
             let rgba = image.to_rgba8();
             image::codecs::webp::WebPEncoder::new_lossless(&mut out)
@@ -334,6 +345,20 @@ pub fn encode(
         }
     }
     Ok(out)
+}
+
+/// A lossy WebP from libwebp, with the alpha channel when there is one.
+fn lossy_webp(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, PictureError> {
+    let (bytes, color) = raw(image);
+    let (width, height) = (image.width(), image.height());
+    let encoder = match color {
+        image::ExtendedColorType::Rgba8 => webp::Encoder::from_rgba(&bytes, width, height),
+        _ => webp::Encoder::from_rgb(&bytes, width, height),
+    };
+    let encoded = encoder
+        .encode_simple(false, f32::from(quality))
+        .map_err(|e| PictureError::Encode(format!("WebP: {e:?}")))?;
+    Ok(encoded.to_vec())
 }
 
 /// The pixels as RGB (opaque) or RGBA bytes, whichever keeps them.
@@ -387,6 +412,7 @@ pub fn refit(
         max_bytes: limits.max_bytes,
         max_pixels: limits.max_pixels,
         longest_side: limits.longest_side,
+        quality: None,
     };
     let fitted = Fitter::new(&decoded).fit(&target)?;
     Ok(Some((fitted.to_vec(), format)))
@@ -417,6 +443,7 @@ mod tests {
             max_bytes,
             max_pixels: 2048 * 2048,
             longest_side: 2048,
+            quality: None,
         }
     }
 
@@ -447,6 +474,7 @@ mod tests {
             max_bytes: u64::MAX,
             max_pixels: 1_000_000,
             longest_side: 2048,
+            quality: None,
         };
         assert_eq!(first_size(4000, 3000, &t), (1154, 866));
         assert_eq!(first_size(40, 20, &t), (40, 20));

@@ -340,20 +340,9 @@ fn strip_png(bytes: &[u8], orientation: Option<&[u8]>) -> Option<Vec<u8>> {
     end.then_some(out)
 }
 
-/// PNG's CRC-32 (ISO 3309), bit by bit: it runs over one small chunk.
+/// PNG's CRC-32 (ISO 3309), over a chunk's type and data.
 fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    crc32fast::hash(bytes)
 }
 
 fn webp_chunks(bytes: &[u8]) -> impl Iterator<Item = Chunk<'_>> {

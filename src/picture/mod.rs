@@ -11,6 +11,10 @@
 //!   each source decoded once; a variant already in the previous output or
 //!   in the cache (`cache.rs`) is taken from there.
 //!
+//! - [`responsive`]: the pages' own pictures, every raster image the site
+//!   publishes at a few widths in WebP and its own format
+//!   (`/img/<hash>-<width>.<ext>`), planned and made with the rest.
+//!
 //! `convert.rs` turns pixels into a network's picture, `card.rs` draws the
 //! card, `source.rs` finds a picture's file among the site's.
 
@@ -19,6 +23,7 @@ pub mod card;
 pub mod convert;
 pub mod metadata;
 mod produce;
+pub mod responsive;
 mod source;
 
 use std::collections::BTreeMap;
@@ -62,8 +67,12 @@ pub struct Pictures {
     pub posts: Vec<PostPictures>,
     /// The clinic's own card, per network, for items of no post ("recommend us").
     pub clinic: BTreeMap<Network, Chosen>,
-    /// Every variant to make, by its path under the output (`social/….png`).
+    /// Every variant to make, by its path under the output (`social/….png`,
+    /// `img/…-800.webp`).
     pub variants: BTreeMap<String, Variant>,
+    /// How pages show each image the site publishes, by its path under the
+    /// output (`blog/walk/photo.jpg`).
+    pub shown: BTreeMap<String, responsive::Responsive>,
 }
 
 /// One post's pictures.
@@ -139,6 +148,12 @@ impl Pictures {
     pub fn for_page(&self, index: usize) -> Option<&Chosen> {
         self.posts.get(index)?.page.as_ref()
     }
+
+    /// How pages show the site image at `path` (`/blog/walk/photo.jpg` or
+    /// without the slash).
+    pub fn shown(&self, path: &str) -> Option<&responsive::Responsive> {
+        self.shown.get(path.trim_start_matches('/'))
+    }
 }
 
 /// What every post's card shares: the clinic, its colour, its logo, its address.
@@ -159,7 +174,12 @@ pub fn plan(site: &Site) -> Pictures {
         .par_iter()
         .map(|post| plan_post(site, post, &clinic, &networks))
         .collect();
-    let mut pictures = Pictures::default();
+    let (shown, page_variants) = responsive::plan(site);
+    let mut pictures = Pictures {
+        shown,
+        variants: page_variants.into_iter().collect(),
+        ..Pictures::default()
+    };
     for (post, variants) in planned {
         pictures.posts.push(post);
         pictures.variants.extend(variants);
@@ -199,6 +219,18 @@ pub fn replan(previous: &Pictures, site: &Site, edited: &[usize]) -> Option<(Pic
     let networks = enabled_limits(site);
     let mut pictures = previous.clone();
     let mut needed = Pictures::default();
+    // The site's images, looked at again: a file unchanged since is not
+    // read again (`source::examine`), and a variant already made is kept.
+    let (shown, page_variants) = responsive::plan(site);
+    let folder = format!("{}/", responsive::FOLDER);
+    pictures
+        .variants
+        .retain(|file, _| !file.starts_with(&folder));
+    for (file, variant) in page_variants {
+        needed.variants.insert(file.clone(), variant.clone());
+        pictures.variants.insert(file, variant);
+    }
+    pictures.shown = shown;
     for &index in edited {
         let post = site.posts.get(index)?;
         let (planned, variants) = plan_post(site, post, &clinic, &networks);
@@ -348,6 +380,7 @@ fn variant(
         max_bytes: limits.max_bytes,
         max_pixels: limits.max_pixels,
         longest_side: limits.longest_side,
+        quality: None,
     };
     let name = hash(&[
         VERSION.as_bytes(),

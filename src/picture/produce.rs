@@ -37,11 +37,15 @@ pub fn produce(
 ) -> (Produced, Vec<Diagnostic>) {
     let mut by_source: BTreeMap<&str, Group> = BTreeMap::new();
     for (file, variant) in &pictures.variants {
-        by_source
+        let group = by_source
             .entry(variant.source.key.as_str())
-            .or_insert_with(|| (&variant.source, Vec::new()))
-            .1
-            .push((file, &variant.target));
+            .or_insert_with(|| (&variant.source, Vec::new()));
+        // A post's image is also a page's picture: a problem is told at
+        // the post's `image` line.
+        if group.0.cited.is_none() {
+            group.0 = &variant.source;
+        }
+        group.1.push((file, &variant.target));
     }
     let groups: Vec<_> = by_source.into_values().collect();
     let results: Vec<(Produced, Option<Diagnostic>)> = groups
@@ -176,6 +180,7 @@ fn logo_target() -> Target {
         max_bytes: u64::MAX,
         max_pixels: 1_000_000,
         longest_side: 440,
+        quality: None,
     }
 }
 
@@ -188,6 +193,19 @@ fn destination(out: &Path, file: &str) -> Result<std::path::PathBuf, Diagnostic>
 }
 
 fn unusable(source: &Source, error: &PictureError) -> Diagnostic {
+    if let (Origin::File { stored, .. }, None) = (&source.origin, &source.cited) {
+        // Only the pages' own widths: the file is copied as it is, and is
+        // as broken on the page without them.
+        return Diagnostic::warning(
+            "picture/unusable",
+            format!(
+                "the image {} cannot be made smaller for the pages: {error}",
+                stored.describe()
+            ),
+        )
+        .in_file(stored.describe())
+        .with_help("save it again as JPEG, PNG or WebP");
+    }
     let (what, help) = match &source.origin {
         Origin::File { stored, .. } => (
             format!("the picture {} (the post's `image`)", stored.describe()),

@@ -46,6 +46,9 @@ pub(super) struct Found {
     pub(super) stored: Stored,
     pub(super) hash: String,
     pub(super) svg: bool,
+    /// Its width and height as shown (a photo's EXIF orientation applied),
+    /// when its header says.
+    pub(super) size: Option<(u32, u32)>,
 }
 
 /// The picture at output path `rel` (`blog/bp/cuff.svg`), looked for first
@@ -114,7 +117,7 @@ fn examine(site: &Site, place: Place, rel: &str) -> Option<Found> {
         .as_ref()
         .and_then(|s| SEEN.lock().ok()?.get(s).cloned())
     {
-        let (hash, svg, photo) = seen;
+        let (hash, svg, photo, size) = seen;
         return Some(Found {
             stored: Stored {
                 place,
@@ -123,6 +126,7 @@ fn examine(site: &Site, place: Place, rel: &str) -> Option<Found> {
             },
             hash,
             svg,
+            size,
         });
     }
     let stored = Stored {
@@ -138,21 +142,61 @@ fn examine(site: &Site, place: Place, rel: &str) -> Option<Found> {
         _ => return None,
     };
     let hash = super::hash(&[b"file", &bytes]);
+    let size = if svg {
+        svg_size(&bytes)
+    } else {
+        raster_size(&bytes)
+    };
     if let (Some(stamp), Ok(mut seen)) = (stamp, SEEN.lock()) {
-        seen.insert(stamp, (hash.clone(), svg, photo));
+        seen.insert(stamp, (hash.clone(), svg, photo, size));
     }
     Some(Found {
         stored: Stored { photo, ..stored },
         hash,
         svg,
+        size,
     })
 }
 
 /// A file's path, size and time.
 type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
 
-/// What reading a file told: its hash, whether it is SVG, whether a photo.
-type Seen = (String, bool, bool);
+/// What reading a file told: its hash, whether it is SVG, whether a photo,
+/// its size.
+type Seen = (String, bool, bool, Option<(u32, u32)>);
+
+/// A raster's size from its header, sides swapped when its EXIF turns it
+/// a quarter (orientations 5 to 8), as the decoder will.
+fn raster_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let size = imagesize::blob_size(bytes).ok()?;
+    let (width, height) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    let turned = match image::guess_format(bytes) {
+        Ok(image::ImageFormat::Jpeg) => Some(super::metadata::Kind::Jpeg),
+        Ok(image::ImageFormat::Png) => Some(super::metadata::Kind::Png),
+        Ok(image::ImageFormat::WebP) => Some(super::metadata::Kind::Webp),
+        _ => None,
+    }
+    .and_then(|kind| super::metadata::exif_tiff(kind, bytes))
+    .is_some_and(|tiff| (5..=8).contains(&super::metadata::read_exif(tiff).orientation));
+    Some(if turned {
+        (height, width)
+    } else {
+        (width, height)
+    })
+}
+
+/// An SVG drawing's size in CSS pixels, as usvg reads it.
+fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let tree = resvg::usvg::Tree::from_data(bytes, &super::card::svg_options()).ok()?;
+    let size = tree.size();
+    Some((
+        size.width().round().max(1.0) as u32,
+        size.height().round().max(1.0) as u32,
+    ))
+}
 
 /// Files already read in this process, by stamp.
 static SEEN: std::sync::LazyLock<std::sync::Mutex<HashMap<Stamp, Seen>>> =

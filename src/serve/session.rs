@@ -214,6 +214,7 @@ impl Session {
             crate::picture::produce(&derived.pictures, &built.output, None, cache.as_deref());
         problems.extend(made);
         built.derived.pictures = derived.pictures;
+        built.frame.set_pictures(built.derived.pictures.clone());
         if let Err(problem) = write::outreach_files::write(site, &outreach, &built.outreach_dir) {
             problems.push(problem);
         }
@@ -351,6 +352,9 @@ impl Session {
         let (_, problems) =
             crate::picture::produce(&needed, &self.built.output, None, cache.as_deref());
         self.built.derived.pictures = std::sync::Arc::new(pictures);
+        self.built
+            .frame
+            .set_pictures(self.built.derived.pictures.clone());
         problems
     }
 

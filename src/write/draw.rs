@@ -332,8 +332,19 @@ impl<'a> Drawing<'a> {
         let body = &self.bodies.posts[index];
         let (newer, older) = self.derived.neighbours[index];
         let mut value = self.full_view(index);
+        // The post's image, shown above the body unless the body has it,
+        // is the page's first picture; else the body's first is.
+        let hero = value
+            .get("image")
+            .is_some_and(|i| i.is_object() && i.get("in_body") == Some(&Value::Bool(false)));
+        let content = super::pictures::body(
+            &body.html,
+            &self.site.posts[index].path,
+            &self.derived.pictures,
+            !hero,
+        );
         let extra = view::PostBody {
-            content: &body.html,
+            content: &content,
             toc: &body.toc,
             newer: newer.map(|n| self.views.link(n)),
             older: older.map(|n| self.views.link(n)),
@@ -452,7 +463,7 @@ impl<'a> Drawing<'a> {
         json!({
             "title": section.title,
             "description": section.front.description,
-            "content": self.bodies.sections[index].html,
+            "content": super::pictures::body(&self.bodies.sections[index].html, &section.path, &self.derived.pictures, true),
             "permalink": config.permalink(&section.path),
             "path": section.path,
             "audience": section.front.audience,

@@ -27,6 +27,9 @@ pub struct Frame {
     newest_first: Arc<Vec<usize>>,
     base: Context,
     clinic_ld: Value,
+    /// What `picture(path=…)` draws from (`Derived::pictures`).
+    pictures: Arc<crate::picture::Pictures>,
+    site_base: String,
 }
 
 impl Frame {
@@ -45,15 +48,35 @@ impl Frame {
                 &site.config,
                 site.data.get("services").and_then(Value::as_object),
             ),
+            pictures: derived.pictures.clone(),
+            site_base: site.config.base().to_string(),
         };
         frame.register_posts();
+        frame.register_pictures();
         Ok(frame)
+    }
+
+    /// The site's images as planned again (`rounds serve`, after an edit).
+    pub fn set_pictures(&mut self, pictures: Arc<crate::picture::Pictures>) {
+        self.pictures = pictures;
+        self.register_pictures();
+    }
+
+    fn register_pictures(&mut self) {
+        self.tera.register_function(
+            "picture",
+            super::pictures::PictureFunction {
+                pictures: self.pictures.clone(),
+                base: self.site_base.clone(),
+            },
+        );
     }
 
     /// Compiles the theme's templates again (after one was edited).
     pub fn recompile(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
         self.tera = compile_templates(site)?;
         self.register_posts();
+        self.register_pictures();
         Ok(())
     }
 

@@ -15,6 +15,7 @@ pub mod names;
 pub mod output;
 pub mod outreach_files;
 mod page_error;
+pub mod pictures;
 mod recursion;
 mod related;
 pub mod templates;

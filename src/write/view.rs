@@ -92,6 +92,9 @@ pub struct SourceView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ImageView {
     pub url: String,
+    /// Its path on the site (`/blog/walk/photo.jpg`), for `picture(path=…)`;
+    /// `None` for an image on another host.
+    pub path: Option<String>,
     pub alt: Option<String>,
     /// The body already shows this picture, so the page need not show it
     /// again above it.
@@ -253,6 +256,9 @@ impl<'a> Views<'a> {
         }
         let image = front.image.as_deref().map(|image| ImageView {
             url: image_url(config, &post.path, image),
+            path: (!image.contains("://") && !image.starts_with("//"))
+                .then(|| crate::site_path::site_path(&post.path, image))
+                .flatten(),
             alt: front.image_alt.clone(),
             in_body: body_shows(config, &post.path, &body.html, image),
         });
