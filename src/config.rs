@@ -483,12 +483,11 @@ fn brand_problems(brand: &crate::content::brand::Brand, text: &str) -> Vec<Diagn
             );
         }
     }
-    for key in ["logo", "hero", "font"] {
-        let value = match key {
-            "logo" => &brand.logo,
-            "hero" => &brand.hero,
-            _ => &brand.font,
-        };
+    for (key, value) in [
+        ("logo", &brand.logo),
+        ("hero", &brand.hero),
+        ("font", &brand.font),
+    ] {
         let Some(value) = value else { continue };
         if value.contains("://") || value.starts_with("//") {
             problems.push(

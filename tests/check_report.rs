@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, chromium_ready, repo};
 use crate::common::{rounds, stderr};
 
 /// A copy of `example-site/`, without outputs of an earlier build by hand.
@@ -174,15 +174,7 @@ impl Drop for Served {
 
 #[test]
 fn the_report_under_serve_sorts_opens_and_passes_axe() {
-    let node_modules = browser_dir().join("node_modules");
-    if !tools_present(&[
-        ("node", on_path("node")),
-        (CHROMIUM, Path::new(CHROMIUM).is_file()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            node_modules.join("puppeteer-core").is_dir() && node_modules.join("axe-core").is_dir(),
-        ),
-    ]) {
+    if !chromium_ready(true) {
         return;
     }
     let site = example_site();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::common::browser::{CHROMIUM, browser_dir, on_path, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, chromium_ready};
 use crate::common::{Fixture, post, rounds, stderr};
 
 const NETWORKS: &str = r#"
@@ -503,15 +503,7 @@ fn screenshots() -> std::path::PathBuf {
 
 #[test]
 fn the_served_preview_in_chromium_filters_orders_approves_and_passes_axe() {
-    let node_modules = browser_dir().join("node_modules");
-    if !tools_present(&[
-        ("node", on_path("node")),
-        (CHROMIUM, Path::new(CHROMIUM).is_file()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            node_modules.join("puppeteer-core").is_dir() && node_modules.join("axe-core").is_dir(),
-        ),
-    ]) {
+    if !chromium_ready(true) {
         return;
     }
     // The example site: every network, every kind of item, real words.

@@ -12,14 +12,13 @@
 
 use std::io::Read;
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common::Fixture;
 
-use crate::common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, chromium_ready, repo};
 
 fn show(out: &Output) -> String {
     format!(
@@ -140,15 +139,7 @@ impl Drop for Server {
 
 #[test]
 fn an_open_page_reloads_swaps_css_and_shows_build_errors() {
-    let node_modules = browser_dir().join("node_modules");
-    if !tools_present(&[
-        ("node", on_path("node")),
-        (CHROMIUM, Path::new(CHROMIUM).is_file()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            node_modules.join("puppeteer-core").is_dir(),
-        ),
-    ]) {
+    if !chromium_ready(false) {
         return;
     }
     // The site's static/style.css replaces the theme's (the page links it

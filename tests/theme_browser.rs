@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::common::browser::{CHROMIUM, browser_dir, on_path, repo, tools_present};
+use crate::common::browser::{CHROMIUM, browser_dir, chromium_ready, on_path, repo, tools_present};
 
 /// The example site, built for the local test server (root-relative links).
 fn build_example_site() -> tempfile::TempDir {
@@ -46,15 +46,7 @@ fn show(out: &Output) -> String {
 
 #[test]
 fn example_site_passes_axe_and_browser_checks() {
-    let node_modules = browser_dir().join("node_modules");
-    if !tools_present(&[
-        ("node", on_path("node")),
-        (CHROMIUM, Path::new(CHROMIUM).is_file()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            node_modules.join("puppeteer-core").is_dir() && node_modules.join("axe-core").is_dir(),
-        ),
-    ]) {
+    if !chromium_ready(true) {
         return;
     }
     let site = build_example_site();
@@ -121,15 +113,7 @@ fn example_site_passes_nu_html_checker() {
 /// side column on wide screens (`tests/browser/layout.mjs`).
 #[test]
 fn example_site_fits_every_width_within_its_budget_without_layout_shift() {
-    let node_modules = browser_dir().join("node_modules");
-    if !tools_present(&[
-        ("node", on_path("node")),
-        (CHROMIUM, Path::new(CHROMIUM).is_file()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            node_modules.join("puppeteer-core").is_dir(),
-        ),
-    ]) {
+    if !chromium_ready(false) {
         return;
     }
     let site = build_example_site();

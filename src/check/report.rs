@@ -12,6 +12,7 @@ use super::Checker;
 use super::readability::Reading;
 use crate::diagnostic::Diagnostic;
 use crate::load::Site;
+use crate::markdown::escape;
 
 /// One patient-facing post.
 #[derive(Debug, Clone, Serialize)]
@@ -117,22 +118,6 @@ pub fn for_site(root: &Path, problems: Option<&[Diagnostic]>) -> Option<Report> 
         target: checker.settings().reading_grade,
         base_url: site.config.base_url.clone(),
     })
-}
-
-/// Text safe inside HTML elements and quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1a1a1a;background:#fff}\

@@ -539,6 +539,25 @@ fn nest(headings: Vec<Heading>) -> Vec<Heading> {
     tree
 }
 
+/// Text safe in HTML elements and in quoted attributes, for every page
+/// Rounds draws (the templates' autoescape, pictures, the check report).
+/// Unlike tera's default it leaves `/` alone, which would make every URL
+/// in a page unreadable for no gain.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Width and height of a raster image or an SVG with explicit sizes.
 pub fn image_dimensions(path: &Path) -> Option<(u64, u64)> {
     if path

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
+use crate::markdown::escape;
 use crate::picture::Pictures;
 use crate::picture::responsive::Responsive;
 
@@ -176,21 +177,6 @@ fn rewritten(img: &str, page_path: &str, pictures: &Pictures, eager: bool) -> Op
         size,
     };
     Some(tag(Some(image), &src, &shown))
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// An attribute's value as markdown wrote it, its entities read back (the

@@ -72,7 +72,7 @@ pub fn compile(
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.set_escape_fn(escape);
+    tera.set_escape_fn(crate::markdown::escape);
     let sources = theme
         .templates
         .iter()
@@ -154,23 +154,6 @@ fn syntax_error(name: &str, file: &std::path::Path, error: &tera::Error) -> Diag
         .in_file(file)
         .at_opt(position)
         .with_help("fix the tag at this position; tera's syntax is described at https://keats.github.io/tera/docs/")
-}
-
-/// Escapes text for HTML text and quoted attributes. Tera's default also
-/// escapes `/`, which makes every URL in a page unreadable for no gain.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The error and its causes, joined: tera puts the useful part in a cause.

@@ -24,6 +24,22 @@ pub fn on_path(program: &str) -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
+/// Whether the headless Chromium tests can run: node, Debian's Chromium and
+/// the npm packages (with axe-core when the test runs axe). False, or a
+/// panic under `ROUNDS_BROWSER_TESTS=1`, as [`tools_present`] says.
+pub fn chromium_ready(with_axe: bool) -> bool {
+    let node_modules = browser_dir().join("node_modules");
+    tools_present(&[
+        ("node", on_path("node")),
+        (CHROMIUM, Path::new(CHROMIUM).is_file()),
+        (
+            "tests/browser/node_modules (npm ci)",
+            node_modules.join("puppeteer-core").is_dir()
+                && (!with_axe || node_modules.join("axe-core").is_dir()),
+        ),
+    ])
+}
+
 /// Returns false (after saying why) when a tool is missing and the test
 /// may be skipped; panics when it may not.
 pub fn tools_present(needs: &[(&str, bool)]) -> bool {
