@@ -169,11 +169,73 @@ fn reloaded_with(
     }
 }
 
+/// A server whose log goes to a file, printed when the test fails, so a
+/// failure under load shows what the server saw.
+struct Logged {
+    child: Option<std::process::Child>,
+    log: tempfile::NamedTempFile,
+}
+
+impl Logged {
+    fn start(site: &Fixture) -> (Logged, u16) {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let port = free_port();
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rounds"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(site.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(log.reopen().unwrap())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "serve did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let served = Logged {
+            child: Some(child),
+            log,
+        };
+        (served, port)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+
+    /// Stops it with Ctrl-C and returns its exit status and log.
+    fn interrupt(mut self) -> (std::process::ExitStatus, String) {
+        let mut child = self.child.take().unwrap();
+        let stopped = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(stopped.success());
+        let status = child.wait().unwrap();
+        (status, self.log())
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+            if std::thread::panicking() {
+                eprintln!("--- the server's log ---\n{}", self.log());
+            }
+        }
+    }
+}
+
 #[test]
 fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
     let post = |body: &str| crate::common::post("BP", "date = 2026-01-01", body);
     let site = Fixture::new(&[("content/blog/bp.md", &post("First version."))]);
-    let (child, port) = start(&site);
+    let (served, port) = Logged::start(&site);
     let (_, page) = get(port, "/blog/bp/");
     assert!(page.contains("First version."));
     assert!(
@@ -233,15 +295,8 @@ fn a_save_rebuilds_reloads_and_a_broken_build_keeps_the_last_good_one() {
     assert!(css.contains("#333"));
 
     // Ctrl-C stops it cleanly.
-    let pid = child.id().to_string();
-    let stopped = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "exit status {:?}", output.status);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let (status, log) = served.interrupt();
+    assert!(status.success(), "exit status {status:?}");
     assert!(
         log.contains(" pages in ") && log.contains("Updated "),
         "a saved post redraws only its pages: {log}"

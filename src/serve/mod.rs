@@ -39,9 +39,15 @@ pub struct ServeOptions {
 /// enough not to be felt.
 const DEBOUNCE: Duration = Duration::from_millis(20);
 
-/// How long to wait when a saved file is empty: most likely an editor has
-/// truncated it and is about to write it.
-const EMPTY_GRACE: Duration = Duration::from_millis(80);
+/// How long to wait at most when a saved file is empty: most likely an
+/// editor has truncated it and is about to write it. The wait ends as soon as
+/// the file has something in it, so only a file left empty waits this long;
+/// on a busy machine the write can come long after the truncate, and a
+/// rebuild in between would flash an error for a save that is fine.
+const EMPTY_GRACE: Duration = Duration::from_millis(1500);
+
+/// How often to look again at an empty saved file.
+const EMPTY_POLL: Duration = Duration::from_millis(20);
 
 /// Why the preview could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -208,10 +214,14 @@ impl<R: Fn(&[Diagnostic])> Rebuilder<R> {
         for note in self.watcher.follow(&change.paths) {
             eprintln!("{note}");
         }
-        if change.paths.iter().any(|p| is_empty_file(p)) {
-            std::thread::sleep(EMPTY_GRACE);
+        let waited = Instant::now();
+        while change.paths.iter().any(|p| is_empty_file(p)) && waited.elapsed() < EMPTY_GRACE {
+            std::thread::sleep(EMPTY_POLL);
             drain(change);
         }
+        // The write that filled it may have been seen already or not: either
+        // way it is in this rebuild, and a second event for it changes nothing.
+        drain(change);
     }
 
     fn rebuild(&mut self, change: &watch::Change) {
@@ -249,8 +259,17 @@ impl<R: Fn(&[Diagnostic])> Rebuilder<R> {
 fn log_rebuild(result: &Result<Done, ()>, took: u128, change: &watch::Change) {
     match result {
         Err(()) => eprintln!("Rebuild failed; still serving the last good build."),
-        Ok(Done::Pages { drawn, changed }) => {
-            eprintln!("Updated {changed} of {drawn} pages in {took} ms")
+        Ok(Done::Pages {
+            drawn,
+            changed,
+            copied,
+        }) => {
+            let files = match copied {
+                0 => String::new(),
+                1 => " and copied 1 static file".to_string(),
+                n => format!(" and copied {n} static files"),
+            };
+            eprintln!("Updated {changed} of {drawn} pages{files} in {took} ms")
         }
         Ok(Done::Static { .. }) => eprintln!("Copied static files in {took} ms"),
         Ok(Done::Everything) => eprintln!(
@@ -367,5 +386,31 @@ mod tests {
         assert_eq!(reports.len(), 1, "{reports:?}");
         assert!(reports[0].0 > 0, "the warning is reported: {reports:?}");
         assert_eq!(reports[0].1, Some(Event::Reload), "{reports:?}");
+    }
+
+    /// A save of a post that changed nothing, batched with a new static
+    /// file (a folder made and a file written while a rebuild ran), still
+    /// reloads: the static file is new even though no page is.
+    #[test]
+    fn a_new_static_file_batched_with_an_unchanged_post_reloads() {
+        let site = site_with_a_warning();
+        let root = site.path().canonicalize().unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            root: root.clone(),
+            output: scratch.path().join("site"),
+            base_url: Some("http://127.0.0.1:1111".into()),
+            drafts: false,
+            outreach: Some(scratch.path().join("outreach")),
+        };
+        let (session, problems) = Session::start(options, false, &Progress::new(false));
+        let mut session = session.unwrap_or_else(|()| panic!("{problems:#?}"));
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("static/extra.css"), "body { color: #222; }").unwrap();
+        let (done, problems) =
+            session.apply(&[root.join("content/blog/walk.md"), root.join("static")]);
+        let done = done.unwrap_or_else(|()| panic!("{problems:#?}"));
+        assert!(done.shows_change(), "{done:?}");
+        assert!(scratch.path().join("site/extra.css").is_file());
     }
 }

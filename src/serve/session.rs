@@ -38,8 +38,13 @@ pub struct Session {
 /// What one change did, when it worked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Done {
-    /// Some pages were drawn again; `changed` of them differ.
-    Pages { drawn: usize, changed: usize },
+    /// Some pages were drawn again; `changed` of them differ. `copied`
+    /// static files changed in the same batch.
+    Pages {
+        drawn: usize,
+        changed: usize,
+        copied: usize,
+    },
     /// Only static files changed; `css` when they were all stylesheets.
     Static { css: bool },
     /// The whole site was built again.
@@ -47,9 +52,17 @@ pub enum Done {
 }
 
 impl Done {
-    /// Whether open pages have anything new to show.
+    /// Whether open pages have anything new to show. A new stylesheet or
+    /// picture saved with a post that did not change is new, too.
     pub fn shows_change(&self) -> bool {
-        !matches!(self, Done::Pages { changed: 0, .. })
+        !matches!(
+            self,
+            Done::Pages {
+                changed: 0,
+                copied: 0,
+                ..
+            }
+        )
     }
 }
 
@@ -279,10 +292,15 @@ impl Session {
         let mut pages: BTreeSet<usize> = BTreeSet::new();
         let mut problems = Vec::new();
         let mut static_only = false;
+        let mut copied = 0;
         if plan.theme {
             match self.update_theme()? {
-                Ok(ThemeChange { pages: redraw }) => {
+                Ok(ThemeChange {
+                    pages: redraw,
+                    copied: files,
+                }) => {
                     static_only = redraw.is_empty();
+                    copied = files;
                     pages.extend(redraw);
                 }
                 Err(mut found) => {
@@ -324,6 +342,7 @@ impl Session {
                 let done = Done::Pages {
                     drawn: pages.len(),
                     changed,
+                    copied,
                 };
                 Ok((Ok(done), problems))
             }
@@ -384,11 +403,15 @@ impl Session {
                 return Ok(Err(problems));
             }
         }
-        if let Err(problems) = write::put_static(site, &self.built.output) {
-            return Ok(Err(problems));
-        }
+        let copied = match write::put_static(site, &self.built.output) {
+            Ok(files) => files.len(),
+            Err(problems) => return Ok(Err(problems)),
+        };
         if changed.is_empty() {
-            return Ok(Ok(ThemeChange { pages: Vec::new() }));
+            return Ok(Ok(ThemeChange {
+                pages: Vec::new(),
+                copied,
+            }));
         }
         let users = write::templates::dependents(&site.theme, &changed);
         // Which templates call `get_posts` may have changed too.
@@ -402,7 +425,7 @@ impl Session {
             .filter(|(_, p)| users.contains(&p.template))
             .map(|(i, _)| i)
             .collect();
-        Ok(Ok(ThemeChange { pages }))
+        Ok(Ok(ThemeChange { pages, copied }))
     }
 
     /// Reads, checks and renders post `i` again and names the pages showing
@@ -549,6 +572,8 @@ pub fn wait_for_retired() {
 
 struct ThemeChange {
     pages: Vec<usize>,
+    /// Static files that differ from the output's.
+    copied: usize,
 }
 
 /// A post's index, and the post and body it had before an edit.
