@@ -85,7 +85,10 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
     // patterns) are read while the files are, not in the first post's check.
     let (site, ()) = rayon::join(|| load::load(root, options), crate::check::prepare);
     let site = match site {
-        Ok(site) => site,
+        Ok(mut site) => {
+            found.site.append(&mut site.warnings);
+            site
+        }
         Err(problems) => {
             return (
                 Err(()),
@@ -111,7 +114,7 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
     laps.stage("load");
     // Checks run before rendering so their problems lead the report.
     let (checker, problems) = Checker::new(&site, settings, crate::content::date::today());
-    found.site = problems;
+    found.site.extend(problems);
     found.site.extend(
         site.posts
             .par_iter()

@@ -52,6 +52,61 @@ pub struct Theme {
     pub templates: BTreeMap<String, Template>,
     /// Output path relative to the site root to its source.
     pub static_files: BTreeMap<String, StaticSource>,
+    /// The theme's words by language (`i18n/es.toml`): key to text. The
+    /// site's own `i18n/` files change or add to the theme's.
+    pub strings: BTreeMap<String, Strings>,
+}
+
+/// One language's words of the theme: key to text.
+pub type Strings = BTreeMap<String, String>;
+
+/// The language whose words stand in for those another language lacks.
+pub const FALLBACK_LANGUAGE: &str = "en";
+
+impl Theme {
+    /// The words for pages in `lang`: the English ones, replaced by those
+    /// the language has. The second value is false when the theme and site
+    /// have no words at all in `lang`.
+    pub fn strings_for(&self, lang: &str) -> (Strings, bool) {
+        let mut words = self
+            .strings
+            .get(FALLBACK_LANGUAGE)
+            .cloned()
+            .unwrap_or_default();
+        let own = self.strings.get(lang);
+        if let Some(own) = own {
+            words.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        (words, own.is_some())
+    }
+
+    /// Adds the words of one `i18n/<lang>.toml`, named `file` in messages.
+    fn add_strings(&mut self, file: &Path, text: &str) -> Result<(), Diagnostic> {
+        let lang = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let words: Strings = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|span| crate::diagnostic::position_of(text, span.start));
+            Diagnostic::error(
+                "theme/strings",
+                format!(
+                    "the theme's words in `{lang}` cannot be read: {}",
+                    e.message()
+                ),
+            )
+            .in_file(file)
+            .at_opt(at)
+            .with_help(
+                "write one `key = \"text\"` per line, e.g. reviewed_by = \"Medically reviewed by\"",
+            )
+        })?;
+        self.strings.entry(lang).or_default().extend(words);
+        Ok(())
+    }
 }
 
 impl Theme {
@@ -76,6 +131,7 @@ impl Theme {
                 &theme_dir.join("templates"),
                 &theme_dir.join("static"),
             )?;
+            theme.add_strings_in(root, &theme_dir.join("i18n"))?;
         } else if name != DEFAULT_THEME {
             let known = available(root);
             return Err(vec![
@@ -90,7 +146,27 @@ impl Theme {
             ]);
         }
         theme.add_folder(root, Path::new("templates"), Path::new("static"))?;
+        theme.add_strings_in(root, Path::new("i18n"))?;
         Ok(theme)
+    }
+
+    /// The `*.toml` files of `dir` (the theme's or the site's `i18n/`).
+    fn add_strings_in(&mut self, root: &Path, dir: &Path) -> Result<(), Vec<Diagnostic>> {
+        let (files, mut problems) = files_under(root, dir);
+        for (rel, file) in files {
+            if !rel.ends_with(".toml") || rel.contains('/') {
+                continue;
+            }
+            match crate::source::read_text(root, &file) {
+                Ok(text) => problems.extend(self.add_strings(&file, &text).err()),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 
     fn add_built_in(&mut self, dir: &'static Dir<'static>) {
@@ -111,6 +187,11 @@ impl Theme {
                 } else if let Ok(rel) = path.strip_prefix("static") {
                     self.static_files
                         .insert(slash_path(rel), StaticSource::BuiltIn(file.contents()));
+                } else if path.starts_with("i18n") {
+                    let text = String::from_utf8_lossy(file.contents());
+                    let origin = Path::new("themes").join(DEFAULT_THEME).join(path);
+                    // The shipped words are checked by a unit test.
+                    let _ = self.add_strings(&origin, &text);
                 }
             }
         }
@@ -199,4 +280,36 @@ fn available(root: &Path) -> Vec<String> {
 fn theme_line(root: &Path) -> Option<Position> {
     let text = std::fs::read_to_string(root.join(crate::config::Config::FILE)).ok()?;
     crate::config::line_of(&text, "theme")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shipped language has every English key, and every key a
+    /// shipped template asks for (`strings.key`) is in English.
+    #[test]
+    fn shipped_words_cover_every_key_the_templates_use() {
+        let mut theme = Theme::default();
+        theme.add_built_in(&BUILT_IN);
+        let english = &theme.strings[FALLBACK_LANGUAGE];
+        assert!(theme.strings.len() >= 2, "English and Spanish are shipped");
+        for (lang, words) in &theme.strings {
+            let missing: Vec<&String> =
+                english.keys().filter(|k| !words.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+        for (name, template) in &theme.templates {
+            for (at, _) in template.text.match_indices("strings.") {
+                let key: String = template.text[at + 8..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    english.contains_key(&key),
+                    "{name} uses strings.{key}, which en.toml lacks"
+                );
+            }
+        }
+    }
 }

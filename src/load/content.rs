@@ -24,7 +24,14 @@ enum Entry {
     BundleAsset(PathBuf, PathBuf),
 }
 
-pub(super) type Content = (Vec<Section>, Vec<Post>, Vec<(PathBuf, String)>);
+/// The sections, the posts, the files published as they are, and the
+/// warnings found reading them.
+pub(super) type Content = (
+    Vec<Section>,
+    Vec<Post>,
+    Vec<(PathBuf, String)>,
+    Vec<Diagnostic>,
+);
 
 /// Reads `content/`: its sections (each linked to its parent), its posts
 /// (filed and sorted in their sections) and the files published as they are.
@@ -69,7 +76,7 @@ pub(super) fn load(
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    Ok((sections, posts, content_files))
+    Ok((sections, posts, content_files, problems))
 }
 
 /// The sections read so far, and where each folder's is.

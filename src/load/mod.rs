@@ -39,13 +39,13 @@ pub struct Site {
     /// `translation_key` in the site's other languages), in the order of
     /// `Config::trees`.
     pub translations: Vec<Vec<usize>>,
+    /// What loading found that does not stop the build (a markdown file
+    /// inside a post's folder, a file in a language the site does not list);
+    /// the pipeline reports them with the checks'.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Site {
-    pub fn home(&self) -> &Section {
-        &self.sections[0]
-    }
-
     /// The home section of language `tree`, if the site has pages in it.
     pub fn home_of(&self, tree: &str) -> Option<usize> {
         self.sections
@@ -111,7 +111,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
         problems.append(&mut e);
     }
     let theme = theme.map_err(|mut e| problems.append(&mut e)).ok();
-    if let (Some(theme), Ok((_, _, files))) = (&theme, &content) {
+    if let (Some(theme), Ok((_, _, files, _))) = (&theme, &content) {
         problems.extend(brand::missing_files(root, &config, theme, files));
     }
     let data = data.map_err(|mut e| problems.append(&mut e)).ok();
@@ -120,11 +120,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
         (
             Some(theme),
             Some(data),
-            Some((sections, posts, content_files)),
+            Some((sections, posts, content_files, warnings)),
             Some(outreach),
             Some(ledger),
         ) if problems.is_empty() => Ok(Site {
             translations: translations(&config, &posts),
+            warnings,
             ledger,
             outreach,
             root: root.to_path_buf(),

@@ -25,6 +25,9 @@ pub(super) struct Drawing<'a> {
     pub(super) views: &'a Views<'a>,
     pub(super) summaries: &'a [Value],
     pub(super) base: &'a Context,
+    /// Each further language's menu and words, which replace the main
+    /// language's in `base` on its pages.
+    pub(super) trees: &'a std::collections::HashMap<String, (Value, Value)>,
     pub(super) tera: &'a Tera,
     pub(super) clinic_ld: Value,
     pub(super) doctors: Option<&'a serde_json::Map<String, Value>>,
@@ -39,6 +42,9 @@ struct Sheet<'a> {
     /// The list whose feeds the page links to: the site's (`/`) unless the
     /// page belongs to a list with posts of its own.
     feed_path: String,
+    /// The language tree the page is in, and the site's title in it.
+    tree: &'a str,
+    site_title: &'a str,
 }
 
 impl<'a> Drawing<'a> {
@@ -72,11 +78,14 @@ impl<'a> Drawing<'a> {
         let mut context = self.base.clone();
         context.insert("current_path", &page.path);
         context.insert("current_url", &config.permalink(&page.path));
+        let tree = config.tree_of_path(&page.path);
         Sheet {
             context,
-            meta: Meta::of_site(site, self.default_image(), self.clinic_ld.clone()),
-            lang: &site.config.language,
-            feed_path: "/".to_string(),
+            meta: Meta::of_site(site, tree, self.default_image(), self.clinic_ld.clone()),
+            lang: tree,
+            feed_path: format!("{}/", config.tree_prefix(tree)),
+            tree,
+            site_title: config.title_in(tree),
         }
     }
 
@@ -88,6 +97,7 @@ impl<'a> Drawing<'a> {
             meta,
             lang,
             feed_path,
+            ..
         } = sheet;
         context.insert("lang", lang);
         // The home, title and description of the page's language.
@@ -95,6 +105,10 @@ impl<'a> Drawing<'a> {
         let home = config.tree_prefix(tree) + "/";
         context.insert("home_url", &config.permalink(&home));
         context.insert("site_title", config.title_in(tree));
+        if let Some((nav, strings)) = self.trees.get(tree) {
+            context.insert("nav", nav);
+            context.insert("strings", strings);
+        }
         self.insert_alternates(&mut context, page);
         meta.insert_into(&mut context);
         context.insert(
@@ -148,7 +162,7 @@ impl<'a> Drawing<'a> {
         sheet.lang = &post.lang;
         sheet.feed_path = site.sections[post.section].path.clone();
         let meta = &mut sheet.meta;
-        meta.title = format!("{} · {}", post.front.title, config.title);
+        meta.title = format!("{} · {}", post.front.title, sheet.site_title);
         if let Some(d) = post.front.description.clone().or_else(|| {
             body.summary
                 .as_deref()
@@ -187,7 +201,8 @@ impl<'a> Drawing<'a> {
         let section = format!("/{}/", site.outreach.physicians.section);
         sheet.feed_path = section.clone();
         let meta = &mut sheet.meta;
-        meta.title = format!("{title} · For physicians · {}", config.title);
+        let for_physicians = self.word(sheet.tree, "for_physicians");
+        meta.title = format!("{title} · {for_physicians} · {}", sheet.site_title);
         if let Some(summary) = post.physician_summary() {
             meta.description = summary.to_string();
         }
@@ -236,7 +251,7 @@ impl<'a> Drawing<'a> {
         }
         if !s.is_home() {
             let meta = &mut sheet.meta;
-            meta.title = format!("{} · {}", s.title, config.title);
+            meta.title = format!("{} · {}", s.title, sheet.site_title);
             if let Some(d) = &s.front.description {
                 meta.description = d.clone();
             }
@@ -259,9 +274,9 @@ impl<'a> Drawing<'a> {
                 .collect();
             sheet.context.insert("people", &people);
         }
-        let name = list_name(taxonomy);
+        let name = self.list_name(taxonomy);
         let meta = &mut sheet.meta;
-        meta.title = format!("{name} · {}", config.title);
+        meta.title = format!("{name} · {}", sheet.site_title);
         meta.crumbs
             .push((name.clone(), config.permalink(&taxonomy.path)));
         meta.nodes
@@ -275,7 +290,7 @@ impl<'a> Drawing<'a> {
         let term = &taxonomy.terms[term];
         sheet.context.insert(
             "taxonomy",
-            &json!({"name": taxonomy.name, "permalink": config.permalink(&taxonomy.path)}),
+            &json!({"name": taxonomy.name, "title": self.list_name(taxonomy), "permalink": config.permalink(&taxonomy.path)}),
         );
         sheet.context.insert(
             "term",
@@ -283,11 +298,14 @@ impl<'a> Drawing<'a> {
         );
         let meta = &mut sheet.meta;
         meta.crumbs
-            .push((list_name(taxonomy), config.permalink(&taxonomy.path)));
+            .push((self.list_name(taxonomy), config.permalink(&taxonomy.path)));
         meta.crumbs
             .push((term.name.clone(), config.permalink(&term.path)));
-        meta.title = format!("{} · {}", term.name, config.title);
-        meta.description = format!("Articles about {} from {}", term.name, config.clinic_name());
+        meta.title = format!("{} · {}", term.name, sheet.site_title);
+        meta.description = self
+            .word(sheet.tree, "articles_about")
+            .replace("{term}", &term.name)
+            .replace("{clinic}", config.clinic_name());
         let record = self
             .doctors
             .and_then(|d| d.get(&term.slug))
@@ -346,7 +364,35 @@ impl<'a> Drawing<'a> {
     }
 
     fn draw_not_found(&self, sheet: &mut Sheet<'a>) {
-        sheet.meta.title = format!("Page not found · {}", self.site.config.title);
+        let not_found = self.word(sheet.tree, "not_found_title");
+        sheet.meta.title = format!("{not_found} · {}", sheet.site_title);
+    }
+
+    /// One of the theme's words in the language of tree `tree`, English
+    /// when that language lacks it.
+    fn word(&self, tree: &str, key: &str) -> String {
+        let theme = &self.site.theme;
+        [tree, crate::theme::FALLBACK_LANGUAGE]
+            .iter()
+            .find_map(|lang| theme.strings.get(*lang)?.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// What a taxonomy's list is called on its pages: the authors' is the
+    /// doctors'; another is the theme's word for it, else its name.
+    fn list_name(&self, taxonomy: &Taxonomy) -> String {
+        let key = if taxonomy.name == "authors" {
+            "our_doctors".to_string()
+        } else {
+            format!("taxonomy_{}", taxonomy.name)
+        };
+        let word = self.word(&taxonomy.tree, &key);
+        if word == key {
+            capitalize(&taxonomy.name)
+        } else {
+            word
+        }
     }
 
     /// Post `index`'s picture for sharing: its image made for link cards, or its card.
@@ -428,6 +474,17 @@ impl<'a> Drawing<'a> {
                 reviewer: post.front.reviewed_by.as_deref().map(person),
                 citations,
                 image,
+                translations: self.site.translations[index]
+                    .iter()
+                    .map(|&t| {
+                        let other = &self.site.posts[t];
+                        jsonld::Translation {
+                            url: config.permalink(&other.path),
+                            lang: other.lang.clone(),
+                            original: other.tree == config.language,
+                        }
+                    })
+                    .collect(),
             },
         )
     }
@@ -539,15 +596,6 @@ impl<'a> Drawing<'a> {
             .into_iter()
             .map(|i| &self.summaries[i])
             .collect()
-    }
-}
-
-/// What a taxonomy's list is called on its pages: the authors' is the doctors'.
-fn list_name(taxonomy: &Taxonomy) -> String {
-    if taxonomy.name == "authors" {
-        "Our doctors".to_string()
-    } else {
-        capitalize(&taxonomy.name)
     }
 }
 

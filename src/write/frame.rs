@@ -1,7 +1,7 @@
 //! The frame every page is drawn in: the compiled templates, each post as
 //! lists show it, and the context every page starts from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,6 +26,8 @@ pub struct Frame {
     summaries: Arc<Vec<Value>>,
     newest_first: Arc<Vec<usize>>,
     base: Context,
+    /// Each further language's menu and words (`tree_contexts`).
+    trees: HashMap<String, (Value, Value)>,
     clinic_ld: Value,
     /// What `picture(path=…)` draws from (`Derived::pictures`).
     pictures: Arc<crate::picture::Pictures>,
@@ -44,6 +46,7 @@ impl Frame {
             summaries: Arc::new(summaries),
             newest_first: Arc::new(derived.by_date.clone()),
             base: base_context(site, derived),
+            trees: tree_contexts(site, derived),
             clinic_ld: jsonld::clinic(
                 &site.config,
                 site.data.get("services").and_then(Value::as_object),
@@ -124,6 +127,7 @@ impl Frame {
             views,
             summaries: &self.summaries,
             base: &self.base,
+            trees: &self.trees,
             tera: &self.tera,
         }
     }
@@ -141,6 +145,30 @@ fn summary(views: &Views, index: usize, bodies: &Bodies) -> Value {
 }
 
 /// What every page sees: the config, the clinic, data files and navigation.
+/// For each further language the site has pages in: its menu and the
+/// theme's words, which replace the main language's on its pages.
+fn tree_contexts(site: &Site, derived: &Derived) -> HashMap<String, (Value, Value)> {
+    let config = &site.config;
+    let doctors = doctors_page(site, derived);
+    config
+        .trees()
+        .into_iter()
+        .skip(1)
+        .filter_map(|tree| {
+            let home = site.home_of(tree)?;
+            let mut nav = navigation(site, home);
+            let (strings, _) = site.theme.strings_for(tree);
+            nav.extend(doctors.clone().map(|mut page| {
+                if let Some(title) = strings.get("our_doctors") {
+                    page["title"] = json!(title);
+                }
+                page
+            }));
+            Some((tree.to_string(), (json!(nav), json!(strings))))
+        })
+        .collect()
+}
+
 fn base_context(site: &Site, derived: &Derived) -> Context {
     let config = &site.config;
     let mut context = Context::new();
@@ -150,13 +178,15 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
     context.insert("brand", &super::brand::view(site));
     context.insert("data", &site.data);
     let doctors = doctors_page(site, derived);
-    let mut nav = navigation(site);
+    context.insert("strings", &site.theme.strings_for(&config.language).0);
+    let mut nav = navigation(site, 0);
     nav.extend(doctors.clone());
     context.insert("nav", &nav);
     context.insert("doctors_page", &doctors);
     let taxonomies: BTreeMap<&str, Value> = derived
         .taxonomies
         .iter()
+        .filter(|t| t.tree == config.language)
         .map(|t| (t.name.as_str(), json!({"name": t.name, "permalink": config.permalink(&t.path), "count": t.terms.len()})))
         .collect();
     context.insert("taxonomies", &taxonomies);
@@ -180,16 +210,21 @@ fn doctors_page(site: &Site, derived: &Derived) -> Option<Value> {
         .get("doctors")
         .and_then(Value::as_object)
         .is_some_and(|d| !d.is_empty());
+    let (words, _) = site.theme.strings_for(&site.config.language);
+    let title = words
+        .get("our_doctors")
+        .map_or("Our doctors", String::as_str);
     has_doctors.then(|| {
-        json!({"title": "Our doctors", "permalink": site.config.permalink(&authors.path), "path": authors.path, "audience": "patients"})
+        json!({"title": title, "permalink": site.config.permalink(&authors.path), "path": authors.path, "audience": "patients"})
     })
 }
 
 /// The home section's published subsections, by weight and then title.
-fn navigation(site: &Site) -> Vec<Value> {
+/// The menu of the language tree whose home is section `home`: its
+/// top-level sections, by weight then title.
+fn navigation(site: &Site, home: usize) -> Vec<Value> {
     let config = &site.config;
-    let mut nav: Vec<_> = site
-        .home()
+    let mut nav: Vec<_> = site.sections[home]
         .subsections
         .iter()
         .map(|&s| &site.sections[s])

@@ -148,6 +148,35 @@ pub struct PostLd<'a> {
     pub reviewer: Option<Value>,
     pub citations: Vec<Value>,
     pub image: Option<(String, Option<String>)>,
+    /// The post in the site's other languages.
+    pub translations: Vec<Translation>,
+}
+
+/// One of a post's other-language versions.
+pub struct Translation {
+    pub url: String,
+    pub lang: String,
+    /// In the site's main language: the work the others translate.
+    pub original: bool,
+}
+
+/// The main language's version is the work; each other one is its
+/// translation (`workTranslation` / `translationOfWork`).
+fn link_translations(
+    map: &mut serde_json::Map<String, Value>,
+    post: &Post,
+    config: &Config,
+    translations: &[Translation],
+) {
+    let node = |t: &Translation| json!({"@type": "CreativeWork", "@id": format!("{}#page", t.url), "url": t.url, "inLanguage": t.lang});
+    if post.tree == config.language {
+        let all: Vec<Value> = translations.iter().map(node).collect();
+        if !all.is_empty() {
+            map.insert("workTranslation".into(), Value::Array(all));
+        }
+    } else if let Some(original) = translations.iter().find(|t| t.original) {
+        map.insert("translationOfWork".into(), node(original));
+    }
 }
 
 pub fn post(config: &Config, ld: PostLd) -> Value {
@@ -162,9 +191,10 @@ pub fn post(config: &Config, ld: PostLd) -> Value {
         "name": front.title,
         "inLanguage": post.lang,
         "publisher": {"@id": clinic_id(config)},
-        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.permalink("/")},
+        "isPartOf": {"@type": "WebSite", "name": config.title_in(&post.tree), "url": config.permalink(&format!("{}/", config.tree_prefix(&post.tree)))},
     });
     let map = node.as_object_mut().expect("object");
+    link_translations(map, post, config, &ld.translations);
     if let Some(d) = &front.description {
         map.insert("description".into(), Value::String(d.clone()));
     }

@@ -23,16 +23,18 @@ pub(super) struct Meta {
 
 impl Meta {
     /// The site's own meta, which a page keeps unless it says more.
-    pub(super) fn of_site(site: &Site, image: Option<Image>, clinic_ld: Value) -> Meta {
+    /// `tree` is the language of the page's tree (see `Post::tree`).
+    pub(super) fn of_site(site: &Site, tree: &str, image: Option<Image>, clinic_ld: Value) -> Meta {
         let config = &site.config;
+        let title = config.title_in(tree).to_string();
+        let home = config.permalink(&format!("{}/", config.tree_prefix(tree)));
         Meta {
-            title: config.title.clone(),
             description: config
-                .description
-                .clone()
-                .unwrap_or_else(|| config.title.clone()),
+                .description_in(tree)
+                .map_or_else(|| title.clone(), str::to_string),
+            crumbs: vec![(title.clone(), home)],
+            title,
             image,
-            crumbs: vec![(config.title.clone(), config.permalink("/"))],
             nodes: vec![clinic_ld],
         }
     }
