@@ -87,6 +87,9 @@ pub struct Settings {
     pub external_timeout: std::time::Duration,
     /// The Flesch–Kincaid grade patient-facing posts should not exceed.
     pub reading_grade: f64,
+    /// The Szigriszt-Pazos perspicuity (INFLESZ scale) Spanish patient-facing
+    /// posts should reach.
+    pub reading_ease_es: f64,
     /// An image of the site over this many bytes is too large (`image/too-large`).
     pub image_max_bytes: u64,
     /// An image of the site wider or taller than this is too large.
@@ -105,6 +108,7 @@ impl Settings {
             allowed_hosts: Vec::new(),
             external_timeout: std::time::Duration::from_secs(10),
             reading_grade: readability::DEFAULT_GRADE,
+            reading_ease_es: readability::DEFAULT_EASE_ES,
             image_max_bytes: images::MAX_BYTES,
             image_max_side: images::MAX_SIDE,
         };
@@ -148,6 +152,14 @@ impl Settings {
                     .filter(|g| g.is_finite() && *g > 0.0)
                     .ok_or_else(|| {
                         bad("`reading_grade` must be a positive number, the US school grade, e.g. 8")
+                    })?;
+            }
+            "reading_ease_es" => {
+                self.reading_ease_es = value
+                    .as_f64()
+                    .filter(|e| e.is_finite() && (0.0..=100.0).contains(e))
+                    .ok_or_else(|| {
+                        bad("`reading_ease_es` must be a number from 0 to 100 on the INFLESZ scale, e.g. 55 (\"normal\")")
                     })?;
             }
             "image_max_bytes" => {
