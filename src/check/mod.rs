@@ -6,6 +6,7 @@ mod accessibility;
 pub mod external;
 mod images;
 mod language;
+mod language_access;
 mod photos;
 mod privacy;
 mod readability;
@@ -41,6 +42,7 @@ pub const RULES: &[(&str, Level)] = &[
     (accessibility::LINK_TEXT, Level::Warning),
     (accessibility::IMAGE_ALT, Level::Error),
     (language::LANG, Level::Warning),
+    (language_access::NOTICE, Level::Warning),
     (privacy::PHONE, Level::Error),
     (privacy::EMAIL, Level::Error),
     (privacy::SSN, Level::Error),
@@ -316,6 +318,11 @@ fn as_draft_warning(mut d: Diagnostic) -> Diagnostic {
 /// The site's own images as sources: what their metadata tells, and their size.
 pub fn check_images(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
     images::check(site, settings)
+}
+
+/// The clinic's language-access notice (`clinic/language-access`).
+pub fn check_language_access(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
+    settings.apply(language_access::check(site))
 }
 
 /// Identifiers in outreach items that did not come from a post's own file.
