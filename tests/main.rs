@@ -18,6 +18,7 @@ mod errors_refs;
 mod errors_types;
 mod facebook_contract;
 mod function_length;
+mod language_access;
 mod layering;
 mod linkedin_contract;
 mod linkedin_publish;
