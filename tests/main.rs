@@ -31,6 +31,7 @@ mod pds_peer;
 mod pictures;
 mod private_images;
 mod publish;
+mod readability_es;
 mod responsive_images;
 mod safety_gate;
 mod safety_paths;

@@ -162,15 +162,22 @@ fn tagline(lang: &str, entry: &Entry, phone: Option<&str>) -> Option<Tagline> {
         .as_deref()
         .map_or(RTL.contains(&root), |d| d.eq_ignore_ascii_case("rtl"));
     let name = entry.name.clone().unwrap_or_else(|| lang.to_string());
+    // Without a number the sentence still says help is free; the check
+    // warns that it cannot say where to call. In right-to-left text the
+    // number is isolated (U+2066…U+2069), or "+1-555-0100." reads
+    // ".0100-555-1+".
+    let phone = match (phone, rtl) {
+        (Some(p), true) => format!("\u{2066}{p}\u{2069}"),
+        (Some(p), false) => p.to_string(),
+        (None, _) => "us".to_string(),
+    };
     Some(Tagline {
         lang: lang.to_string(),
         dir: rtl.then_some("rtl"),
         english: entry.english.clone().unwrap_or_else(|| name.clone()),
         label: entry.label.clone().unwrap_or_else(|| name.clone()),
         name,
-        // Without a number the sentence still says help is free; the
-        // check warns that it cannot say where to call.
-        text: text.replace("{phone}", phone.unwrap_or("us")),
+        text: text.replace("{phone}", &phone),
     })
 }
 
@@ -243,6 +250,7 @@ mod tests {
             assert!(entry.name.is_some() && entry.english.is_some() && entry.label.is_some());
             let rtl = lang == "ar" || lang == "fa";
             assert_eq!(tagline.dir.is_some(), rtl, "{lang}");
+            assert_eq!(tagline.text.contains("\u{2066}+1-555-0100\u{2069}"), rtl, "{lang}");
         }
     }
 
