@@ -132,7 +132,10 @@ fn check_warns_a_clinic_without_a_notice_and_shows_the_config_to_add() {
     );
     // With the notice configured there is nothing to say.
     let (_, json, _) = check(&site(NOTICE));
-    assert!(with_rule(&json, "clinic/language-access").is_empty(), "{json:#}");
+    assert!(
+        with_rule(&json, "clinic/language-access").is_empty(),
+        "{json:#}"
+    );
     // A site that is not a clinic's is not asked for one.
     let blog = site("");
     blog.write(
@@ -140,14 +143,20 @@ fn check_warns_a_clinic_without_a_notice_and_shows_the_config_to_add() {
         "title = \"A blog\"\nbase_url = \"https://blog.example\"\n[check]\n\"review/missing\" = \"warning\"\n",
     );
     let (_, json, _) = check(&blog);
-    assert!(with_rule(&json, "clinic/language-access").is_empty(), "{json:#}");
+    assert!(
+        with_rule(&json, "clinic/language-access").is_empty(),
+        "{json:#}"
+    );
 }
 
 #[test]
 fn a_language_without_a_tagline_is_named_with_the_nearest_one() {
     let fixture = site("\n[language_access]\nlanguages = [\"es\", \"zh-hant\"]\n");
     let out = fixture.build(&[]);
-    assert!(!out.status.success(), "a tagline that cannot be shown fails the build");
+    assert!(
+        !out.status.success(),
+        "a tagline that cannot be shown fails the build"
+    );
     let err = stderr(&out);
     assert!(
         err.contains("no tagline for the language `zh-hant` in [language_access] languages"),

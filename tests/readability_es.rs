@@ -75,7 +75,10 @@ fn a_hard_spanish_post_is_warned_on_the_inflesz_scale() {
         "{json:#}"
     );
     let post = &json["posts"][0];
-    assert!((post["szigriszt_pazos"].as_f64().unwrap() - 11.216).abs() < 0.01, "{post:#}");
+    assert!(
+        (post["szigriszt_pazos"].as_f64().unwrap() - 11.216).abs() < 0.01,
+        "{post:#}"
+    );
     assert_eq!(post["inflesz"], "muy difícil");
 }
 
@@ -90,6 +93,9 @@ fn a_reading_ease_es_out_of_range_is_named_at_its_line() {
     let out = fixture.build(&[]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("`reading_ease_es` must be a number from 0 to 100"), "{err}");
+    assert!(
+        err.contains("`reading_ease_es` must be a number from 0 to 100"),
+        "{err}"
+    );
     assert!(err.contains("config.toml:8"), "{err}");
 }

@@ -27,7 +27,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     };
     let Some(access) = &config.language_access else {
         let mut d = at(&["clinic", "name"]);
-        d.message = "the clinic's site has no language-access notice (Section 1557, 45 CFR 92.11)".into();
+        d.message =
+            "the clinic's site has no language-access notice (Section 1557, 45 CFR 92.11)".into();
         return vec![d.with_help(EXAMPLE)];
     };
     let mut found = Vec::new();

@@ -751,8 +751,8 @@ mod tests {
         let mut report = Vec::new();
         let mut worst = 0.0f64;
         for row in &rows {
-            let text = std::fs::read_to_string(fixtures_es().join(format!("{}.txt", row[0])))
-                .unwrap();
+            let text =
+                std::fs::read_to_string(fixtures_es().join(format!("{}.txt", row[0]))).unwrap();
             let counts = Counts::of_in(&text, Language::Spanish);
             let scores = counts.spanish_scores();
             let expected: Vec<f64> = row[1..3].iter().map(|v| v.parse().unwrap()).collect();
@@ -782,10 +782,16 @@ mod tests {
             .iter()
             .filter_map(|row| {
                 let got = Counts::of_in(&row[0], Language::Spanish).syllables;
-                (got.to_string() != row[1]).then(|| format!("{}: {got}, textstat {}", row[0], row[1]))
+                (got.to_string() != row[1])
+                    .then(|| format!("{}: {got}, textstat {}", row[0], row[1]))
             })
             .collect();
-        assert!(wrong.is_empty(), "{} of {} differ: {wrong:?}", wrong.len(), rows.len());
+        assert!(
+            wrong.is_empty(),
+            "{} of {} differ: {wrong:?}",
+            wrong.len(),
+            rows.len()
+        );
     }
 
     fn spanish(body: &str) -> Post {

@@ -192,7 +192,11 @@ fn html_row(row: &PostRow, link_base: &str) -> String {
             "<td class=\"n{}\" data-sort=\"{p:.2}\">{p:.1} ({}{})</td>",
             if row.over_target { " over" } else { "" },
             band.unwrap_or_default(),
-            if row.over_target { ", under target" } else { "" }
+            if row.over_target {
+                ", under target"
+            } else {
+                ""
+            }
         ),
         (None, _) => "<td class=\"n\" data-sort=\"\">–</td>".to_string(),
     };

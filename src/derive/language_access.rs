@@ -81,7 +81,10 @@ pub fn notice(site: &Site) -> (Option<Notice>, Vec<Diagnostic>) {
     let phone = access.phone.clone().or_else(|| config.clinic.phone.clone());
     let mut taglines = Vec::new();
     for lang in &access.languages {
-        match entries.get(lang).and_then(|e| tagline(lang, e, phone.as_deref())) {
+        match entries
+            .get(lang)
+            .and_then(|e| tagline(lang, e, phone.as_deref()))
+        {
             Some(tagline) => taglines.push(tagline),
             None => problems.push(unknown_language(site, lang, &entries)),
         }
@@ -130,7 +133,11 @@ fn entries(site: &Site) -> (BTreeMap<String, Entry>, Vec<Diagnostic>) {
         return (entries, problems);
     };
     let Some(table) = data.as_object() else {
-        problems.push(site_problem(site, None, "data/taglines must be a table per language, such as [es] with tagline = \"…\"".into()));
+        problems.push(site_problem(
+            site,
+            None,
+            "data/taglines must be a table per language, such as [es] with tagline = \"…\"".into(),
+        ));
         return (entries, problems);
     };
     for (lang, value) in table {
@@ -188,7 +195,9 @@ fn unknown_language(site: &Site, lang: &str, entries: &BTreeMap<String, Entry>) 
         .filter(|(_, e)| e.tagline.is_some())
         .map(|(k, _)| k.as_str());
     let help = match crate::diagnostic::suggest(lang, known.clone()) {
-        Some(near) => format!("did you mean `{near}`? Or add [{lang}] with a tagline to data/taglines.toml"),
+        Some(near) => {
+            format!("did you mean `{near}`? Or add [{lang}] with a tagline to data/taglines.toml")
+        }
         None => format!(
             "Rounds ships taglines for {}; add [{lang}] with a tagline to data/taglines.toml",
             known.collect::<Vec<_>>().join(", ")
@@ -199,7 +208,10 @@ fn unknown_language(site: &Site, lang: &str, entries: &BTreeMap<String, Entry>) 
         format!("no tagline for the language `{lang}` in [language_access] languages"),
     )
     .in_file(Config::FILE)
-    .at_opt(crate::config::key_line(&text, &["language_access", "languages"]))
+    .at_opt(crate::config::key_line(
+        &text,
+        &["language_access", "languages"],
+    ))
     .with_help(help)
 }
 
@@ -245,12 +257,20 @@ mod tests {
         ] {
             let entry = &entries[lang];
             let tagline = tagline(lang, entry, Some("+1-555-0100")).unwrap();
-            assert!(tagline.text.contains("+1-555-0100"), "{lang}: {}", tagline.text);
+            assert!(
+                tagline.text.contains("+1-555-0100"),
+                "{lang}: {}",
+                tagline.text
+            );
             assert!(!tagline.text.contains("{phone}"), "{lang}");
             assert!(entry.name.is_some() && entry.english.is_some() && entry.label.is_some());
             let rtl = lang == "ar" || lang == "fa";
             assert_eq!(tagline.dir.is_some(), rtl, "{lang}");
-            assert_eq!(tagline.text.contains("\u{2066}+1-555-0100\u{2069}"), rtl, "{lang}");
+            assert_eq!(
+                tagline.text.contains("\u{2066}+1-555-0100\u{2069}"),
+                rtl,
+                "{lang}"
+            );
         }
     }
 

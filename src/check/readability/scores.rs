@@ -149,12 +149,7 @@ impl Counts {
 
     /// [`Counts::of`], and each word with its syllables appended to `words`,
     /// its range shifted by `base` (where `text` starts in a longer text).
-    pub fn of_words(
-        text: &str,
-        base: usize,
-        words: &mut Vec<Word>,
-        language: Language,
-    ) -> Counts {
+    pub fn of_words(text: &str, base: usize, words: &mut Vec<Word>, language: Language) -> Counts {
         Counts {
             sentences: sentence_total(text),
             ..Counts::count_words(text, language, |range, syllables| {
