@@ -283,4 +283,49 @@ mod tests {
         }
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
     }
+
+    #[test]
+    fn a_spanish_row_shows_its_perspicuity_in_bold_under_the_target() {
+        let row = PostRow {
+            file: "content/blog/es.md".into(),
+            title: "Consentimiento".into(),
+            path: "/blog/es/".into(),
+            reviewed_by: None,
+            last_reviewed: None,
+            stale: false,
+            diagnostics: 1,
+            reading: Reading {
+                words: 159,
+                grade: None,
+                reading_ease: None,
+                smog: None,
+                szigriszt_pazos: Some(11.2),
+                inflesz: Some("muy difícil"),
+                fernandez_huerta: Some(15.4),
+                not_scored: None,
+                hardest: vec![Hard {
+                    line: 5,
+                    grade: None,
+                    perspicuity: Some(-3.5),
+                    text: "Mediante la firma del presente documento".into(),
+                }],
+            },
+            over_target: true,
+        };
+        let page = html(&[row], 8.0, 55.0, "");
+        assert!(
+            page.contains("a perspicuity of 55 (Szigriszt-Pazos"),
+            "{page}"
+        );
+        let body = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
+        assert!(
+            body.contains("<td class=\"n over\" data-sort=\"11.20\">11.2 (muy difícil, under target)</td><td class=\"n\" data-sort=\"15.40\">15.4</td>"),
+            "{body}"
+        );
+        assert!(
+            body.contains("<li>line 5, perspicuity -3.5: Mediante"),
+            "{body}"
+        );
+        assert!(!body.contains("not scored"), "{body}");
+    }
 }
