@@ -14,8 +14,13 @@ pub struct Config {
     pub title: String,
     pub description: Option<String>,
     pub base_url: String,
+    /// The site's main language: its pages are at the top of the site.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Further languages the site is written in (`[languages.es]`): their
+    /// pages are under `/es/`, from translations such as `post.es.md`.
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, LanguageConfig>,
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default = "default_paginate_by")]
@@ -92,6 +97,14 @@ pub struct TaxonomyConfig {
     pub paginate_by: Option<usize>,
     #[serde(default = "default_true")]
     pub feeds: bool,
+}
+
+/// What a further language of the site says of it (`[languages.es]`); both
+/// default to the main language's.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 /// The practice itself: how patients and referring offices reach it.
@@ -192,6 +205,7 @@ impl Schema for Config {
             ["markdown"] => Some(fields_of::<MarkdownConfig>()),
             ["language_access"] => Some(fields_of::<LanguageAccess>()),
             ["taxonomies"] => Some(fields_of::<TaxonomyConfig>()),
+            ["languages", _] => Some(fields_of::<LanguageConfig>()),
             _ => None,
         }
     }
@@ -212,6 +226,10 @@ impl Schema for Config {
             ["clinic", "languages"] => {
                 Shape::example("[\"en\", \"es\"]").what("a list of language tags")
             }
+            ["languages"] => Shape::example("{ es = { title = \"Clínica Riverside\" } }")
+                .what("a table per language, e.g. [languages.es]"),
+            ["languages", _] => Shape::example("{ title = \"Clínica Riverside\" }")
+                .what("a table with the site's title and description in that language"),
             ["language_access", "languages"] => Shape::example("[\"es\", \"zh-Hant\", \"vi\"]")
                 .what("a list of language tags of the shipped taglines"),
             ["taxonomies"] => Shape::example("[{ name = \"tags\" }, { name = \"categories\" }]")
@@ -450,6 +468,58 @@ impl Config {
     /// The clinic's display name, falling back to the site title.
     pub fn clinic_name(&self) -> &str {
         self.clinic.name.as_deref().unwrap_or(&self.title)
+    }
+
+    /// The site's languages, the main one first: each has a tree of pages.
+    pub fn trees(&self) -> Vec<&str> {
+        let mut trees = vec![self.language.as_str()];
+        trees.extend(
+            self.languages
+                .keys()
+                .map(String::as_str)
+                .filter(|l| *l != self.language),
+        );
+        trees
+    }
+
+    /// Whether `lang` is one of the site's further languages (not the main one).
+    pub fn is_translation_language(&self, lang: &str) -> bool {
+        lang != self.language && self.languages.contains_key(lang)
+    }
+
+    /// Where a language's tree of pages starts: `""` for the main language,
+    /// `"/es"` for Spanish.
+    pub fn tree_prefix(&self, tree: &str) -> String {
+        if tree == self.language {
+            String::new()
+        } else {
+            format!("/{tree}")
+        }
+    }
+
+    /// The language tree a site path is in: `/es/blog/` is Spanish's.
+    pub fn tree_of_path<'c>(&'c self, path: &str) -> &'c str {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        match self.languages.get_key_value(first) {
+            Some((lang, _)) if path.len() > first.len() + 1 && *lang != self.language => lang,
+            _ => &self.language,
+        }
+    }
+
+    /// The site's title in `tree`'s language.
+    pub fn title_in(&self, tree: &str) -> &str {
+        self.languages
+            .get(tree)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site's description in `tree`'s language.
+    pub fn description_in(&self, tree: &str) -> Option<&str> {
+        self.languages
+            .get(tree)
+            .and_then(|l| l.description.as_deref())
+            .or(self.description.as_deref())
     }
 }
 

@@ -580,6 +580,8 @@ mod tests {
             date: None,
             assets: Vec::new(),
             lang: "en".into(),
+            tree: "en".into(),
+            translation_key: "blog/t.md".into(),
         }
     }
 

@@ -30,6 +30,12 @@ pub struct Post {
     /// Files that sit beside an `index.md` post and are published with it.
     pub assets: Vec<PathBuf>,
     pub lang: String,
+    /// The site language whose pages hold it: `es` for `bp.es.md` (under
+    /// `/es/`), the main language otherwise. `lang` may say more (`es-MX`).
+    pub tree: String,
+    /// What its translations share: its content path without the language,
+    /// `blog/bp.md` for both `bp.md` and `bp.es.md`.
+    pub translation_key: String,
 }
 
 impl Post {
@@ -74,6 +80,8 @@ pub struct Section {
     /// Posts in display order.
     pub posts: Vec<usize>,
     pub lang: String,
+    /// The site language whose pages hold it (see [`Post::tree`]).
+    pub tree: String,
 }
 
 impl Section {
@@ -81,7 +89,8 @@ impl Section {
         &self.source[self.body_offset..]
     }
 
+    /// The top of a language's tree: `/`, or `/es/` for Spanish.
     pub fn is_home(&self) -> bool {
-        self.path == "/"
+        !self.content_path.contains('/')
     }
 }

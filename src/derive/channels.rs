@@ -18,7 +18,12 @@ pub(super) fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Gene
     let config = &site.config;
     let limit = config.feed_limit.max(1);
     let physicians_path = format!("/{}/", site.outreach.physicians.section);
-    let mut lists = vec![site_listing(site, derived, limit)];
+    let mut lists: Vec<Listing> = site
+        .sections
+        .iter()
+        .filter(|s| s.is_home())
+        .map(|home| site_listing(site, home, derived, limit))
+        .collect();
     lists.extend(section_listings(site, derived, limit, &physicians_path));
     lists.extend(term_listings(site, derived, limit));
     lists
@@ -51,27 +56,37 @@ pub(super) fn feeds(site: &Site, bodies: &Bodies, derived: &Derived) -> Vec<Gene
         .collect()
 }
 
-/// What the site says of itself: its description, else its title.
-fn site_description(site: &Site) -> String {
+/// What the site says of itself in a language: its description, else its title.
+fn site_description(site: &Site, tree: &str) -> String {
     let config = &site.config;
     config
-        .description
-        .clone()
-        .unwrap_or_else(|| config.title.clone())
+        .description_in(tree)
+        .unwrap_or_else(|| config.title_in(tree))
+        .to_string()
 }
 
-/// The site's feed: its newest posts, whole.
-fn site_listing<'a>(site: &'a Site, derived: &Derived, limit: usize) -> Listing<'a> {
+/// The feed of a language's home (`/`, `/es/`): its newest posts, whole.
+fn site_listing<'a>(
+    site: &'a Site,
+    home: &'a Section,
+    derived: &Derived,
+    limit: usize,
+) -> Listing<'a> {
     let config = &site.config;
+    let posts = derived
+        .by_date
+        .iter()
+        .copied()
+        .filter(|&i| site.posts[i].tree == home.tree);
     (
         Channel {
-            title: config.title.clone(),
-            description: site_description(site),
-            path: "/",
-            lang: &config.language,
+            title: config.title_in(&home.tree).to_string(),
+            description: site_description(site, &home.tree),
+            path: &home.path,
+            lang: &home.lang,
             full_content: true,
         },
-        derived.by_date.iter().copied().take(limit).collect(),
+        posts.take(limit).collect(),
     )
 }
 
@@ -84,7 +99,6 @@ fn section_listings<'a>(
     physicians_path: &str,
 ) -> Vec<Listing<'a>> {
     let config = &site.config;
-    let site_description = site_description(site);
     site.sections
         .iter()
         .filter(|s| {
@@ -96,12 +110,12 @@ fn section_listings<'a>(
         .map(|section| {
             (
                 Channel {
-                    title: format!("{} — {}", section.title, config.title),
+                    title: format!("{} — {}", section.title, config.title_in(&section.tree)),
                     description: section
                         .front
                         .description
                         .clone()
-                        .unwrap_or_else(|| site_description.clone()),
+                        .unwrap_or_else(|| site_description(site, &section.tree)),
                     path: &section.path,
                     lang: &section.lang,
                     full_content: true,
@@ -136,14 +150,14 @@ fn term_listings<'a>(site: &'a Site, derived: &'a Derived, limit: usize) -> Vec<
         for term in &taxonomy.terms {
             lists.push((
                 Channel {
-                    title: format!("{} — {}", term.name, config.title),
+                    title: format!("{} — {}", term.name, config.title_in(&taxonomy.tree)),
                     description: format!(
                         "Posts filed under {} at {}",
                         term.name,
                         config.clinic_name()
                     ),
                     path: &term.path,
-                    lang: &config.language,
+                    lang: &taxonomy.tree,
                     full_content: false,
                 },
                 term.posts.iter().copied().take(limit).collect(),

@@ -6,6 +6,7 @@
 //! `syntax_css`), and the language-access notice (`language_access`).
 //! Taxonomies and pagination come from one pass over the posts.
 
+pub mod alternates;
 mod channels;
 pub mod feed;
 pub mod language_access;
@@ -78,6 +79,9 @@ pub struct Derived {
     pub by_date: Vec<usize>,
     /// Each post's neighbours in its section: (newer, older).
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// Each page's versions in the site's languages, by its path, for the
+    /// pages that have one in another language.
+    pub alternates: alternates::Alternates,
     /// For each post, the terms it is filed under: (taxonomy, term).
     pub post_terms: Vec<Vec<(usize, usize)>>,
     /// For each post, its page for referring physicians, if it has one.
@@ -167,6 +171,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
     }
     let generated = redirect::for_site(site, &pages);
     let mut derived = Derived {
+        alternates: alternates::for_pages(site, &pages, &taxonomies),
         post_terms: terms_of_posts(&taxonomies, site.posts.len()),
         neighbours: neighbours(site),
         pages,
@@ -211,11 +216,19 @@ fn newest_first(posts: &[Post]) -> Vec<usize> {
 /// doctor there has a page even before writing a post.
 fn taxonomies(site: &Site, by_date: &[usize]) -> Vec<Taxonomy> {
     let doctors = site.data.get("doctors");
+    // Only languages the site has pages in.
+    let mut names = site.config.trees();
+    names.retain(|t| site.home_of(t).is_some());
+    let trees = taxonomy::Trees {
+        prefixes: names.iter().map(|t| site.config.tree_prefix(t)).collect(),
+        names,
+    };
     taxonomy::build(
         &site.config.taxonomies,
         site.config.paginate_by,
         &site.posts,
         by_date,
+        &trees,
         |taxonomy, value| {
             (taxonomy == "authors")
                 .then(|| {
@@ -324,11 +337,12 @@ fn physician_list(
 /// its own URL when it is in the physicians' section, else one made there.
 pub fn physician_path(site: &Site, post: &Post) -> Option<String> {
     let section = &site.outreach.physicians.section;
-    let in_section = site.sections[post.section].path == format!("/{section}/");
+    let prefix = site.config.tree_prefix(&post.tree);
+    let in_section = site.sections[post.section].path == format!("{prefix}/{section}/");
     if in_section && (post.front.audience.reaches_physicians() || post.front.physicians.is_some()) {
         Some(post.path.clone())
     } else if post.front.physicians.is_some() {
-        Some(format!("/{section}/{}/", post.slug))
+        Some(format!("{prefix}/{section}/{}/", post.slug))
     } else {
         None
     }

@@ -12,6 +12,8 @@ pub const MAX_URLS: usize = 50_000;
 pub struct Url {
     pub path: String,
     pub modified: Option<Date>,
+    /// The page in every language it has, itself included: (hreflang, path).
+    pub alternates: Vec<(String, String)>,
 }
 
 /// Returns (output path, XML) for each sitemap file.
@@ -65,6 +67,12 @@ pub(super) fn for_site(site: &Site, derived: &Derived) -> Vec<Generated> {
             Some(Url {
                 path: page.path.clone(),
                 modified,
+                alternates: derived
+                    .alternates
+                    .get(&page.path)
+                    .map_or_else(Vec::new, |a| {
+                        super::alternates::hreflang_links(a, &site.config.language)
+                    }),
             })
         })
         .collect();
@@ -79,7 +87,11 @@ pub(super) fn for_site(site: &Site, derived: &Derived) -> Vec<Generated> {
 
 fn urlset(config: &Config, urls: &[Url]) -> String {
     let mut xml = String::with_capacity(urls.len() * 120 + 200);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if urls.iter().any(|u| !u.alternates.is_empty()) {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
     for url in urls {
         xml.push_str("  <url><loc>");
         escape_html(&mut xml, &config.permalink(&url.path)).ok();
@@ -88,6 +100,14 @@ fn urlset(config: &Config, urls: &[Url]) -> String {
             xml.push_str("<lastmod>");
             xml.push_str(&modified.day().to_string());
             xml.push_str("</lastmod>");
+        }
+        // Google's form: every version lists every version, itself included.
+        for (lang, path) in &url.alternates {
+            xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            escape_html(&mut xml, lang).ok();
+            xml.push_str("\" href=\"");
+            escape_html(&mut xml, &config.permalink(path)).ok();
+            xml.push_str("\"/>");
         }
         xml.push_str("</url>\n");
     }

@@ -43,9 +43,9 @@ pub(super) fn load(
             .with_help("put posts in content/, e.g. content/blog/first-post.md"),
         ]);
     }
-    let (entries, mut problems) = walk_content(root);
+    let (entries, mut problems) = walk_content(root, config);
     let mut sections = read_sections(root, &entries, config, options, &mut problems);
-    let posts = read_posts(root, &entries, &sections, options, &mut problems);
+    let posts = read_posts(root, &entries, &sections, config, options, &mut problems);
     let content_files = entries
         .iter()
         .filter_map(|e| match e {
@@ -75,18 +75,22 @@ pub(super) fn load(
 /// The sections read so far, and where each folder's is.
 struct Sections {
     list: Vec<Section>,
-    /// A folder's section, by the folder.
-    index: HashMap<PathBuf, usize>,
+    /// A folder's section in a language's tree, by the folder and the language.
+    index: HashMap<(PathBuf, String), usize>,
     /// The folders of draft sections: nothing in them is published.
     drafts: Vec<PathBuf>,
 }
 
 impl Sections {
-    /// The section a file in `dir` belongs to: the nearest folder up that
-    /// has one, else the home page.
-    fn holding(&self, dir: &Path) -> usize {
+    /// The section a file in `dir` of language `tree` belongs to: the
+    /// nearest folder up that has one in that language, else its home page.
+    fn holding(&self, dir: &Path, tree: &str) -> usize {
         dir.ancestors()
-            .find_map(|a| self.index.get(a).copied())
+            .find_map(|a| {
+                self.index
+                    .get(&(a.to_path_buf(), tree.to_string()))
+                    .copied()
+            })
             .unwrap_or(0)
     }
 
@@ -95,26 +99,80 @@ impl Sections {
     }
 }
 
-/// The folders that are sections: the content root, every folder with an
-/// `_index.md`, and every folder that holds posts directly; each with its
-/// `_index.md`, if any.
-fn section_dirs(entries: &[Entry]) -> BTreeMap<PathBuf, Option<PathBuf>> {
-    let mut section_dirs: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
-    section_dirs.insert(PathBuf::from(CONTENT), None);
+/// A folder of `content/` in one language's tree.
+type SectionKey = (PathBuf, String);
+
+/// Where a section comes in the list: the main language's tree first (its
+/// home is section 0, `Site::home`), then each further language's; in a
+/// tree, each folder after its ancestors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct SectionOrder {
+    translated: bool,
+    tree: String,
+    dir: PathBuf,
+}
+
+impl SectionOrder {
+    fn new(dir: PathBuf, tree: String, config: &Config) -> SectionOrder {
+        SectionOrder {
+            translated: tree != config.language,
+            tree,
+            dir,
+        }
+    }
+}
+
+/// The folders that are sections, in each language: the content root,
+/// every folder with an `_index.md` (`_index.es.md`), and every folder that
+/// holds posts directly; each with its `_index` file, if any. A language
+/// with any file has its own home (`/es/`).
+fn section_dirs(entries: &[Entry], config: &Config) -> BTreeMap<SectionOrder, Option<PathBuf>> {
+    let mut section_dirs: BTreeMap<SectionOrder, Option<PathBuf>> = BTreeMap::new();
+    let root = PathBuf::from(CONTENT);
+    let key = |dir: PathBuf, tree: String| SectionOrder::new(dir, tree, config);
+    section_dirs.insert(key(root.clone(), config.language.clone()), None);
     for entry in entries {
         match entry {
             Entry::Section(file) => {
-                section_dirs.insert(file.parent().unwrap().to_path_buf(), Some(file.clone()));
+                let dir = file.parent().unwrap().to_path_buf();
+                section_dirs.insert(key(dir, tree_of(file, config)), Some(file.clone()));
             }
-            Entry::Post(file) if !is_bundle(file) => {
-                section_dirs
-                    .entry(file.parent().unwrap().to_path_buf())
-                    .or_insert(None);
+            Entry::Post(file) => {
+                let tree = tree_of(file, config);
+                if !is_bundle(file) {
+                    let dir = file.parent().unwrap().to_path_buf();
+                    section_dirs.entry(key(dir, tree.clone())).or_insert(None);
+                }
+                section_dirs.entry(key(root.clone(), tree)).or_insert(None);
             }
             _ => {}
         }
     }
     section_dirs
+}
+
+/// The language of a file named like `bp.es.md` or `_index.es.md`, when
+/// that is one of the site's further languages.
+pub(super) fn language_suffix(file: &Path, config: &Config) -> Option<String> {
+    let name = file.file_name()?.to_str()?;
+    let (_, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+    config
+        .is_translation_language(lang)
+        .then(|| lang.to_string())
+}
+
+/// The language tree a file is in: its suffix's language, else the main one.
+pub(super) fn tree_of(file: &Path, config: &Config) -> String {
+    language_suffix(file, config).unwrap_or_else(|| config.language.clone())
+}
+
+/// A file's name with its language suffix taken away: `bp.es.md` → `bp.md`.
+fn without_language(file: &Path, config: &Config) -> String {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    match language_suffix(file, config) {
+        Some(lang) => name.replace(&format!(".{lang}.md"), ".md"),
+        None => name.into_owned(),
+    }
 }
 
 /// Reads every section in parallel, then links each to its parent.
@@ -125,38 +183,89 @@ fn read_sections(
     options: &LoadOptions,
     problems: &mut Vec<Diagnostic>,
 ) -> Sections {
-    let section_dirs = section_dirs(entries);
+    let section_dirs = section_dirs(entries, config);
     let section_results: Vec<_> = section_dirs
         .par_iter()
-        .map(|(dir, file)| read_section(root, dir, file.as_deref(), config))
+        .map(|(key, file)| read_section(root, &key.dir, file.as_deref(), config, &key.tree))
         .collect();
     let mut sections = Sections {
         list: Vec::new(),
         index: HashMap::new(),
         drafts: Vec::new(),
     };
-    for ((dir, _), result) in section_dirs.iter().zip(section_results) {
+    for ((key, _), result) in section_dirs.iter().zip(section_results) {
         match result {
             Ok(section) => {
                 if section.front.draft && !options.drafts {
-                    sections.drafts.push(dir.clone());
+                    sections.drafts.push(key.dir.clone());
                 }
-                sections.index.insert(dir.clone(), sections.list.len());
+                let at = (key.dir.clone(), key.tree.clone());
+                sections.index.insert(at, sections.list.len());
                 sections.list.push(section);
             }
             Err(mut e) => problems.append(&mut e),
         }
     }
+    translations_without_index(&mut sections, config, problems);
     link_parents(&mut sections.list, &sections.index);
     sections
 }
 
+/// A folder with translated posts but no `_index.es.md` takes its settings
+/// and title from the main language's `_index.md`, which is in that
+/// language: a warning says so.
+fn translations_without_index(
+    sections: &mut Sections,
+    config: &Config,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for ((dir, tree), &i) in &sections.index {
+        if *tree == config.language || sections.list[i].file != *dir {
+            continue;
+        }
+        let main = sections.index.get(&(dir.clone(), config.language.clone()));
+        let Some(&main) = main else { continue };
+        if sections.list[main].file == *dir || sections.list[i].is_home() {
+            continue;
+        }
+        let (front, title) = (
+            sections.list[main].front.clone(),
+            sections.list[main].title.clone(),
+        );
+        let file = dir.join(format!("_index.{tree}.md"));
+        problems.push(
+            Diagnostic::warning(
+                "translation/section",
+                format!(
+                    "{} has posts in `{tree}` but no {}: its list is titled \"{title}\", from {}",
+                    dir.display(),
+                    file.display(),
+                    sections.list[main].file.display()
+                ),
+            )
+            .in_file(&sections.list[main].file)
+            .with_help(format!(
+                "add {} with the title in that language, e.g. +++ title = \"…\" +++",
+                file.display()
+            )),
+        );
+        let section = &mut sections.list[i];
+        section.front = front;
+        section.title = title;
+        section.front.lang = None;
+    }
+}
+
 /// Each section's parent, its subsections, and the language it inherits.
-fn link_parents(sections: &mut [Section], index: &HashMap<PathBuf, usize>) {
+fn link_parents(sections: &mut [Section], index: &HashMap<SectionKey, usize>) {
     // BTreeMap order put each folder after its ancestors.
     for i in 0..sections.len() {
         let dir = section_dir(&sections[i]);
-        let parent = dir.ancestors().skip(1).find_map(|a| index.get(a).copied());
+        let tree = sections[i].tree.clone();
+        let parent = dir
+            .ancestors()
+            .skip(1)
+            .find_map(|a| index.get(&(a.to_path_buf(), tree.clone())).copied());
         sections[i].parent = parent;
         if let Some(p) = parent {
             sections[p].subsections.push(i);
@@ -173,6 +282,7 @@ fn read_posts(
     root: &Path,
     entries: &[Entry],
     sections: &Sections,
+    config: &Config,
     options: &LoadOptions,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Post> {
@@ -192,7 +302,7 @@ fn read_posts(
             } else {
                 file.parent().unwrap()
             };
-            let section = sections.holding(dir);
+            let section = sections.holding(dir, &tree_of(file, config));
             post::read(root, file, section, &sections.list[section])
         })
         .collect();
@@ -223,7 +333,7 @@ fn bundle_assets(entries: &[Entry], dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+fn walk_content(root: &Path, config: &Config) -> (Vec<Entry>, Vec<Diagnostic>) {
     let walk = crate::site_path::walk(root, Path::new(CONTENT), is_hidden);
     let files = walk.files;
     let mut problems: Vec<Diagnostic> = walk
@@ -254,8 +364,11 @@ fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     };
     let mut entries = Vec::new();
     for rel in files {
-        let name = rel.file_name().unwrap_or_default().to_string_lossy();
+        let name = without_language(&rel, config);
         let markdown = name.ends_with(".md");
+        if markdown {
+            problems.extend(unknown_language(&rel, config));
+        }
         match bundle_of(&rel) {
             _ if name == "_index.md" => entries.push(Entry::Section(rel)),
             None if markdown => entries.push(Entry::Post(rel)),
@@ -276,12 +389,46 @@ fn walk_content(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     (entries, problems)
 }
 
+/// A post that is a folder: its `index.md`, or a translation such as `index.es.md`.
 pub(super) fn is_bundle(file: &Path) -> bool {
-    file.file_name() == Some(OsStr::new("index.md"))
+    let Some(name) = file.file_name().and_then(OsStr::to_str) else {
+        return false;
+    };
+    name == "index.md"
+        || name
+            .strip_prefix("index.")
+            .and_then(|n| n.strip_suffix(".md"))
+            .is_some_and(|lang| !lang.is_empty() && !lang.contains('.'))
+}
+
+/// A name like `bp.fr.md` where `fr` looks like a language the site does
+/// not list: published as an English post `bp.fr`, which is rarely meant.
+fn unknown_language(file: &Path, config: &Config) -> Option<Diagnostic> {
+    let name = file.file_name()?.to_str()?;
+    let (_, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+    let looks_like_one = lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase());
+    if !looks_like_one || lang == config.language || config.languages.contains_key(lang) {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "translation/language",
+            format!("`{lang}` in {name} is not one of the site's languages, so it is published as a post of its own"),
+        )
+        .in_file(file)
+        .with_help(format!(
+            "to make it the `{lang}` translation, add [languages.{lang}] to config.toml; otherwise rename the file"
+        )),
+    )
 }
 
 fn section_dir(section: &Section) -> PathBuf {
-    if section.file.ends_with("_index.md") {
+    let name = section
+        .file
+        .file_name()
+        .and_then(OsStr::to_str)
+        .unwrap_or_default();
+    if name.starts_with("_index") && name.ends_with(".md") {
         section.file.parent().unwrap().to_path_buf()
     } else {
         section.file.clone()
@@ -312,12 +459,19 @@ fn read_section(
     dir: &Path,
     file: Option<&Path>,
     config: &Config,
+    tree: &str,
 ) -> Result<Section, Vec<Diagnostic>> {
-    let path = url_of_dir(dir);
-    let content_path = output_path_of(&dir.join("_index.md"));
+    let path = format!("{}{}", config.tree_prefix(tree), url_of_dir(dir));
+    let index_name = if tree == config.language {
+        "_index.md".to_string()
+    } else {
+        format!("_index.{tree}.md")
+    };
+    let content_path = output_path_of(&dir.join(index_name));
+    let is_root = dir == Path::new(CONTENT);
     let default_title = || {
-        if path == "/" {
-            config.title.clone()
+        if is_root {
+            config.title_in(tree).to_string()
         } else {
             title_from_name(&dir.file_name().unwrap_or_default().to_string_lossy())
         }
@@ -334,7 +488,8 @@ fn read_section(
             parent: None,
             subsections: Vec::new(),
             posts: Vec::new(),
-            lang: config.language.clone(),
+            lang: tree.to_string(),
+            tree: tree.to_string(),
         });
     };
     let source = read_text(root, file).map_err(|d| vec![d])?;
@@ -347,10 +502,8 @@ fn read_section(
     Ok(Section {
         file: file.to_path_buf(),
         title: front.title.clone().unwrap_or_else(default_title),
-        lang: front
-            .lang
-            .clone()
-            .unwrap_or_else(|| config.language.clone()),
+        lang: front.lang.clone().unwrap_or_else(|| tree.to_string()),
+        tree: tree.to_string(),
         front,
         source,
         body_offset,

@@ -35,12 +35,47 @@ pub struct Site {
     pub outreach: crate::outreach::settings::Settings,
     /// What has been posted where, from `syndication.toml`.
     pub ledger: crate::ledger::Ledger,
+    /// For each post, its translations (the posts of the same
+    /// `translation_key` in the site's other languages), in the order of
+    /// `Config::trees`.
+    pub translations: Vec<Vec<usize>>,
 }
 
 impl Site {
     pub fn home(&self) -> &Section {
         &self.sections[0]
     }
+
+    /// The home section of language `tree`, if the site has pages in it.
+    pub fn home_of(&self, tree: &str) -> Option<usize> {
+        self.sections
+            .iter()
+            .position(|s| s.is_home() && s.tree == tree)
+    }
+}
+
+/// Each post's translations: the other posts with its `translation_key`,
+/// in the order of the site's languages.
+fn translations(config: &Config, posts: &[Post]) -> Vec<Vec<usize>> {
+    let mut by_key: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        by_key.entry(&post.translation_key).or_default().push(i);
+    }
+    let trees = config.trees();
+    let rank = |i: &usize| trees.iter().position(|t| *t == posts[*i].tree);
+    posts
+        .iter()
+        .enumerate()
+        .map(|(i, post)| {
+            let mut others: Vec<usize> = by_key[post.translation_key.as_str()]
+                .iter()
+                .copied()
+                .filter(|&j| j != i && posts[j].tree != post.tree)
+                .collect();
+            others.sort_by_key(rank);
+            others
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,6 +124,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Vec<Diagnostic>>
             Some(outreach),
             Some(ledger),
         ) if problems.is_empty() => Ok(Site {
+            translations: translations(&config, &posts),
             ledger,
             outreach,
             root: root.to_path_buf(),

@@ -27,10 +27,10 @@ pub(super) fn read(
             .to_string_lossy()
             .into_owned()
     } else {
-        file.file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned()
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        // `bp.es.md` is the Spanish `bp`, at /es/…/bp/.
+        let translated = stem.strip_suffix(&format!(".{}", section.tree));
+        translated.unwrap_or(&stem).to_string()
     };
     let (name_date, name) = split_date_prefix(&stem);
     let slug = slug::slugify(front.slug.as_deref().unwrap_or(name));
@@ -63,11 +63,14 @@ pub(super) fn read(
         return Err(problems);
     }
     let content_path = output_path_of(file);
+    let translation_key = content_path.replace(&format!(".{}.md", section.tree), ".md");
     Ok(Post {
         path,
         file: file.to_path_buf(),
         date: front.date.or(name_date),
         lang: front.lang.clone().unwrap_or_else(|| section.lang.clone()),
+        tree: section.tree.clone(),
+        translation_key,
         section: section_index,
         slug,
         content_path,

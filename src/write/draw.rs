@@ -93,6 +93,12 @@ impl<'a> Drawing<'a> {
             feed_path,
         } = sheet;
         context.insert("lang", lang);
+        // The home, title and description of the page's language.
+        let tree = config.tree_of_path(&page.path);
+        let home = config.tree_prefix(tree) + "/";
+        context.insert("home_url", &config.permalink(&home));
+        context.insert("site_title", config.title_in(tree));
+        self.insert_alternates(&mut context, page);
         meta.insert_into(&mut context);
         context.insert(
             "feed",
@@ -101,6 +107,37 @@ impl<'a> Drawing<'a> {
         self.tera
             .render(&page.template, &context)
             .map_err(PageError::Draw)
+    }
+
+    /// The page's versions in other languages: `alternates` for the
+    /// switcher (each with its own name, and which is this one) and
+    /// `hreflang` for the head, `x-default` last. Both are empty for a page
+    /// in one language only.
+    fn insert_alternates(&self, context: &mut Context, page: &Page) {
+        let config = &self.site.config;
+        let Some(alternates) = self.derived.alternates.get(&page.path) else {
+            context.insert("alternates", &Vec::<Value>::new());
+            context.insert("hreflang", &Vec::<Value>::new());
+            return;
+        };
+        let switcher: Vec<Value> = alternates
+            .iter()
+            .map(|a| {
+                json!({
+                    "lang": a.lang,
+                    "name": crate::derive::alternates::native_name(&a.lang),
+                    "permalink": config.permalink(&a.path),
+                    "current": a.path == page.path,
+                })
+            })
+            .collect();
+        let links: Vec<Value> =
+            crate::derive::alternates::hreflang_links(alternates, &config.language)
+                .into_iter()
+                .map(|(lang, path)| json!({"lang": lang, "permalink": config.permalink(&path)}))
+                .collect();
+        context.insert("alternates", &switcher);
+        context.insert("hreflang", &links);
     }
 
     /// A post's own page: all of it, its neighbours and related posts.
@@ -190,6 +227,7 @@ impl<'a> Drawing<'a> {
                 .derived
                 .by_date
                 .iter()
+                .filter(|&&i| site.posts[i].tree == s.tree)
                 .take(config.paginate_by.max(1))
                 .map(|&i| &self.summaries[i])
                 .collect();
