@@ -38,6 +38,8 @@ pub struct Config {
     pub brand: crate::content::brand::Brand,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The language-access notice (Section 1557): `derive/language_access.rs`.
+    pub language_access: Option<LanguageAccess>,
     #[serde(default)]
     pub extra: Table,
     // Settings owned by later stages (outreach, checks, publishing, deploys).
@@ -132,6 +134,21 @@ pub struct Clinic {
     pub photo_alt: Option<String>,
 }
 
+/// `[language_access]`: the notice of free language assistance a covered
+/// clinic must post (45 CFR 92.11), with taglines in the languages it lists.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct LanguageAccess {
+    /// Language tags of the taglines to show, in order (`["es", "zh-Hant"]`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// The notice of nondiscrimination; a default naming the clinic otherwise.
+    pub nondiscrimination: Option<String>,
+    /// The number the taglines give; `[clinic] phone` otherwise.
+    pub phone: Option<String>,
+    /// A TTY or relay number for the notice (e.g. "711").
+    pub tty: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Address {
     pub street: Option<String>,
@@ -186,6 +203,7 @@ impl Schema for Config {
             ["clinic", "address"] => Some(fields_of::<Address>()),
             ["clinic", "liaison"] => Some(fields_of::<Liaison>()),
             ["markdown"] => Some(fields_of::<MarkdownConfig>()),
+            ["language_access"] => Some(fields_of::<LanguageAccess>()),
             ["taxonomies"] => Some(fields_of::<TaxonomyConfig>()),
             ["languages", _] => Some(fields_of::<LanguageConfig>()),
             _ => None,
@@ -212,6 +230,8 @@ impl Schema for Config {
                 .what("a table per language, e.g. [languages.es]"),
             ["languages", _] => Shape::example("{ title = \"Clínica Riverside\" }")
                 .what("a table with the site's title and description in that language"),
+            ["language_access", "languages"] => Shape::example("[\"es\", \"zh-Hant\", \"vi\"]")
+                .what("a list of language tags of the shipped taglines"),
             ["taxonomies"] => Shape::example("[{ name = \"tags\" }, { name = \"categories\" }]")
                 .what("a list of tables such as { name = \"tags\" }"),
             _ => return None,

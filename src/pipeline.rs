@@ -124,6 +124,10 @@ fn stages(root: &Path, options: &LoadOptions, laps: &mut Laps) -> (Result<Analys
     found
         .site
         .extend(crate::check::check_images(&site, checker.settings()));
+    found.site.extend(crate::check::check_language_access(
+        &site,
+        checker.settings(),
+    ));
     laps.stage("check");
     let (bodies, rendered) = crate::render::render(&site);
     found.site.extend(rendered);

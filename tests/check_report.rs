@@ -79,13 +79,21 @@ fn json_carries_every_patient_posts_scores_even_under_the_target() {
         .filter(|p| p["grade"].as_f64().unwrap() <= 8.0 && p["over_target"] == false)
         .count();
     assert!(under >= 1, "posts under the target carry their grade too");
-    // A post in another language says why it has no grade.
+    // A Spanish post has the Spanish scores instead of a grade.
+    let spanish = posts
+        .iter()
+        .find(|p| p["file"] == "content/blog/presion-arterial-consejos.md")
+        .unwrap();
+    assert!(spanish["grade"].is_null(), "{spanish:#}");
+    let perspicuity = spanish["szigriszt_pazos"]
+        .as_f64()
+        .expect("szigriszt_pazos");
     assert!(
-        posts
-            .iter()
-            .any(|p| p["grade"].is_null() && p["not_scored"] == "not in English"),
-        "{posts:#?}"
+        spanish["fernandez_huerta"].as_f64().unwrap() > perspicuity,
+        "{spanish:#}"
     );
+    assert!(spanish["inflesz"].is_string(), "{spanish:#}");
+    assert!(spanish["hardest"][0]["perspicuity"].is_f64(), "{spanish:#}");
     // The draft's warnings are counted on its row.
     let draft = posts
         .iter()
@@ -102,7 +110,14 @@ fn the_report_is_written_in_the_site_and_never_where_it_is_published() {
     let page = std::fs::read_to_string(site.path().join("check-report.html")).unwrap();
     assert!(page.contains("<table class=\"sortable\">"), "{page}");
     assert!(page.matches("<tr><td").count() >= 10);
-    assert!(page.contains("not in English"), "unscored rows say why");
+    assert!(
+        page.contains("<th scope=\"col\">Perspicuity (es)</th>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("perspicuity "),
+        "a Spanish row's hardest sentences"
+    );
     let out = check(site.path(), &["--report", "reports/reading.html"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site.path().join("reports/reading.html").is_file());

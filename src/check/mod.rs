@@ -6,6 +6,7 @@ mod accessibility;
 pub mod external;
 mod images;
 mod language;
+mod language_access;
 mod photos;
 mod privacy;
 mod readability;
@@ -41,6 +42,7 @@ pub const RULES: &[(&str, Level)] = &[
     (accessibility::LINK_TEXT, Level::Warning),
     (accessibility::IMAGE_ALT, Level::Error),
     (language::LANG, Level::Warning),
+    (language_access::NOTICE, Level::Warning),
     (privacy::PHONE, Level::Error),
     (privacy::EMAIL, Level::Error),
     (privacy::SSN, Level::Error),
@@ -87,6 +89,9 @@ pub struct Settings {
     pub external_timeout: std::time::Duration,
     /// The Flesch–Kincaid grade patient-facing posts should not exceed.
     pub reading_grade: f64,
+    /// The Szigriszt-Pazos perspicuity (INFLESZ scale) Spanish patient-facing
+    /// posts should reach.
+    pub reading_ease_es: f64,
     /// An image of the site over this many bytes is too large (`image/too-large`).
     pub image_max_bytes: u64,
     /// An image of the site wider or taller than this is too large.
@@ -105,6 +110,7 @@ impl Settings {
             allowed_hosts: Vec::new(),
             external_timeout: std::time::Duration::from_secs(10),
             reading_grade: readability::DEFAULT_GRADE,
+            reading_ease_es: readability::DEFAULT_EASE_ES,
             image_max_bytes: images::MAX_BYTES,
             image_max_side: images::MAX_SIDE,
         };
@@ -148,6 +154,14 @@ impl Settings {
                     .filter(|g| g.is_finite() && *g > 0.0)
                     .ok_or_else(|| {
                         bad("`reading_grade` must be a positive number, the US school grade, e.g. 8")
+                    })?;
+            }
+            "reading_ease_es" => {
+                self.reading_ease_es = value
+                    .as_f64()
+                    .filter(|e| e.is_finite() && (0.0..=100.0).contains(e))
+                    .ok_or_else(|| {
+                        bad("`reading_ease_es` must be a number from 0 to 100 on the INFLESZ scale, e.g. 55 (\"normal\")")
                     })?;
             }
             "image_max_bytes" => {
@@ -304,6 +318,11 @@ fn as_draft_warning(mut d: Diagnostic) -> Diagnostic {
 /// The site's own images as sources: what their metadata tells, and their size.
 pub fn check_images(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
     images::check(site, settings)
+}
+
+/// The clinic's language-access notice (`clinic/language-access`).
+pub fn check_language_access(site: &Site, settings: &Settings) -> Vec<Diagnostic> {
+    settings.apply(language_access::check(site))
 }
 
 /// Identifiers in outreach items that did not come from a post's own file.

@@ -1,10 +1,12 @@
-//! Reading level of patient-facing posts: the Flesch–Kincaid grade against the
-//! site's target (`[check] reading_grade`, 8 by default), with Reading Ease and
-//! SMOG beside it, computed as textstat 0.7.x computes them; the hardest
-//! sentences and the medical jargon to make plainer.
+//! Reading level of patient-facing posts, computed as textstat 0.7.x computes
+//! it; the hardest sentences and the medical jargon to make plainer.
 //!
-//! The formulas and the pronouncing dictionary are English: posts in another
-//! language are not scored.
+//! English posts: the Flesch–Kincaid grade against the site's target
+//! (`[check] reading_grade`, 8 by default), with Reading Ease and SMOG beside
+//! it. Spanish posts (`lang = "es"`, `es-MX`…): the Szigriszt-Pazos
+//! perspicuity on the INFLESZ scale against `[check] reading_ease_es` (55,
+//! "normal", by default), with Fernández Huerta beside it, and the Spanish
+//! jargon list. Posts in other languages are not scored.
 
 mod plain_words;
 mod prose;
@@ -20,7 +22,8 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::load::Site;
 use plain_words::PlainWords;
 use prose::Prose;
-use scores::{Scores, Sentence, Word};
+use scores::{Counts, Sentence, Word};
+use syllables::Language;
 
 pub const GRADE: &str = "readability/grade";
 pub const JARGON: &str = "readability/jargon";
@@ -28,6 +31,11 @@ pub const TOO_SHORT: &str = "readability/too-short";
 
 /// The grade patient materials should not exceed (NIH: below 8th grade).
 pub const DEFAULT_GRADE: f64 = 8.0;
+
+/// The Szigriszt-Pazos perspicuity Spanish patient materials should reach:
+/// 55 is where INFLESZ's "normal" begins, the level its authors
+/// (Barrio-Cantalejo et al., 2008) set for health texts meant for everyone.
+pub const DEFAULT_EASE_ES: f64 = 55.0;
 
 /// Below this many words the formulas swing too much to report a grade.
 const MIN_WORDS: usize = 100;
@@ -38,26 +46,51 @@ const HARDEST: usize = 3;
 /// How much of a sentence a warning quotes, in characters.
 const QUOTE_CHARS: usize = 80;
 
-/// What the readability rules need for a whole site: the jargon list (read
-/// once, not per post) and the target grade.
+/// What the readability rules need for a whole site: the jargon lists (read
+/// once, not per post) and the targets.
 pub struct Readability {
     plain: PlainWords,
+    plain_es: PlainWords,
     target: f64,
+    target_es: f64,
 }
 
 impl Readability {
-    /// The site's rules, and any problem with its `data/plain-words.toml`.
+    /// The site's rules, and any problem with its `data/plain-words.toml`
+    /// or `data/plain-words-es.toml`.
     pub fn new(site: &Site, settings: &Settings) -> (Readability, Vec<Diagnostic>) {
-        let (plain, problems) = PlainWords::for_site(site);
+        let (plain, mut problems) = PlainWords::for_site(site, Language::English);
+        let (plain_es, problems_es) = PlainWords::for_site(site, Language::Spanish);
+        problems.extend(problems_es);
         let readability = Readability {
             plain,
+            plain_es,
             target: settings.reading_grade,
+            target_es: settings.reading_ease_es,
         };
         (readability, problems)
     }
 
+    fn plain(&self, language: Language) -> &PlainWords {
+        match language {
+            Language::English => &self.plain,
+            Language::Spanish => &self.plain_es,
+        }
+    }
+
+    /// Whether a post's scores miss its language's target.
+    fn misses_target(&self, language: Language, counts: &Counts) -> bool {
+        match language {
+            Language::English => counts.scores().grade > self.target,
+            Language::Spanish => counts.spanish_scores().perspicuity < self.target_es,
+        }
+    }
+
     pub fn check(&self, post: &Post) -> Vec<Diagnostic> {
-        if !post.front.audience.reaches_patients() || !is_english(&post.lang) {
+        let Some(language) = Language::of(&post.lang) else {
+            return Vec::new();
+        };
+        if !post.front.audience.reaches_patients() {
             return Vec::new();
         }
         let body = post.body_offset.min(post.source.len());
@@ -66,9 +99,11 @@ impl Readability {
             post,
             prose: &prose,
             index: LineIndex::new(&post.source),
+            language,
         };
-        let mut found = report.jargon(&self.plain);
-        let (counts, words) = prose.measure();
+        let plain = self.plain(language);
+        let mut found = report.jargon(plain);
+        let (counts, words) = prose.measure(language);
         if counts.words < MIN_WORDS {
             // Short news, polls and notices are not scored; a short medical
             // article is worth saying so.
@@ -77,11 +112,45 @@ impl Readability {
             }
             return found;
         }
-        let scores = counts.scores();
-        if scores.grade > self.target {
-            found.push(report.grade(&scores, self.target, &self.plain, &words));
+        if self.misses_target(language, &counts) {
+            let message = match language {
+                Language::English => self.grade_message(&counts),
+                Language::Spanish => self.perspicuity_message(&counts),
+            };
+            found.push(report.grade(message, plain, &words));
         }
         found
+    }
+
+    fn grade_message(&self, counts: &Counts) -> String {
+        let scores = counts.scores();
+        format!(
+            "reads at grade {:.1} (Flesch–Kincaid), above the target of grade {}; Reading Ease {:.1}, SMOG {:.1}",
+            scores.grade, self.target, scores.ease, scores.smog
+        )
+    }
+
+    fn perspicuity_message(&self, counts: &Counts) -> String {
+        let scores = counts.spanish_scores();
+        format!(
+            "reads as \"{}\" on the INFLESZ scale (Szigriszt-Pazos {:.1}), below the target of {}; Fernández Huerta {:.1}",
+            inflesz(scores.perspicuity),
+            scores.perspicuity,
+            self.target_es,
+            scores.fernandez_huerta
+        )
+    }
+}
+
+/// The INFLESZ band of a Szigriszt-Pazos perspicuity (Barrio-Cantalejo et
+/// al., 2008), in its own Spanish words.
+pub fn inflesz(perspicuity: f64) -> &'static str {
+    match perspicuity {
+        p if p < 40.0 => "muy difícil",
+        p if p < 55.0 => "algo difícil",
+        p if p < 65.0 => "normal",
+        p if p < 80.0 => "bastante fácil",
+        _ => "muy fácil",
     }
 }
 
@@ -90,23 +159,46 @@ impl Readability {
 pub struct Reading {
     /// Words of prose.
     pub words: usize,
-    /// `None` when the post is not scored; `not_scored` says why.
+    /// `None` when the post is not scored or not in English; `not_scored`
+    /// says why a post is not scored.
     pub grade: Option<f64>,
     pub reading_ease: Option<f64>,
     pub smog: Option<f64>,
+    /// A Spanish post's scores: Szigriszt-Pazos perspicuity, its INFLESZ
+    /// band, and Fernández Huerta. Absent for other posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub szigriszt_pazos: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inflesz: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fernandez_huerta: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_scored: Option<&'static str>,
     /// The hardest sentences, hardest first.
     pub hardest: Vec<Hard>,
 }
 
-/// One of a post's hardest sentences: its line in the file, its own grade,
-/// its words on one line.
+/// One of a post's hardest sentences: its line in the file, its own grade
+/// (English) or perspicuity (Spanish), its words on one line.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hard {
     pub line: usize,
-    pub grade: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perspicuity: Option<f64>,
     pub text: String,
+}
+
+impl Hard {
+    /// "grade 14.2" or "perspicuity 31.0", as a warning and the report say it.
+    pub fn score(&self) -> String {
+        match (self.grade, self.perspicuity) {
+            (Some(grade), _) => format!("grade {grade:.1}"),
+            (None, Some(p)) => format!("perspicuity {p:.1}"),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 impl Readability {
@@ -117,19 +209,15 @@ impl Readability {
             return None;
         }
         let unscored = |words, why| Reading {
-            words,
-            grade: None,
-            reading_ease: None,
-            smog: None,
             not_scored: Some(why),
-            hardest: Vec::new(),
+            ..Reading::empty(words)
         };
-        if !is_english(&post.lang) {
-            return Some(unscored(0, "not in English"));
-        }
+        let Some(language) = Language::of(&post.lang) else {
+            return Some(unscored(0, "not in English or Spanish"));
+        };
         let body = post.body_offset.min(post.source.len());
         let prose = Prose::of(&post.source[body..]);
-        let (counts, words) = prose.measure();
+        let (counts, words) = prose.measure(language);
         if counts.words < MIN_WORDS {
             return Some(unscored(counts.words, "too short to score"));
         }
@@ -137,31 +225,62 @@ impl Readability {
             post,
             prose: &prose,
             index: LineIndex::new(&post.source),
+            language,
         };
-        let scores = counts.scores();
-        Some(Reading {
-            words: counts.words,
-            grade: Some(scores.grade),
-            reading_ease: Some(scores.ease),
-            smog: Some(scores.smog),
-            not_scored: None,
+        let mut reading = Reading {
             hardest: report
                 .hardest(&words)
                 .into_iter()
                 .map(|(hard, _)| hard)
                 .collect(),
-        })
+            ..Reading::empty(counts.words)
+        };
+        match language {
+            Language::English => {
+                let scores = counts.scores();
+                reading.grade = Some(scores.grade);
+                reading.reading_ease = Some(scores.ease);
+                reading.smog = Some(scores.smog);
+            }
+            Language::Spanish => {
+                let scores = counts.spanish_scores();
+                reading.szigriszt_pazos = Some(scores.perspicuity);
+                reading.inflesz = Some(inflesz(scores.perspicuity));
+                reading.fernandez_huerta = Some(scores.fernandez_huerta);
+            }
+        }
+        Some(reading)
+    }
+}
+
+impl Reading {
+    fn empty(words: usize) -> Reading {
+        Reading {
+            words,
+            grade: None,
+            reading_ease: None,
+            smog: None,
+            szigriszt_pazos: None,
+            inflesz: None,
+            fernandez_huerta: None,
+            not_scored: None,
+            hardest: Vec::new(),
+        }
+    }
+
+    /// Whether the post misses its language's target: a grade above
+    /// `reading_grade`, or a perspicuity below `reading_ease_es`.
+    pub fn over_target(&self, settings: &Settings) -> bool {
+        self.grade.is_some_and(|g| g > settings.reading_grade)
+            || self
+                .szigriszt_pazos
+                .is_some_and(|p| p < settings.reading_ease_es)
     }
 }
 
 /// Reads the syllable tables, which the first post scored would otherwise do.
 pub fn prepare() {
     syllables::prepare();
-}
-
-fn is_english(lang: &str) -> bool {
-    let lang = lang.to_ascii_lowercase();
-    lang == "en" || lang.starts_with("en-") || lang.starts_with("en_")
 }
 
 /// Medical writing, where a reader is owed a reading level.
@@ -174,6 +293,7 @@ struct PostProse<'a> {
     post: &'a Post,
     prose: &'a Prose,
     index: LineIndex,
+    language: Language,
 }
 
 impl PostProse<'_> {
@@ -216,8 +336,12 @@ impl PostProse<'_> {
                     )
                     .spanning(words.chars().count())
                     .with_help(format!(
-                        "say \"{}\", or explain the term beside it (data/plain-words.toml can accept it)",
-                        jargon.plain
+                        "say \"{}\", or explain the term beside it (data/{}.toml can accept it)",
+                        jargon.plain,
+                        match self.language {
+                            Language::English => "plain-words",
+                            Language::Spanish => "plain-words-es",
+                        }
                     )),
                 );
             }
@@ -235,31 +359,28 @@ impl PostProse<'_> {
         ))
     }
 
-    fn grade(
-        &self,
-        scores: &Scores,
-        target: f64,
-        plain: &PlainWords,
-        words: &[Word],
-    ) -> Diagnostic {
-        let message = format!(
-            "reads at grade {:.1} (Flesch–Kincaid), above the target of grade {target}; Reading Ease {:.1}, SMOG {:.1}",
-            scores.grade, scores.ease, scores.smog
-        );
+    fn grade(&self, message: String, plain: &PlainWords, words: &[Word]) -> Diagnostic {
         self.first_line(GRADE, message)
             .with_help(self.hardest_sentences(plain, words))
     }
 
-    /// The hardest sentences, by their own grade, each with its range in
-    /// the prose. `words` are the prose's, as counting the grade found them.
+    /// The hardest sentences, by their own grade (or perspicuity), each with
+    /// its range in the prose. `words` are the prose's, as counting the
+    /// scores found them.
     fn hardest(&self, words: &[Word]) -> Vec<(Hard, Range<usize>)> {
         let text = self.prose.text();
+        let language = self.language;
         let mut sentences: Vec<Sentence> = whole_sentences(self.prose.sentences())
             .into_iter()
-            .map(|range| Sentence::of_words(text, range, words))
+            .map(|range| Sentence::of_words(text, range, words, language))
             .filter(|s| s.words > 2)
             .collect();
-        sentences.sort_by(|a, b| b.grade().total_cmp(&a.grade()));
+        match language {
+            Language::English => sentences.sort_by(|a, b| b.grade().total_cmp(&a.grade())),
+            Language::Spanish => {
+                sentences.sort_by(|a, b| a.perspicuity().total_cmp(&b.perspicuity()))
+            }
+        }
         sentences.truncate(HARDEST);
         sentences
             .into_iter()
@@ -271,9 +392,11 @@ impl PostProse<'_> {
                         self.post.body_offset + self.prose.source_offset(sentence.range.start),
                     )
                     .line;
+                let english = language == Language::English;
                 let hard = Hard {
                     line,
-                    grade: sentence.grade(),
+                    grade: english.then(|| sentence.grade()),
+                    perspicuity: (!english).then(|| sentence.perspicuity()),
                     text: text[sentence.range.clone()]
                         .split_whitespace()
                         .collect::<Vec<_>>()
@@ -287,15 +410,20 @@ impl PostProse<'_> {
     /// The hardest sentences and the jargon in them, as a warning's help.
     fn hardest_sentences(&self, plain: &PlainWords, words: &[Word]) -> String {
         let text = self.prose.text();
-        let mut help = String::from(
-            "shorter sentences and shorter words bring it down; the hardest sentences:",
-        );
+        let mut help = String::from(match self.language {
+            Language::English => {
+                "shorter sentences and shorter words bring it down; the hardest sentences:"
+            }
+            Language::Spanish => {
+                "shorter sentences and shorter words bring it up; the hardest sentences:"
+            }
+        });
         let mut jargon: Vec<(&str, &str)> = Vec::new();
         for (hard, range) in self.hardest(words) {
             help.push_str(&format!(
-                "\n  line {} (grade {:.1}): \"{}\"",
+                "\n  line {} ({}): \"{}\"",
                 hard.line,
-                hard.grade,
+                hard.score(),
                 quote(&hard.text)
             ));
             for found in plain
@@ -460,7 +588,9 @@ mod tests {
     fn rules() -> Readability {
         Readability {
             plain: PlainWords::shipped(),
+            plain_es: PlainWords::shipped_in(Language::Spanish),
             target: DEFAULT_GRADE,
+            target_es: DEFAULT_EASE_ES,
         }
     }
 
@@ -505,9 +635,9 @@ mod tests {
                 .check(&post(Audience::Physicians, Kind::Article, &dense()))
                 .is_empty()
         );
-        let mut spanish = post(Audience::Patients, Kind::Article, &dense());
-        spanish.lang = "es".into();
-        assert!(rules().check(&spanish).is_empty());
+        let mut french = post(Audience::Patients, Kind::Article, &dense());
+        french.lang = "fr".into();
+        assert!(rules().check(&french).is_empty());
         assert!(
             !rules()
                 .check(&post(Audience::Both, Kind::Article, &dense()))
@@ -577,7 +707,7 @@ mod tests {
         let mut compared = 0;
         for text in &texts {
             let prose = Prose::of(text);
-            let (counts, words) = prose.measure();
+            let (counts, words) = prose.measure(Language::English);
             let by_block = prose
                 .blocks()
                 .iter()
@@ -587,8 +717,8 @@ mod tests {
             assert_eq!(counts, by_block);
             for range in whole_sentences(prose.sentences()) {
                 assert_eq!(
-                    Sentence::of_words(prose.text(), range.clone(), &words),
-                    Sentence::measure(prose.text(), range.clone()),
+                    Sentence::of_words(prose.text(), range.clone(), &words, Language::English),
+                    Sentence::measure(prose.text(), range.clone(), Language::English),
                     "{:?}",
                     &prose.text()[range]
                 );
@@ -596,6 +726,124 @@ mod tests {
             }
         }
         assert!(compared > 150, "{compared} sentences");
+    }
+
+    fn fixtures_es() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readability_es")
+    }
+
+    /// Rows of a TSV written by scripts/readability-reference-es.py, without
+    /// its comment and header lines.
+    fn tsv(name: &str) -> Vec<Vec<String>> {
+        std::fs::read_to_string(fixtures_es().join(name))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|l| l.split('\t').map(String::from).collect())
+            .collect()
+    }
+
+    /// Rounds' Spanish scores against textstat 0.7.13's (`set_lang("es")`)
+    /// on the fixtures, from a plain leaflet to a trial abstract.
+    #[test]
+    fn spanish_scores_agree_with_textstat() {
+        let rows = tsv("reference.tsv");
+        assert!(rows.len() >= 6, "{} reference texts", rows.len());
+        let mut report = Vec::new();
+        let mut worst = 0.0f64;
+        for row in &rows {
+            let text =
+                std::fs::read_to_string(fixtures_es().join(format!("{}.txt", row[0]))).unwrap();
+            let counts = Counts::of_in(&text, Language::Spanish);
+            let scores = counts.spanish_scores();
+            let expected: Vec<f64> = row[1..3].iter().map(|v| v.parse().unwrap()).collect();
+            let diffs = [
+                (scores.fernandez_huerta - expected[0]).abs(),
+                (scores.perspicuity - expected[1]).abs(),
+            ];
+            worst = worst.max(diffs[0]).max(diffs[1]);
+            let got_counts = [counts.words, counts.sentence_count(), counts.syllables];
+            let want_counts: Vec<usize> = row[3..6].iter().map(|v| v.parse().unwrap()).collect();
+            report.push(format!(
+                "{}: FH {:.2} (textstat {:.2}), SP {:.2} (textstat {:.2}), counts {got_counts:?} (textstat {want_counts:?})",
+                row[0], scores.fernandez_huerta, expected[0], scores.perspicuity, expected[1]
+            ));
+            assert_eq!(got_counts.to_vec(), want_counts, "{}", report.join("\n"));
+        }
+        eprintln!("{}", report.join("\n"));
+        assert!(worst <= 0.5, "worst {worst}:\n{}", report.join("\n"));
+    }
+
+    /// Every word of the Spanish fixtures has textstat's syllable count.
+    #[test]
+    fn spanish_syllables_agree_with_textstat_word_by_word() {
+        let rows = tsv("syllables.tsv");
+        assert!(rows.len() > 300, "{} words", rows.len());
+        let wrong: Vec<String> = rows
+            .iter()
+            .filter_map(|row| {
+                let got = Counts::of_in(&row[0], Language::Spanish).syllables;
+                (got.to_string() != row[1])
+                    .then(|| format!("{}: {got}, textstat {}", row[0], row[1]))
+            })
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{} of {} differ: {wrong:?}",
+            wrong.len(),
+            rows.len()
+        );
+    }
+
+    fn spanish(body: &str) -> Post {
+        let mut post = post(Audience::Patients, Kind::Article, body);
+        post.lang = "es".into();
+        post
+    }
+
+    #[test]
+    fn a_hard_spanish_post_is_warned_on_the_inflesz_scale_with_its_hardest_sentences() {
+        let text = std::fs::read_to_string(fixtures_es().join("consentimiento.txt")).unwrap();
+        let found = rules().check(&spanish(&format!("\n{text}")));
+        let grade: Vec<&Diagnostic> = found.iter().filter(|d| d.rule == GRADE).collect();
+        assert_eq!(grade.len(), 1, "{found:#?}");
+        assert!(
+            grade[0].message.contains("\"muy difícil\" on the INFLESZ scale (Szigriszt-Pazos 11.2), below the target of 55"),
+            "{}",
+            grade[0].message
+        );
+        let help = grade[0].help.as_deref().unwrap();
+        assert!(help.contains("\n  line 5 (perspicuity "), "{help}");
+        assert!(help.contains("facultativo → médico"), "{help}");
+        // The plain leaflet reaches the target and gets no warning.
+        let plain = std::fs::read_to_string(fixtures_es().join("folleto-presion.txt")).unwrap();
+        let found = rules().check(&spanish(&format!("\n{plain}")));
+        assert!(found.iter().all(|d| d.rule != GRADE), "{found:#?}");
+        let reading = rules().reading(&spanish(&plain)).unwrap();
+        assert_eq!(reading.inflesz, Some("muy fácil"));
+        assert!(reading.grade.is_none() && reading.szigriszt_pazos.is_some());
+    }
+
+    #[test]
+    fn spanish_jargon_is_found_with_the_spanish_list() {
+        let body = "\nSi tiene cefalea o hipertensión arterial, llame.\n";
+        let found = rules().check(&spanish(body));
+        let helps: Vec<&str> = found
+            .iter()
+            .filter(|d| d.rule == JARGON)
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "say \"dolor de cabeza\", or explain the term beside it (data/plain-words-es.toml can accept it)",
+                "say \"presión alta\", or explain the term beside it (data/plain-words-es.toml can accept it)",
+            ],
+            "{found:#?}"
+        );
+        assert_eq!(inflesz(54.9), "algo difícil");
+        assert_eq!(inflesz(55.0), "normal");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The reading-level report a reviewer looks at: one row per patient-facing
-//! post with its Flesch–Kincaid grade, Reading Ease, SMOG, words, reviewer,
+//! post with its Flesch–Kincaid grade, Reading Ease, SMOG (English) or its
+//! Szigriszt-Pazos perspicuity and Fernández Huerta (Spanish), words, reviewer,
 //! last review and whether it is stale, and its open problems; the hardest
 //! sentences one click away. `rounds check --report` writes it as a page,
 //! `rounds serve` shows it at `/_check/`, `--format json` carries the rows.
@@ -29,14 +30,15 @@ pub struct PostRow {
     pub diagnostics: usize,
     #[serde(flatten)]
     pub reading: Reading,
-    /// The grade is above `[check] reading_grade`.
+    /// The grade is above `[check] reading_grade`, or a Spanish post's
+    /// perspicuity below `[check] reading_ease_es`.
     pub over_target: bool,
 }
 
 /// Every patient-facing post of the site, in the order of its files;
 /// `problems` are the check's, counted per post.
 pub fn rows(site: &Site, checker: &Checker, problems: &[Diagnostic]) -> Vec<PostRow> {
-    let target = checker.settings().reading_grade;
+    let settings = checker.settings();
     // Counted once by file: a 10,000-post site can have 60,000 problems.
     let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for file in problems.iter().filter_map(|d| d.file.as_deref()) {
@@ -65,7 +67,7 @@ pub fn rows(site: &Site, checker: &Checker, problems: &[Diagnostic]) -> Vec<Post
                 last_reviewed: front.last_reviewed.map(|d| d.to_string()),
                 stale: front.last_reviewed.is_some_and(|d| checker.is_stale(d)),
                 diagnostics: open.get(&file).copied().unwrap_or(0),
-                over_target: reading.grade.is_some_and(|g| g > target),
+                over_target: reading.over_target(settings),
                 reading,
                 file,
             })
@@ -85,7 +87,10 @@ fn relative(root: &Path, file: &Path) -> String {
 /// A site's report: its rows, its target grade, the address its pages live at.
 pub struct Report {
     pub rows: Vec<PostRow>,
+    /// The grade English posts should not exceed.
     pub target: f64,
+    /// The perspicuity Spanish posts should reach.
+    pub target_es: f64,
     pub base_url: String,
 }
 
@@ -116,6 +121,7 @@ pub fn for_site(root: &Path, problems: Option<&[Diagnostic]>) -> Option<Report> 
     Some(Report {
         rows: rows(&site, &checker, problems),
         target: checker.settings().reading_grade,
+        target_es: checker.settings().reading_ease_es,
         base_url: site.config.base_url.clone(),
     })
 }
@@ -149,12 +155,12 @@ const SCRIPT: &str = r#"document.querySelectorAll('table.sortable th').forEach(f
 });"#;
 
 /// The report as a page. Links are `link_base` + each post's path.
-pub fn html(rows: &[PostRow], target: f64, link_base: &str) -> String {
+pub fn html(rows: &[PostRow], target: f64, target_es: f64, link_base: &str) -> String {
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Reading level and review: rounds check</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>Reading level and review</h1>\n<p>{} patient-facing posts. The target is grade {target} (Flesch–Kincaid); a grade above it is in bold. Choose a column's heading to sort by it.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Reading level and review: rounds check</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>Reading level and review</h1>\n<p>{} patient-facing posts. The target is grade {target} (Flesch–Kincaid) for English posts and a perspicuity of {target_es} (Szigriszt-Pazos, INFLESZ scale) for Spanish ones; a score that misses it is in bold. Choose a column's heading to sort by it.</p>\n",
         rows.len()
     );
-    out.push_str("<table class=\"sortable\">\n<caption>Patient-facing posts</caption>\n<thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Grade</th><th scope=\"col\">Reading Ease</th><th scope=\"col\">SMOG</th><th scope=\"col\">Words</th><th scope=\"col\">Reviewer</th><th scope=\"col\">Last review</th><th scope=\"col\">Open problems</th><th scope=\"col\">Hardest sentences</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"sortable\">\n<caption>Patient-facing posts</caption>\n<thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Grade</th><th scope=\"col\">Reading Ease</th><th scope=\"col\">SMOG</th><th scope=\"col\">Perspicuity (es)</th><th scope=\"col\">Fernández Huerta (es)</th><th scope=\"col\">Words</th><th scope=\"col\">Reviewer</th><th scope=\"col\">Last review</th><th scope=\"col\">Open problems</th><th scope=\"col\">Hardest sentences</th></tr></thead>\n<tbody>\n");
     for row in rows {
         out.push_str(&html_row(row, link_base));
     }
@@ -175,10 +181,24 @@ fn html_row(row: &PostRow, link_base: &str) -> String {
             format!("<td class=\"n over\" data-sort=\"{g:.2}\">{g:.1} (over)</td>")
         }
         (Some(g), _) => format!("<td class=\"n\" data-sort=\"{g:.2}\">{g:.1}</td>"),
+        (None, None) if r.szigriszt_pazos.is_some() => "<td data-sort=\"\">–</td>".to_string(),
         (None, why) => format!(
             "<td data-sort=\"\">{}</td>",
             escape(why.unwrap_or("not scored"))
         ),
+    };
+    let perspicuity = match (r.szigriszt_pazos, r.inflesz) {
+        (Some(p), band) => format!(
+            "<td class=\"n{}\" data-sort=\"{p:.2}\">{p:.1} ({}{})</td>",
+            if row.over_target { " over" } else { "" },
+            band.unwrap_or_default(),
+            if row.over_target {
+                ", under target"
+            } else {
+                ""
+            }
+        ),
+        (None, _) => "<td class=\"n\" data-sort=\"\">–</td>".to_string(),
     };
     let review = match (&row.last_reviewed, row.stale) {
         (Some(date), true) => format!(
@@ -196,9 +216,9 @@ fn html_row(row: &PostRow, link_base: &str) -> String {
             .iter()
             .map(|h| {
                 format!(
-                    "<li>line {}, grade {:.1}: {}</li>",
+                    "<li>line {}, {}: {}</li>",
                     h.line,
-                    h.grade,
+                    h.score(),
                     escape(&h.text)
                 )
             })
@@ -209,13 +229,14 @@ fn html_row(row: &PostRow, link_base: &str) -> String {
         )
     };
     format!(
-        "<tr><td data-sort=\"{title_key}\"><a href=\"{href}\">{title}</a><br><small>{file}</small></td>{grade}{ease}{smog}<td class=\"n\" data-sort=\"{words}\">{words}</td><td>{reviewer}</td>{review}<td class=\"n\" data-sort=\"{n}\">{n}</td>{hardest}</tr>\n",
+        "<tr><td data-sort=\"{title_key}\"><a href=\"{href}\">{title}</a><br><small>{file}</small></td>{grade}{ease}{smog}{perspicuity}{huerta}<td class=\"n\" data-sort=\"{words}\">{words}</td><td>{reviewer}</td>{review}<td class=\"n\" data-sort=\"{n}\">{n}</td>{hardest}</tr>\n",
         title_key = escape(&row.title.to_lowercase()),
         href = escape(&format!("{}{}", link_base.trim_end_matches('/'), row.path)),
         title = escape(&row.title),
         file = escape(&row.file),
         ease = score(r.reading_ease),
         smog = score(r.smog),
+        huerta = score(r.fernandez_huerta),
         words = r.words,
         reviewer = escape(row.reviewed_by.as_deref().unwrap_or("–")),
         n = row.diagnostics,
@@ -242,20 +263,69 @@ mod tests {
                 grade: Some(9.2),
                 reading_ease: Some(50.0),
                 smog: Some(10.1),
+                szigriszt_pazos: None,
+                inflesz: None,
+                fernandez_huerta: None,
                 not_scored: None,
                 hardest: vec![Hard {
                     line: 4,
-                    grade: 14.0,
+                    grade: Some(14.0),
+                    perspicuity: None,
                     text: "<img src=x onerror=alert(1)>".into(),
                 }],
             },
             over_target: true,
         };
-        let page = html(&[row], 8.0, "");
+        let page = html(&[row], 8.0, 55.0, "");
         let body = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
         for raw in ["<script>", "<b>", "<i>", "<img", "\"onmouseover"] {
             assert!(!body.contains(raw), "{raw} unescaped in {body}");
         }
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+    }
+
+    #[test]
+    fn a_spanish_row_shows_its_perspicuity_in_bold_under_the_target() {
+        let row = PostRow {
+            file: "content/blog/es.md".into(),
+            title: "Consentimiento".into(),
+            path: "/blog/es/".into(),
+            reviewed_by: None,
+            last_reviewed: None,
+            stale: false,
+            diagnostics: 1,
+            reading: Reading {
+                words: 159,
+                grade: None,
+                reading_ease: None,
+                smog: None,
+                szigriszt_pazos: Some(11.2),
+                inflesz: Some("muy difícil"),
+                fernandez_huerta: Some(15.4),
+                not_scored: None,
+                hardest: vec![Hard {
+                    line: 5,
+                    grade: None,
+                    perspicuity: Some(-3.5),
+                    text: "Mediante la firma del presente documento".into(),
+                }],
+            },
+            over_target: true,
+        };
+        let page = html(&[row], 8.0, 55.0, "");
+        assert!(
+            page.contains("a perspicuity of 55 (Szigriszt-Pazos"),
+            "{page}"
+        );
+        let body = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
+        assert!(
+            body.contains("<td class=\"n over\" data-sort=\"11.20\">11.2 (muy difícil, under target)</td><td class=\"n\" data-sort=\"15.40\">15.4</td>"),
+            "{body}"
+        );
+        assert!(
+            body.contains("<li>line 5, perspicuity -3.5: Mediante"),
+            "{body}"
+        );
+        assert!(!body.contains("not scored"), "{body}");
     }
 }

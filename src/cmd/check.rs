@@ -118,7 +118,12 @@ fn write_report(
         return false;
     }
     let target = root.join(path);
-    let html = crate::check::report::html(&report.rows, report.target, &report.base_url);
+    let html = crate::check::report::html(
+        &report.rows,
+        report.target,
+        report.target_es,
+        &report.base_url,
+    );
     let written = target
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)

@@ -3,11 +3,13 @@
 //! Pages to draw with templates (posts, paginated sections, taxonomy terms,
 //! 404: `pages`), and files made here directly (feeds: `channels` and
 //! `feed`; sitemaps: `sitemap`; redirects: `redirect`; the code stylesheet:
-//! `syntax_css`). Taxonomies and pagination come from one pass over the posts.
+//! `syntax_css`), and the language-access notice (`language_access`).
+//! Taxonomies and pagination come from one pass over the posts.
 
 pub mod alternates;
 mod channels;
 pub mod feed;
+pub mod language_access;
 mod pages;
 mod pagination;
 pub mod redirect;
@@ -15,8 +17,11 @@ pub mod sitemap;
 mod syntax_css;
 pub mod taxonomy;
 
+use std::path::Path;
+
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::content::Post;
 use crate::diagnostic::Diagnostic;
 use crate::load::Site;
@@ -52,6 +57,8 @@ pub enum PageKind {
         pager: Pager,
     },
     NotFound,
+    /// The language-access notice (`language_access.rs`).
+    LanguageAccess,
     /// A text file drawn from a template, such as `robots.txt`.
     Text,
 }
@@ -85,6 +92,9 @@ pub struct Derived {
     /// The physicians' section and the posts it lists, when it also lists
     /// physician articles made there from posts elsewhere (see [`Derived::listed`]).
     pub physician_list: Option<(usize, Vec<usize>)>,
+    /// The language-access notice, when `[language_access]` is configured:
+    /// its page's content and every page's footer link.
+    pub language_access: Option<language_access::Notice>,
 }
 
 impl Derived {
@@ -149,8 +159,16 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
     let physician_paths: Vec<Option<String>> =
         site.posts.iter().map(|p| physician_path(site, p)).collect();
     let physician_list = physician_list(site, &physician_paths, &by_date);
-    let (pages, mut problems) =
+    let (mut pages, mut problems) =
         pages::pages(site, &taxonomies, &physician_paths, physician_list.as_ref());
+    let (notice, notice_problems) = language_access::notice(site);
+    problems.extend(notice_problems);
+    if let Some(page) = language_access::page(notice.as_ref()) {
+        match pages::missing_template(site, &page.template, Path::new(Config::FILE), "", false) {
+            Some(missing) => problems.push(missing),
+            None => pages.push(page),
+        }
+    }
     let generated = redirect::for_site(site, &pages);
     let mut derived = Derived {
         alternates: alternates::for_pages(site, &pages, &taxonomies),
@@ -163,6 +181,7 @@ pub fn derive(site: &Site, bodies: &Bodies) -> (Derived, Vec<Diagnostic>) {
         physician_paths,
         pictures: std::sync::Arc::new(crate::picture::plan(site)),
         physician_list,
+        language_access: notice,
     };
     derived
         .generated

@@ -168,7 +168,7 @@ fn fixed_pages() -> [Page; 2] {
 
 /// A template `file` asks for (at its `template` key when `named_in_file`)
 /// that the theme does not have, with the nearest name it does.
-fn missing_template(
+pub(super) fn missing_template(
     site: &Site,
     name: &str,
     file: &Path,

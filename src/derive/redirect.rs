@@ -162,6 +162,7 @@ fn page_kind(site: &Site, derived: &Derived, kind: &PageKind) -> String {
             )
         }
         PageKind::NotFound => "the page-not-found page".to_string(),
+        PageKind::LanguageAccess => "the language-assistance notice".to_string(),
         PageKind::Text => "a file drawn from a template".to_string(),
     }
 }

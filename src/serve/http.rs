@@ -73,7 +73,7 @@ fn check_report(
         Box::pin(async move {
             let page = tokio::task::spawn_blocking(move || {
                 crate::check::report::for_site(&root, None)
-                    .map(|r| crate::check::report::html(&r.rows, r.target, ""))
+                    .map(|r| crate::check::report::html(&r.rows, r.target, r.target_es, ""))
             })
             .await
             .ok()

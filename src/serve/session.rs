@@ -115,7 +115,10 @@ impl PageIndex {
                         index.lists[i].push(page);
                     }
                 }
-                PageKind::Taxonomy(_) | PageKind::NotFound | PageKind::Text => {}
+                PageKind::Taxonomy(_)
+                | PageKind::NotFound
+                | PageKind::LanguageAccess
+                | PageKind::Text => {}
             }
         }
         index.files = site

@@ -64,6 +64,9 @@ impl<'a> Drawing<'a> {
                 pager,
             } => self.draw_term(&mut sheet, *taxonomy, *term, pager),
             PageKind::NotFound => self.draw_not_found(&mut sheet),
+            PageKind::LanguageAccess => {
+                sheet.meta.title = format!("Language assistance · {}", self.site.config.title);
+            }
             // A text file (`robots.txt`) needs nothing past the base context.
             PageKind::Text => {}
         }

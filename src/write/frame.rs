@@ -183,6 +183,8 @@ fn base_context(site: &Site, derived: &Derived) -> Context {
     nav.extend(doctors.clone());
     context.insert("nav", &nav);
     context.insert("doctors_page", &doctors);
+    // The footer links every page to the notice; its page shows all of it.
+    context.insert("language_access", &derived.language_access);
     let taxonomies: BTreeMap<&str, Value> = derived
         .taxonomies
         .iter()

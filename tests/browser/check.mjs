@@ -53,6 +53,8 @@ const DEFAULT_PAGES = [
   ['/categories/prevention/', 'category-page', 200, 'en'],
   ['/authors/patel/', 'doctor-page', 200, 'en'],
   ['/blog/presion-arterial-consejos/', 'spanish-post', 200, 'es'],
+  // Taglines in Spanish, Vietnamese, Chinese and Arabic (right to left).
+  ['/language-assistance/', 'language-access', 200, 'en'],
   ['/no-such-page/', 'not-found', 404, 'en'],
 ];
 

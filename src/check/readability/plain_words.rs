@@ -1,6 +1,7 @@
-//! The jargon list: medical terms and the plain words to use instead. Rounds
-//! ships `plain-words.toml`; a site extends or overrides it with
-//! `data/plain-words.toml`.
+//! The jargon lists: medical terms and the plain words to use instead, one
+//! list per language. Rounds ships `plain-words.toml` (English) and
+//! `plain-words-es.toml` (Spanish); a site extends or overrides them with
+//! `data/plain-words.toml` and `data/plain-words-es.toml`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -11,10 +12,16 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::Diagnostic;
 use crate::load::Site;
 
-const SHIPPED: &str = include_str!("plain-words.toml");
+use super::syllables::Language;
 
-/// The data file a site extends the list with (its key in `Site::data`).
-const SITE_DATA: &str = "plain-words";
+/// The shipped list of a language, and the data file a site extends it with
+/// (its key in `Site::data`).
+fn list_of(language: Language) -> (&'static str, &'static str) {
+    match language {
+        Language::English => (include_str!("plain-words.toml"), "plain-words"),
+        Language::Spanish => (include_str!("plain-words-es.toml"), "plain-words-es"),
+    }
+}
 
 /// A term is explained when its plain words stand this close to it (in
 /// words): "an echocardiogram (heart ultrasound)", "a cholesterol test, also
@@ -54,10 +61,11 @@ pub struct Jargon<'a> {
 
 impl PlainWords {
     /// The shipped list with the site's changes, and any problem with them.
-    pub fn for_site(site: &Site) -> (PlainWords, Vec<Diagnostic>) {
-        let mut entries = shipped_entries();
+    pub fn for_site(site: &Site, language: Language) -> (PlainWords, Vec<Diagnostic>) {
+        let (_, key) = list_of(language);
+        let mut entries = shipped_entries(language);
         let mut problems = Vec::new();
-        if let Some(data) = site.data.get(SITE_DATA) {
+        if let Some(data) = site.data.get(key) {
             match data.as_object() {
                 Some(table) => {
                     for (term, plain) in table {
@@ -67,6 +75,7 @@ impl PlainWords {
                             }
                             None => problems.push(site_problem(
                                 site,
+                                key,
                                 Some(term),
                                 format!("the plain words for `{term}` must be a string"),
                             )),
@@ -75,8 +84,9 @@ impl PlainWords {
                 }
                 None => problems.push(site_problem(
                     site,
+                    key,
                     None,
-                    "data/plain-words must be a table of `term = \"plain words\"`".into(),
+                    format!("data/{key} must be a table of `term = \"plain words\"`"),
                 )),
             }
         }
@@ -86,7 +96,13 @@ impl PlainWords {
     /// The list Rounds ships.
     #[cfg(test)]
     pub fn shipped() -> PlainWords {
-        PlainWords::new(shipped_entries())
+        PlainWords::shipped_in(Language::English)
+    }
+
+    /// The list Rounds ships for `language`.
+    #[cfg(test)]
+    pub fn shipped_in(language: Language) -> PlainWords {
+        PlainWords::new(shipped_entries(language))
     }
 
     fn new(entries: BTreeMap<String, String>) -> PlainWords {
@@ -221,21 +237,22 @@ fn lowercase(word: &str) -> Cow<'_, str> {
     }
 }
 
-fn shipped_entries() -> BTreeMap<String, String> {
+fn shipped_entries(language: Language) -> BTreeMap<String, String> {
+    let (shipped, _) = list_of(language);
     // Covered by a unit test; an unreadable list would only mean no jargon.
-    toml::from_str::<BTreeMap<String, String>>(SHIPPED)
+    toml::from_str::<BTreeMap<String, String>>(shipped)
         .unwrap_or_default()
         .into_iter()
         .map(|(term, plain)| (term.to_lowercase(), plain))
         .collect()
 }
 
-fn site_problem(site: &Site, key: Option<&str>, message: String) -> Diagnostic {
+fn site_problem(site: &Site, data: &str, key: Option<&str>, message: String) -> Diagnostic {
     let file = ["toml", "yaml", "yml", "json"]
         .iter()
-        .map(|ext| format!("data/{SITE_DATA}.{ext}"))
+        .map(|ext| format!("data/{data}.{ext}"))
         .find(|f| site.root.join(f).is_file())
-        .unwrap_or_else(|| format!("data/{SITE_DATA}.toml"));
+        .unwrap_or_else(|| format!("data/{data}.toml"));
     let text = std::fs::read_to_string(site.root.join(&file)).unwrap_or_default();
     let position = key.and_then(|k| {
         crate::config::line_of(&text, &format!("\"{k}\""))

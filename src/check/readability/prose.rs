@@ -8,6 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
 use super::scores::{Counts, Word, sentences};
+use super::syllables::Language;
 
 /// The prose of one markdown text, with a map back to the markdown.
 #[derive(Debug, Default)]
@@ -60,17 +61,20 @@ impl Prose {
     /// Textstat's counts over the scored blocks, each ending its sentences.
     #[cfg(test)]
     pub fn counts(&self) -> Counts {
-        self.measure().0
+        self.measure(Language::English).0
     }
 
     /// [`Prose::counts`], and the scored blocks' words (ranges of
     /// [`Prose::text`], in order), so that ranking sentences later does not
     /// count every syllable a second time.
-    pub fn measure(&self) -> (Counts, Vec<Word>) {
+    pub fn measure(&self, language: Language) -> (Counts, Vec<Word>) {
         let mut words = Vec::new();
         let counts = self
             .scored()
-            .map(|b| Counts::of_words(&self.text[b.range.clone()], b.range.start, &mut words))
+            .map(|b| {
+                let text = &self.text[b.range.clone()];
+                Counts::of_words(text, b.range.start, &mut words, language)
+            })
             .fold(Counts::default(), Counts::plus);
         (counts, words)
     }

@@ -1,7 +1,9 @@
 //! Words, sentences and syllables, and the Flesch–Kincaid, Flesch Reading Ease
-//! and SMOG formulas, counted exactly as textstat 0.7.x counts them (see
-//! `scripts/readability-reference.py`), so that a clinic can check Rounds'
-//! grade against the tool its reviewers already use.
+//! and SMOG formulas (English) and the Fernández Huerta and Szigriszt-Pazos
+//! formulas (Spanish), counted exactly as textstat 0.7.x counts them (see
+//! `scripts/readability-reference.py` and `readability-reference-es.py`), so
+//! that a clinic can check Rounds' scores against the tool its reviewers
+//! already use. Words and sentences are counted alike in both languages.
 //!
 //! textstat's rules, restated for the Rust below:
 //! - punctuation is `[^\w\s']` (Python's Unicode `\w` and `\s`), plus any
@@ -16,7 +18,7 @@ use std::ops::Range;
 
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-use super::syllables;
+use super::syllables::{self, Language};
 
 /// The raw counts the formulas are built from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,6 +42,17 @@ pub struct Scores {
     pub smog: f64,
 }
 
+/// The two Spanish scores of a text, as textstat computes them with
+/// `set_lang("es")`. Both run from 0 (hardest) to about 100 (easiest).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpanishScores {
+    /// Fernández Huerta: 206.84 − 60·(syllables/words) − 1.02·(words/sentences).
+    pub fernandez_huerta: f64,
+    /// Szigriszt-Pazos perspicuity, read on the INFLESZ scale:
+    /// 206.84 − 62.3·(syllables/words) − words/sentences.
+    pub perspicuity: f64,
+}
+
 /// A sentence, as a byte range of the text it came from, with its size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
@@ -58,8 +71,8 @@ pub struct Word {
 
 impl Sentence {
     #[cfg(test)]
-    pub fn measure(text: &str, range: Range<usize>) -> Sentence {
-        let counts = Counts::words_of(&text[range.clone()]);
+    pub fn measure(text: &str, range: Range<usize>, language: Language) -> Sentence {
+        let counts = Counts::words_of(&text[range.clone()], language);
         Sentence {
             range,
             words: counts.words,
@@ -72,7 +85,12 @@ impl Sentence {
     /// [`Sentence::measure`]'s: a word wholly inside the range is taken as
     /// it is, and only a token the range cuts (`"Hello` of `"Hello."`) is
     /// counted afresh, as the piece the range holds.
-    pub fn of_words(text: &str, range: Range<usize>, words: &[Word]) -> Sentence {
+    pub fn of_words(
+        text: &str,
+        range: Range<usize>,
+        words: &[Word],
+        language: Language,
+    ) -> Sentence {
         let first = words.partition_point(|w| w.range.end <= range.start);
         let mut sentence = Sentence {
             range: range.clone(),
@@ -89,7 +107,7 @@ impl Sentence {
             } else {
                 let start = word.range.start.max(range.start);
                 let end = word.range.end.min(range.end);
-                let piece = Counts::words_of(&text[start..end]);
+                let piece = Counts::words_of(&text[start..end], language);
                 sentence.words += piece.words;
                 sentence.syllables += piece.syllables;
             }
@@ -102,24 +120,39 @@ impl Sentence {
         let words = self.words.max(1) as f64;
         0.39 * words + 11.8 * (self.syllables as f64 / words) - 15.59
     }
+
+    /// Szigriszt-Pazos perspicuity of this sentence alone: lower is harder.
+    pub fn perspicuity(&self) -> f64 {
+        let words = self.words.max(1) as f64;
+        SPANISH_BASE - 62.3 * (self.syllables as f64 / words) - words
+    }
 }
+
+/// textstat's base for both Spanish formulas (its `fre_base` for "es").
+const SPANISH_BASE: f64 = 206.84;
 
 impl Counts {
     /// textstat's counts of one text.
     #[cfg(test)]
     pub fn of(text: &str) -> Counts {
+        Counts::of_in(text, Language::English)
+    }
+
+    /// textstat's counts of one text in `language`.
+    #[cfg(test)]
+    pub fn of_in(text: &str, language: Language) -> Counts {
         Counts {
             sentences: sentence_total(text),
-            ..Counts::words_of(text)
+            ..Counts::words_of(text, language)
         }
     }
 
     /// [`Counts::of`], and each word with its syllables appended to `words`,
     /// its range shifted by `base` (where `text` starts in a longer text).
-    pub fn of_words(text: &str, base: usize, words: &mut Vec<Word>) -> Counts {
+    pub fn of_words(text: &str, base: usize, words: &mut Vec<Word>, language: Language) -> Counts {
         Counts {
             sentences: sentence_total(text),
-            ..Counts::count_words(text, |range, syllables| {
+            ..Counts::count_words(text, language, |range, syllables| {
                 words.push(Word {
                     range: range.start + base..range.end + base,
                     syllables,
@@ -129,16 +162,20 @@ impl Counts {
     }
 
     /// Words, syllables and polysyllables, without sentences.
-    fn words_of(text: &str) -> Counts {
-        Counts::count_words(text, |_, _| {})
+    fn words_of(text: &str, language: Language) -> Counts {
+        Counts::count_words(text, language, |_, _| {})
     }
 
     /// Words, syllables and polysyllables, each word also handed to `each`.
-    fn count_words(text: &str, mut each: impl FnMut(Range<usize>, usize)) -> Counts {
+    fn count_words(
+        text: &str,
+        language: Language,
+        mut each: impl FnMut(Range<usize>, usize),
+    ) -> Counts {
         let mut counts = Counts::default();
         let mut buffer = String::new();
         for token in tokens(text) {
-            let syllables = syllables_of(token, &mut buffer);
+            let syllables = syllables_of(token, &mut buffer, language);
             counts.add_word(syllables);
             each(token.range(text), syllables);
         }
@@ -196,6 +233,24 @@ impl Counts {
             smog: 1.043 * (30.0 * (self.polysyllables as f64 / sentences)).sqrt() + 3.1291,
         }
     }
+
+    /// The Spanish scores, or both zero for a text without words (textstat's
+    /// answer to an empty text). Meaningful only for counts made in Spanish.
+    pub fn spanish_scores(&self) -> SpanishScores {
+        if self.words == 0 || self.syllables == 0 {
+            return SpanishScores {
+                fernandez_huerta: 0.0,
+                perspicuity: 0.0,
+            };
+        }
+        let words = self.words as f64;
+        let per_sentence = words / self.sentence_count() as f64;
+        let per_word = self.syllables as f64 / words;
+        SpanishScores {
+            fernandez_huerta: SPANISH_BASE - 60.0 * per_word - 1.02 * per_sentence,
+            perspicuity: SPANISH_BASE - 62.3 * per_word - per_sentence,
+        }
+    }
 }
 
 /// The sentences textstat counts: those of three words or more.
@@ -226,9 +281,9 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Syllables of one token, lowercased into `buffer` (reused, so that counting
 /// a text does not allocate per word).
-fn syllables_of(token: Token<'_>, buffer: &mut String) -> usize {
+fn syllables_of(token: Token<'_>, buffer: &mut String, language: Language) -> usize {
     token.lowercase_into(buffer);
-    syllables::count(buffer)
+    syllables::count_in(buffer, language)
 }
 
 /// A whitespace-separated piece of text with at least one character that
@@ -349,7 +404,7 @@ mod tests {
     fn short_sentences_do_not_count() {
         let text = "Yes. No. Maybe. Walk every day. Eat more greens!";
         let all: Vec<usize> = sentences(text)
-            .map(|s| Sentence::measure(text, s).words)
+            .map(|s| Sentence::measure(text, s, Language::English).words)
             .collect();
         assert_eq!(all, [1, 1, 1, 3, 3]);
         assert_eq!(Counts::of(text).sentences, 2);

@@ -1,10 +1,13 @@
-//! Syllables of an English word, as textstat 0.7.x counts them: the stressed
+//! Syllables of a word, as textstat 0.7.x counts them. English: the stressed
 //! vowel phones of the word's first pronunciation in the CMU Pronouncing
-//! Dictionary, else the word's hyphenation points plus one.
+//! Dictionary, else the word's hyphenation points plus one. Spanish
+//! (`set_lang("es")`): textstat has no dictionary, so always the points of
+//! pyphen's `hyph_es` patterns plus one.
 //!
-//! Both tables ship in the binary, gzipped, and are read once on first use.
-//! `scripts/gen-syllables.py` regenerates them; their licences sit beside
-//! them (`CMUDICT-LICENSE`, `HYPHENATION-LICENSE`).
+//! The tables ship in the binary, gzipped, and are read once on first use.
+//! `scripts/gen-syllables.py` regenerates the English ones; the Spanish
+//! patterns are pyphen 0.18.1's file as published. Their licences sit beside
+//! them (`CMUDICT-LICENSE`, `HYPHENATION-LICENSE`, `HYPHENATION-ES-LICENSE`).
 
 use std::io::Read;
 use std::sync::OnceLock;
@@ -15,6 +18,37 @@ use rustc_hash::FxHashMap;
 const DICTIONARY: &[u8] = include_bytes!("syllables.txt.gz");
 /// The en_US hyphenation patterns pyphen ships (LibreOffice's, from TeX).
 const PATTERNS: &[u8] = include_bytes!("hyph_en_US.dic.gz");
+/// The es hyphenation patterns pyphen ships (hyph-utf8's, by Javier Bezos).
+const PATTERNS_ES: &[u8] = include_bytes!("hyph_es.dic.gz");
+
+/// The languages whose syllables Rounds counts as textstat does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    Spanish,
+}
+
+impl Language {
+    /// The language of a post's `lang` (`en`, `en-US`, `es`, `es-MX`…), if
+    /// Rounds can score it.
+    pub fn of(lang: &str) -> Option<Language> {
+        let lang = lang.to_ascii_lowercase();
+        let root = lang.split(['-', '_']).next().unwrap_or_default();
+        match root {
+            "en" => Some(Language::English),
+            "es" => Some(Language::Spanish),
+            _ => None,
+        }
+    }
+}
+
+/// Syllables of a lowercase word, punctuation removed, in `language`.
+pub fn count_in(word: &str, language: Language) -> usize {
+    match language {
+        Language::English => count(word),
+        Language::Spanish => patterns_es().points(word) + 1,
+    }
+}
 
 /// Syllables of a lowercase word with textstat's punctuation removed.
 pub fn count(word: &str) -> usize {
@@ -28,6 +62,7 @@ pub fn count(word: &str) -> usize {
 pub fn prepare() {
     dictionary();
     patterns();
+    patterns_es();
 }
 
 /// Whether the pronouncing dictionary knows the word (lowercase).
@@ -54,6 +89,11 @@ fn dictionary() -> &'static FxHashMap<&'static str, u8> {
 fn patterns() -> &'static Patterns {
     static PATTERNS_ONCE: OnceLock<Patterns> = OnceLock::new();
     PATTERNS_ONCE.get_or_init(|| Patterns::parse(&gunzip(PATTERNS)))
+}
+
+fn patterns_es() -> &'static Patterns {
+    static PATTERNS_ONCE: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS_ONCE.get_or_init(|| Patterns::parse(&gunzip(PATTERNS_ES)))
 }
 
 /// The embedded data is written by our own script; if it were ever corrupt,
@@ -194,6 +234,24 @@ mod tests {
             assert!(!in_dictionary(word), "{word} is not in CMUdict");
             assert_eq!(count(word), n, "{word}");
         }
+    }
+
+    #[test]
+    fn spanish_words_count_their_hyphenation_points() {
+        // textstat 0.7.13, set_lang("es"), pyphen 0.18.1: the two letters
+        // kept on each side make "agua" and "día" one syllable.
+        for (word, n) in [
+            ("hipertensión", 4),
+            ("corazón", 3),
+            ("agua", 1),
+            ("día", 1),
+            ("electrocardiograma", 6),
+        ] {
+            assert_eq!(count_in(word, Language::Spanish), n, "{word}");
+        }
+        assert_eq!(Language::of("es-MX"), Some(Language::Spanish));
+        assert_eq!(Language::of("EN_us"), Some(Language::English));
+        assert_eq!(Language::of("fr"), None);
     }
 
     #[test]
