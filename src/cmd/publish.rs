@@ -132,6 +132,20 @@ fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, LockError> {
 }
 
 fn print_item(item: &OutreachItem) {
+    if let Some(follow) = &item.follow_up {
+        // What is done to which copy: an edit shows the copy's new text, a
+        // reply its own, a delete the notice that asks for it.
+        let copy = follow.remote_url.as_deref().unwrap_or(&follow.remote_id);
+        let out = format!(
+            "── {} ({}, {} of {copy})\n{}\n\n",
+            item.id,
+            item.network.name(),
+            follow.action.label(),
+            item.text
+        );
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return;
+    }
     let mut out = format!(
         "── {} ({}, {}, {}/{})\n{}\n",
         item.id,

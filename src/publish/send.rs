@@ -113,7 +113,10 @@ fn sort_out<'i>(
     let now = chrono::Utc::now();
     let mut outcomes = Vec::new();
     let mut due = Vec::new();
-    for item in outreach.items.iter().filter(|i| selection.admits(i)) {
+    // First posts, then what new corrections and withdrawals ask of the
+    // copies already posted.
+    let items = outreach.items.iter().chain(&outreach.follow_ups);
+    for item in items.filter(|i| selection.admits(i)) {
         match decide(item, &site.ledger, now, require_approval) {
             Some(outcome) => outcomes.push((item, outcome)),
             None => due.push(item),

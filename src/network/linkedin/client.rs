@@ -473,6 +473,7 @@ mod tests {
             length: 0,
             limit: 3000,
             warnings: vec![],
+            follow_up: None,
         };
         let stored = json!({
             "id": "urn:li:share:1",

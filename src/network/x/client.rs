@@ -446,6 +446,7 @@ mod tests {
             length: 0,
             limit: 280,
             warnings: vec![],
+            follow_up: None,
         }
     }
 
