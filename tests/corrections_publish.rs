@@ -1,0 +1,365 @@
+//! Issue 19 items 3–5: a new correction or withdrawal reaches the copies
+//! already posted, as each network allows, exactly once, through the same
+//! approval step, dry run and crash rules as a first post. Mastodon against
+//! its contract server (edits checked against the saved API description).
+
+use std::process::Output;
+
+use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+use crate::common::{Fixture, post, rounds, stderr};
+
+const TEASER: &str = "Tips 💓 for your blood pressure.";
+const NOTE: &str = "The home reading to call us about is 180/120, not 160/110.";
+
+fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
+fn front(extra_top: &str, corrections: &str) -> String {
+    post(
+        "Blood pressure basics",
+        &format!(
+            "date = 2026-01-10\n{extra_top}[social]\nteaser = \"{TEASER}\"\nask = \"Do you check yours at home?\"\n{corrections}"
+        ),
+        "Body.",
+    )
+}
+
+fn clinic(mastodon: &str, publish: &str) -> Fixture {
+    let fixture = Fixture::new(&[("content/blog/bp.md", &front("", ""))]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.mastodon]\ninstance = \"{mastodon}\"\n\n[publish]\n{publish}",
+            crate::common::CONFIG
+        ),
+    );
+    fixture
+}
+
+fn correct(fixture: &Fixture, note: &str) {
+    let corrections = format!("\n[[corrections]]\ndate = {}\nnote = \"{note}\"\n", today());
+    fixture.write("content/blog/bp.md", &front("", &corrections));
+}
+
+fn withdraw(fixture: &Fixture) {
+    let top = format!(
+        "withdrawn = {{ date = {}, reason = \"Guidance changed.\" }}\n",
+        today()
+    );
+    fixture.write("content/blog/bp.md", &front(&top, ""));
+}
+
+fn run(fixture: &Fixture, args: &[&str], failpoint: Option<&str>) -> Output {
+    let mut command = rounds();
+    command
+        .env("ROUNDS_MASTODON_TOKEN", DEFAULT_TOKEN)
+        .env("ROUNDS_STATE_DIR", fixture.root().join(".state"))
+        .args(args)
+        .arg("--root")
+        .arg(fixture.root());
+    match failpoint {
+        Some(spec) => command.env("FAILPOINTS", spec),
+        None => command.env_remove("FAILPOINTS"),
+    };
+    command.output().unwrap()
+}
+
+fn publish(fixture: &Fixture) -> Output {
+    let out = run(fixture, &["publish", "--yes"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
+}
+
+fn records(fixture: &Fixture) -> Vec<toml::Value> {
+    let text = std::fs::read_to_string(fixture.root().join("syndication.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&text).expect("the ledger is valid TOML");
+    table["item"].as_array().cloned().unwrap_or_default()
+}
+
+fn record<'a>(records: &'a [toml::Value], id: &str) -> &'a toml::Value {
+    records
+        .iter()
+        .find(|r| r["id"].as_str() == Some(id))
+        .unwrap_or_else(|| panic!("no record {id}: {records:#?}"))
+}
+
+fn puts(server: &MastodonServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .count()
+}
+
+fn deletes(server: &MastodonServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count()
+}
+
+fn no_violations(server: &MastodonServer) {
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:#?}",
+        server.contract_violations()
+    );
+}
+
+#[test]
+fn a_correction_edits_each_mastodon_copy_once_and_keeps_its_link() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    assert_eq!(server.statuses().len(), 2, "teaser and discussion");
+
+    // A typo fix is drift, and is left alone.
+    fixture.write(
+        "content/blog/bp.md",
+        &front("", "").replace("Tips 💓", "Tips 💓 (updated)"),
+    );
+    publish(&fixture);
+    assert_eq!(puts(&server), 0, "a silent change edits nothing");
+
+    correct(&fixture, NOTE);
+    let dry = run(&fixture, &["publish", "--dry-run"], None);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let printed = String::from_utf8_lossy(&dry.stdout);
+    for id in [
+        "blog/bp/teaser/mastodon/correction-1",
+        "blog/bp/discussion/mastodon/correction-1",
+    ] {
+        assert!(printed.contains(id), "the dry run lists {id}: {printed}");
+    }
+    assert!(printed.contains("edit of"), "{printed}");
+    assert_eq!(puts(&server), 0, "a dry run edits nothing");
+
+    publish(&fixture);
+    assert_eq!(puts(&server), 2, "one edit per copy");
+    let texts = server.posted_texts();
+    assert_eq!(texts.len(), 2, "edited in place, nothing new posted");
+    for text in &texts {
+        assert!(
+            text.contains(&format!("Correction ({}): {NOTE}", today())),
+            "{text}"
+        );
+    }
+    assert!(
+        texts[0].starts_with(TEASER),
+        "the copy keeps its words: {}",
+        texts[0]
+    );
+    let records = records(&fixture);
+    let edit = record(&records, "blog/bp/teaser/mastodon/correction-1");
+    assert_eq!(edit["state"].as_str(), Some("posted"));
+    assert_eq!(edit["action"].as_str(), Some("edit"));
+    assert_eq!(edit["of"].as_str(), Some("blog/bp/teaser/mastodon"));
+    no_violations(&server);
+
+    // Carried once: the next run does nothing more.
+    publish(&fixture);
+    assert_eq!(puts(&server), 2);
+
+    // The page still links to the edited copy.
+    fixture.build_ok();
+    let page = fixture.read("blog/bp/index.html");
+    let url = record(&records, "blog/bp/teaser/mastodon")["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(page.contains(&url), "the edited copy keeps its link");
+}
+
+#[test]
+fn a_correction_too_long_for_the_copy_is_a_reply_under_it() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    let long = "The reading to call us about is 180/120. ".repeat(12);
+    correct(&fixture, long.trim());
+    publish(&fixture);
+    assert_eq!(puts(&server), 0, "an edit that does not fit is not made");
+    let statuses = server.statuses();
+    assert_eq!(statuses.len(), 4, "one reply under each copy");
+    let replies: Vec<_> = statuses
+        .iter()
+        .filter(|s| !s["in_reply_to_id"].is_null())
+        .collect();
+    assert_eq!(replies.len(), 2);
+    let ids: Vec<&str> = statuses[..2]
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        replies
+            .iter()
+            .all(|r| ids.contains(&r["in_reply_to_id"].as_str().unwrap()))
+    );
+    let texts = server.posted_texts();
+    assert!(texts[2].starts_with("Correction ("), "{}", texts[2]);
+    assert!(texts[2].contains("https://"), "with the link: {}", texts[2]);
+    no_violations(&server);
+    publish(&fixture);
+    assert_eq!(server.statuses().len(), 4, "replied once");
+}
+
+#[test]
+fn a_withdrawal_deletes_the_copies_when_publish_says_so_and_they_leave_the_page() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+    publish(&fixture);
+    fixture.build_ok();
+    assert!(
+        fixture
+            .read("blog/bp/index.html")
+            .contains("rel=\"syndication\"")
+    );
+    withdraw(&fixture);
+    let dry = run(&fixture, &["publish", "--dry-run"], None);
+    let printed = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        printed.contains("blog/bp/teaser/mastodon/withdrawal") && printed.contains("delete of"),
+        "{printed}"
+    );
+    assert_eq!(deletes(&server), 0);
+    publish(&fixture);
+    assert_eq!(deletes(&server), 2);
+    assert!(server.statuses().is_empty(), "both copies deleted");
+    no_violations(&server);
+    publish(&fixture);
+    assert_eq!(deletes(&server), 2, "deleted once");
+    fixture.build_ok();
+    let page = fixture.read("blog/bp/index.html");
+    assert!(
+        !page.contains("rel=\"syndication\""),
+        "a deleted copy leaves the 'Also on' links"
+    );
+}
+
+#[test]
+fn a_withdrawal_by_default_puts_the_notice_in_each_copy() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    withdraw(&fixture);
+    publish(&fixture);
+    assert_eq!(deletes(&server), 0, "nothing deleted by default");
+    assert_eq!(puts(&server), 2);
+    let texts = server.posted_texts();
+    for text in &texts {
+        assert!(
+            text.starts_with(&format!("Withdrawn ({})", today())),
+            "the notice comes first: {text}"
+        );
+    }
+    assert!(texts[0].contains(TEASER), "the copy keeps its words: {}", texts[0]);
+    no_violations(&server);
+}
+
+#[test]
+fn approval_gates_a_correction() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.mastodon]\ninstance = \"{}\"\n\n[publish]\nrequire_approval = true\n",
+            crate::common::CONFIG,
+            server.url()
+        ),
+    );
+    correct(&fixture, NOTE);
+    let out = publish(&fixture);
+    assert_eq!(puts(&server), 0, "not approved: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("awaiting approval"),
+        "{}",
+        stderr(&out)
+    );
+    let approved = run(
+        &fixture,
+        &["social", "approve", "blog/bp/teaser/mastodon/correction-1"],
+        None,
+    );
+    assert!(approved.status.success(), "{}", stderr(&approved));
+    publish(&fixture);
+    assert_eq!(puts(&server), 1, "only the approved one");
+    let texts = server.posted_texts();
+    assert!(
+        texts[0].contains(NOTE) && !texts[1].contains(NOTE),
+        "{texts:?}"
+    );
+}
+
+/// Crashes at `point` on its first pass, then runs again.
+#[cfg(feature = "failpoints")]
+fn crash_then_resume(fixture: &Fixture, point: &str) {
+    let crashed = run(
+        fixture,
+        &["publish", "--yes"],
+        Some(&format!("{point}=return")),
+    );
+    assert!(
+        !crashed.status.success(),
+        "{point} was never reached: {}",
+        stderr(&crashed)
+    );
+    records(fixture); // valid TOML after the crash
+    publish(fixture);
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_before_or_after_an_edit_edits_once() {
+    for point in ["publish::before-request", "publish::after-request"] {
+        let server = MastodonServer::start();
+        let fixture = clinic(&server.url(), "");
+        publish(&fixture);
+        correct(&fixture, NOTE);
+        crash_then_resume(&fixture, point);
+        assert_eq!(puts(&server), 2, "{point}: one edit per copy");
+        let records = records(&fixture);
+        for id in [
+            "blog/bp/teaser/mastodon/correction-1",
+            "blog/bp/discussion/mastodon/correction-1",
+        ] {
+            assert_eq!(
+                record(&records, id)["state"].as_str(),
+                Some("posted"),
+                "{point}"
+            );
+        }
+        no_violations(&server);
+    }
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_before_or_after_a_delete_deletes_once() {
+    for point in ["publish::before-request", "publish::after-request"] {
+        let server = MastodonServer::start();
+        let fixture = clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+        publish(&fixture);
+        withdraw(&fixture);
+        crash_then_resume(&fixture, point);
+        assert_eq!(deletes(&server), 2, "{point}: one delete per copy");
+        assert!(server.statuses().is_empty());
+        no_violations(&server);
+    }
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_after_a_reply_replies_once() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    let long = "The reading to call us about is 180/120. ".repeat(12);
+    correct(&fixture, long.trim());
+    crash_then_resume(&fixture, "publish::after-request");
+    assert_eq!(server.statuses().len(), 4, "one reply per copy");
+    no_violations(&server);
+}
