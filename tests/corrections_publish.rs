@@ -254,7 +254,11 @@ fn a_withdrawal_by_default_puts_the_notice_in_each_copy() {
             "the notice comes first: {text}"
         );
     }
-    assert!(texts[0].contains(TEASER), "the copy keeps its words: {}", texts[0]);
+    assert!(
+        texts[0].contains(TEASER),
+        "the copy keeps its words: {}",
+        texts[0]
+    );
     no_violations(&server);
 }
 
@@ -362,4 +366,197 @@ fn a_crash_after_a_reply_replies_once() {
     crash_then_resume(&fixture, "publish::after-request");
     assert_eq!(server.statuses().len(), 4, "one reply per copy");
     no_violations(&server);
+}
+
+// ---------------------------------------------------------------------------
+// Bluesky, against a real PDS: no edits, so a correction is a reply under
+// each copy; a withdrawal is a reply, or the copy's deletion.
+
+struct Bluesky {
+    url: String,
+    account: crate::common::pds::TestAccount,
+    fixture: Fixture,
+}
+
+impl Bluesky {
+    fn start(publish: &str) -> Option<Bluesky> {
+        let url = crate::common::pds::pds_url_or_skip()?;
+        let account = crate::common::pds::create_account(&url);
+        let fixture = Fixture::new(&[("content/blog/bp.md", &front("", ""))]);
+        fixture.write(
+            "config.toml",
+            &format!(
+                "{}\n[networks.bluesky]\ninstance = \"{url}\"\n\n[publish]\n{publish}",
+                crate::common::CONFIG
+            ),
+        );
+        Some(Bluesky {
+            url,
+            account,
+            fixture,
+        })
+    }
+
+    fn run(&self, args: &[&str], failpoint: Option<&str>) -> Output {
+        let mut command = rounds();
+        command
+            .env("ROUNDS_STATE_DIR", self.fixture.root().join(".state"))
+            .env("ROUNDS_BLUESKY_HANDLE", &self.account.handle)
+            .env("ROUNDS_BLUESKY_APP_PASSWORD", &self.account.password)
+            .args(args)
+            .arg("--root")
+            .arg(self.fixture.root());
+        match failpoint {
+            Some(spec) => command.env("FAILPOINTS", spec),
+            None => command.env_remove("FAILPOINTS"),
+        };
+        command.output().unwrap()
+    }
+
+    fn publish(&self) {
+        let out = self.run(&["publish", "--yes"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+
+    fn posts(&self) -> Vec<serde_json::Value> {
+        crate::common::pds::list_posts(&self.url, &self.account.did)
+    }
+
+    /// The replies, each with the copy it is under.
+    fn replies(&self) -> Vec<(String, String)> {
+        self.posts()
+            .iter()
+            .filter(|p| !p["value"]["reply"].is_null())
+            .map(|p| {
+                (
+                    p["value"]["reply"]["parent"]["uri"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    p["value"]["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_correction_is_a_reply_under_each_bluesky_copy() {
+    let Some(bluesky) = Bluesky::start("") else {
+        return;
+    };
+    bluesky.publish();
+    let copies: Vec<String> = bluesky
+        .posts()
+        .iter()
+        .map(|p| p["uri"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(copies.len(), 2, "teaser and discussion");
+    correct(&bluesky.fixture, NOTE);
+    let dry = bluesky.run(&["publish", "--dry-run"], None);
+    let printed = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        printed.contains("blog/bp/teaser/bluesky/correction-1") && printed.contains("reply of"),
+        "{printed}"
+    );
+    assert_eq!(bluesky.posts().len(), 2, "a dry run posts nothing");
+    bluesky.publish();
+    let replies = bluesky.replies();
+    assert_eq!(replies.len(), 2, "one reply per copy: {replies:?}");
+    for (parent, text) in &replies {
+        assert!(copies.contains(parent), "under a copy: {parent}");
+        assert!(
+            text.starts_with(&format!("Correction ({}): {NOTE}", today())),
+            "{text}"
+        );
+        assert!(
+            text.contains("https://heart.example/blog/bp/"),
+            "with the link: {text}"
+        );
+    }
+    // The reply's link is clickable: a facet over it.
+    let reply = bluesky
+        .posts()
+        .into_iter()
+        .find(|p| !p["value"]["reply"].is_null())
+        .unwrap();
+    assert_eq!(
+        reply["value"]["facets"][0]["features"][0]["$type"],
+        "app.bsky.richtext.facet#link"
+    );
+    bluesky.publish();
+    assert_eq!(bluesky.replies().len(), 2, "replied once");
+}
+
+#[test]
+fn a_withdrawal_deletes_the_bluesky_copies_when_publish_says_so() {
+    let Some(bluesky) = Bluesky::start("on_withdrawal = \"delete\"\n") else {
+        return;
+    };
+    bluesky.publish();
+    assert_eq!(bluesky.posts().len(), 2);
+    withdraw(&bluesky.fixture);
+    bluesky.publish();
+    assert!(bluesky.posts().is_empty(), "{:?}", bluesky.posts());
+    bluesky.fixture.build_ok();
+    let page = bluesky.fixture.read("blog/bp/index.html");
+    assert!(
+        !page.contains("rel=\"syndication\""),
+        "no link to a deleted copy"
+    );
+}
+
+#[test]
+fn a_withdrawal_by_default_is_a_reply_under_each_bluesky_copy() {
+    let Some(bluesky) = Bluesky::start("") else {
+        return;
+    };
+    bluesky.publish();
+    withdraw(&bluesky.fixture);
+    bluesky.publish();
+    let replies = bluesky.replies();
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    assert!(
+        replies.iter().all(|(_, t)| t.starts_with("Withdrawn (")),
+        "{replies:?}"
+    );
+    assert_eq!(bluesky.posts().len(), 4, "nothing deleted by default");
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_before_or_after_a_bluesky_reply_or_delete_acts_once() {
+    for (publish, point) in [
+        ("", "publish::before-request"),
+        ("", "publish::after-request"),
+        ("on_withdrawal = \"delete\"\n", "publish::before-request"),
+        ("on_withdrawal = \"delete\"\n", "publish::after-request"),
+    ] {
+        let Some(bluesky) = Bluesky::start(publish) else {
+            return;
+        };
+        bluesky.publish();
+        if publish.is_empty() {
+            correct(&bluesky.fixture, NOTE);
+        } else {
+            withdraw(&bluesky.fixture);
+        }
+        let crashed = bluesky.run(&["publish", "--yes"], Some(&format!("{point}=return")));
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        bluesky.publish();
+        if publish.is_empty() {
+            assert_eq!(bluesky.replies().len(), 2, "{point}: one reply per copy");
+        } else {
+            assert!(bluesky.posts().is_empty(), "{point}: both deleted");
+        }
+        let records = records(&bluesky.fixture);
+        let follow_ups = records.iter().filter(|r| r.get("of").is_some());
+        assert!(follow_ups.clone().count() == 2, "{records:#?}");
+        assert!(
+            follow_ups
+                .into_iter()
+                .all(|r| r["state"].as_str() == Some("posted")),
+            "{records:#?}"
+        );
+    }
 }
