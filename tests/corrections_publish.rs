@@ -466,7 +466,7 @@ fn a_correction_is_a_reply_under_each_bluesky_copy() {
     for (parent, text) in &replies {
         assert!(copies.contains(parent), "under a copy: {parent}");
         assert!(
-            text.starts_with(&format!("Correction ({}): {NOTE}", today())),
+            text.contains(&format!("Correction ({}): {NOTE}", today())),
             "{text}"
         );
         assert!(
@@ -517,7 +517,7 @@ fn a_withdrawal_by_default_is_a_reply_under_each_bluesky_copy() {
     let replies = bluesky.replies();
     assert_eq!(replies.len(), 2, "{replies:?}");
     assert!(
-        replies.iter().all(|(_, t)| t.starts_with("Withdrawn (")),
+        replies.iter().all(|(_, t)| t.contains("Withdrawn (")),
         "{replies:?}"
     );
     assert_eq!(bluesky.posts().len(), 4, "nothing deleted by default");
@@ -557,6 +557,146 @@ fn a_crash_before_or_after_a_bluesky_reply_or_delete_acts_once() {
                 .into_iter()
                 .all(|r| r["state"].as_str() == Some("posted")),
             "{records:#?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// X, against its contract server: no edit in API v2, so a correction is a
+// reply (`reply.in_reply_to_tweet_id`); a withdrawal a reply or a delete.
+
+fn x_clinic(server: &crate::common::x::XServer, publish: &str) -> Fixture {
+    let fixture = Fixture::new(&[("content/blog/bp.md", &front("", ""))]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.x]\naccount = \"@RiversideHeart\"\ninstance = \"{}\"\n\n[publish]\n{publish}",
+            crate::common::CONFIG,
+            server.url()
+        ),
+    );
+    fixture
+}
+
+fn x_run(fixture: &Fixture, args: &[&str], failpoint: Option<&str>) -> Output {
+    use crate::common::x_api::{ACCESS_TOKEN, CLIENT_ID, REFRESH_TOKEN};
+    let mut command = rounds();
+    command
+        .env("ROUNDS_X_ACCESS_TOKEN", ACCESS_TOKEN)
+        .env("ROUNDS_X_REFRESH_TOKEN", REFRESH_TOKEN)
+        .env("ROUNDS_X_CLIENT_ID", CLIENT_ID)
+        .env("ROUNDS_STATE_DIR", fixture.root().join(".state"))
+        .args(args)
+        .arg("--root")
+        .arg(fixture.root());
+    match failpoint {
+        Some(spec) => command.env("FAILPOINTS", spec),
+        None => command.env_remove("FAILPOINTS"),
+    };
+    command.output().unwrap()
+}
+
+fn x_publish(fixture: &Fixture) {
+    let out = x_run(fixture, &["publish", "--yes"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn x_replies(server: &crate::common::x::XServer) -> Vec<(String, String)> {
+    server
+        .posts()
+        .iter()
+        .filter_map(|p| {
+            let parent = p.request["reply"]["in_reply_to_tweet_id"].as_str()?;
+            Some((parent.to_string(), p.text.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_correction_is_a_reply_under_each_x_copy() {
+    let server = crate::common::x::XServer::start();
+    let fixture = x_clinic(&server, "");
+    x_publish(&fixture);
+    let copies: Vec<String> = server.posts().iter().map(|p| p.id.clone()).collect();
+    assert_eq!(copies.len(), 2);
+    correct(&fixture, NOTE);
+    let dry = x_run(&fixture, &["publish", "--dry-run"], None);
+    let printed = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        printed.contains("blog/bp/teaser/x/correction-1") && printed.contains("reply of"),
+        "{printed}"
+    );
+    assert_eq!(server.posts().len(), 2, "a dry run posts nothing");
+    x_publish(&fixture);
+    let replies = x_replies(&server);
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    for (parent, text) in &replies {
+        assert!(copies.contains(parent));
+        assert!(
+            text.contains("Correction (") && text.contains(NOTE),
+            "{text}"
+        );
+    }
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:#?}",
+        server.contract_violations()
+    );
+    x_publish(&fixture);
+    assert_eq!(x_replies(&server).len(), 2, "replied once");
+}
+
+#[test]
+fn a_withdrawal_deletes_the_x_copies_when_publish_says_so() {
+    let server = crate::common::x::XServer::start();
+    let fixture = x_clinic(&server, "on_withdrawal = \"delete\"\n");
+    x_publish(&fixture);
+    withdraw(&fixture);
+    x_publish(&fixture);
+    assert_eq!(server.deleted().len(), 2);
+    assert!(server.posts().is_empty());
+    x_publish(&fixture);
+    assert_eq!(server.deleted().len(), 2, "deleted once");
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:#?}",
+        server.contract_violations()
+    );
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_before_or_after_an_x_reply_or_delete_acts_once() {
+    for (publish, point) in [
+        ("", "publish::before-request"),
+        ("", "publish::after-request"),
+        ("on_withdrawal = \"delete\"\n", "publish::before-request"),
+        ("on_withdrawal = \"delete\"\n", "publish::after-request"),
+    ] {
+        let server = crate::common::x::XServer::start();
+        let fixture = x_clinic(&server, publish);
+        x_publish(&fixture);
+        if publish.is_empty() {
+            correct(&fixture, NOTE);
+        } else {
+            withdraw(&fixture);
+        }
+        let crashed = x_run(
+            &fixture,
+            &["publish", "--yes"],
+            Some(&format!("{point}=return")),
+        );
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        x_publish(&fixture);
+        if publish.is_empty() {
+            assert_eq!(x_replies(&server).len(), 2, "{point}: one reply per copy");
+        } else {
+            assert_eq!(server.deleted().len(), 2, "{point}: one delete per copy");
+        }
+        assert!(
+            server.contract_violations().is_empty(),
+            "{point}: {:#?}",
+            server.contract_violations()
         );
     }
 }

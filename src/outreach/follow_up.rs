@@ -124,6 +124,24 @@ impl Copy<'_> {
         Some(self.item(id, ItemKind::Withdrawal, notice, edited, delete))
     }
 
+    /// How a reply under this copy begins: under a discussion starter or a
+    /// poll it says which article it is about. It also keeps the replies
+    /// under a post's copies apart, which X requires (it refuses a text the
+    /// account posted in the last day).
+    fn lead(&self) -> String {
+        match self.record.id.rsplit('/').nth(1) {
+            Some("discussion") => format!(
+                "About the article behind this question, \"{}\". ",
+                self.post.front.title
+            ),
+            Some("poll") => format!(
+                "About the article behind this poll, \"{}\". ",
+                self.post.front.title
+            ),
+            _ => String::new(),
+        }
+    }
+
     /// The follow-up item: an edit when the copy can be edited and the new
     /// text fits, a reply with the notice and the link otherwise.
     fn item(
@@ -142,7 +160,10 @@ impl Copy<'_> {
         let (action, text) = match (action, edited) {
             (Some(Action::Delete), _) => (Action::Delete, notice.clone()),
             (_, Some(text)) => (Action::Edit, text),
-            _ => (Action::Reply, reply_text(network, &notice, &link)),
+            _ => (
+                Action::Reply,
+                reply_text(network, &self.lead(), &notice, &link),
+            ),
         };
         OutreachItem {
             id,
@@ -176,15 +197,15 @@ impl Copy<'_> {
 }
 
 /// The notice and the link, the notice shortened with "…" to fit the network.
-fn reply_text(network: crate::outreach::Network, notice: &str, link: &str) -> String {
-    let whole = format!("{notice}\n{link}");
+fn reply_text(network: crate::outreach::Network, lead: &str, notice: &str, link: &str) -> String {
+    let whole = format!("{lead}{notice}\n{link}");
     if network.count(&whole) <= network.limit() {
         return whole;
     }
     let mut words: Vec<&str> = notice.split(' ').collect();
     while words.len() > 1 {
         words.pop();
-        let text = format!("{}…\n{link}", words.join(" "));
+        let text = format!("{lead}{}…\n{link}", words.join(" "));
         if network.count(&text) <= network.limit() {
             return text;
         }
