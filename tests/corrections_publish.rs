@@ -700,3 +700,53 @@ fn a_crash_before_or_after_an_x_reply_or_delete_acts_once() {
         );
     }
 }
+
+#[test]
+fn update_changed_edits_a_changed_copy_once_where_the_network_edits() {
+    let server = MastodonServer::start();
+    let fixture = clinic(&server.url(), "");
+    publish(&fixture);
+    let fixed = front("", "").replace("Tips 💓", "Tips 💓 (updated)");
+    fixture.write("content/blog/bp.md", &fixed);
+    publish(&fixture);
+    assert_eq!(puts(&server), 0, "drift alone edits nothing");
+    let dry = run(
+        &fixture,
+        &["publish", "--dry-run", "--update-changed"],
+        None,
+    );
+    let printed = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        printed.contains("blog/bp/teaser/mastodon/update-"),
+        "{printed}"
+    );
+    let out = run(&fixture, &["publish", "--yes", "--update-changed"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(puts(&server), 1, "only the teaser changed");
+    assert!(server.posted_texts()[0].contains("Tips 💓 (updated)"));
+    let again = run(&fixture, &["publish", "--yes", "--update-changed"], None);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(puts(&server), 1, "edited once");
+    let social = run(&fixture, &["social"], None);
+    assert!(
+        !String::from_utf8_lossy(&social.stdout).contains("Changed since posted")
+            && !stderr(&social).contains("Changed since posted"),
+        "the edited copy says what the post says"
+    );
+    // A later correction keeps the updated words.
+    let corrections = format!("\n[[corrections]]\ndate = {}\nnote = \"{NOTE}\"\n", today());
+    fixture.write(
+        "content/blog/bp.md",
+        &format!(
+            "{}",
+            front("", &corrections).replace("Tips 💓", "Tips 💓 (updated)")
+        ),
+    );
+    publish(&fixture);
+    let teaser = &server.posted_texts()[0];
+    assert!(
+        teaser.contains("(updated)") && teaser.contains(NOTE),
+        "{teaser}"
+    );
+    no_violations(&server);
+}

@@ -27,6 +27,10 @@ pub struct PublishArgs {
     /// Only items from posts whose file or URL contains this text
     #[arg(long, value_name = "POST")]
     pub only: Option<String>,
+    /// Also edit the copies whose post changed since they were posted
+    /// (where the network can edit; nothing elsewhere)
+    #[arg(long)]
+    pub update_changed: bool,
     /// Do not ask for confirmation (for CI)
     #[arg(long)]
     pub yes: bool,
@@ -68,6 +72,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         selection: publish::Selection {
             networks: &networks,
             only: args.only.as_deref(),
+            update_changed: args.update_changed,
         },
         public: if args.output.is_absolute() {
             args.output.clone()

@@ -64,6 +64,57 @@ pub fn plan(site: &Site) -> Vec<OutreachItem> {
     items
 }
 
+/// Where an edit's notices begin, after the copy's own words.
+const NOTICES: &str = "\n\nCorrection (";
+
+/// With `rounds publish --update-changed`: an edit of each copy whose post
+/// now says something else, on a network that edits, never of a poll. Its
+/// id names the new words' digest, so each change is sent once; the copy
+/// keeps the correction notices already carried to it.
+pub fn updates(site: &Site, items: &[OutreachItem]) -> Vec<OutreachItem> {
+    let mut updates = Vec::new();
+    for item in items {
+        let Some(record) = item.changed_since_posted(&site.ledger) else {
+            continue;
+        };
+        let Some(post) = site
+            .posts
+            .iter()
+            .find(|p| item.post.as_deref() == Some(p.content_path.as_str()))
+        else {
+            continue;
+        };
+        if post.front.is_withdrawn() || site.ledger.deleted(&record.id) {
+            continue;
+        }
+        let copy = Copy { site, post, record };
+        if !copy.editable() || record.remote_id.is_none() {
+            continue;
+        }
+        let carried: Vec<String> = post
+            .front
+            .corrections
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| done(&site.ledger, &format!("{}/correction-{}", record.id, n + 1)))
+            .map(|(_, c)| format!("Correction ({}): {}", c.date, c.note))
+            .collect();
+        let text = match carried.is_empty() {
+            true => item.text.clone(),
+            false => format!("{}\n\n{}", item.text, carried.join("\n")),
+        };
+        if item.network.count(&text) > item.network.limit() {
+            continue;
+        }
+        let id = format!("{}/update-{}", record.id, item.fingerprint());
+        let mut update = copy.item(id, item.kind, String::new(), Some(text), None);
+        update.link = item.link.clone();
+        updates.push(update);
+    }
+    updates.retain(|item| !done(&site.ledger, &item.id));
+    updates
+}
+
 /// A follow-up whose record says it went out.
 fn done(ledger: &Ledger, id: &str) -> bool {
     ledger.get(id).is_some_and(|r| r.state == State::Posted)
@@ -86,6 +137,21 @@ impl Copy<'_> {
             && self.record.sent_text.is_some()
     }
 
+    /// The copy's words without its notices: as first posted, or as the
+    /// latest `--update-changed` edit made them.
+    fn base_text(&self) -> Option<String> {
+        let updated = self.site.ledger.items.iter().rev().find(|r| {
+            r.of.as_deref() == Some(self.record.id.as_str())
+                && r.state == State::Posted
+                && r.id.contains("/update-")
+        });
+        let text = updated.or(Some(self.record))?.sent_text.as_deref()?;
+        Some(match text.find(NOTICES) {
+            Some(at) => text[..at].to_string(),
+            None => text.to_string(),
+        })
+    }
+
     /// One follow-up per correction dated on or after the copy's posting day.
     fn corrections(&self) -> Vec<OutreachItem> {
         let posted = self.record.at.map(|at| at.date_naive());
@@ -98,9 +164,7 @@ impl Copy<'_> {
             let notice = format!("Correction ({}): {}", correction.date, correction.note);
             notices.push(notice.clone());
             let edited = self
-                .record
-                .sent_text
-                .as_deref()
+                .base_text()
                 .map(|sent| format!("{sent}\n\n{}", notices.join("\n")));
             let id = format!("{}/correction-{}", self.record.id, n + 1);
             items.push(self.item(id, ItemKind::Correction, notice, edited, None));

@@ -144,6 +144,14 @@ impl OutreachItem {
         &self,
         ledger: &'l crate::ledger::Ledger,
     ) -> Option<&'l crate::ledger::SyndicationRecord> {
+        // A copy edited to these words (`--update-changed`) says them now.
+        let updated = format!("{}/update-{}", self.id, self.fingerprint());
+        if ledger
+            .get(&updated)
+            .is_some_and(|r| r.state == crate::ledger::State::Posted)
+        {
+            return None;
+        }
         ledger.get(&self.id).filter(|r| self.differs_from(r))
     }
 
@@ -173,6 +181,9 @@ pub struct Outreach {
     /// What new corrections and withdrawals ask of the copies already
     /// posted (`follow_up::plan`); never written to the outreach files.
     pub follow_ups: Vec<OutreachItem>,
+    /// Edits of the copies whose post changed since, for `rounds publish
+    /// --update-changed` (`follow_up::updates`).
+    pub updates: Vec<OutreachItem>,
 }
 
 /// An item that is not made for a network, and why.
@@ -232,6 +243,7 @@ pub fn derive(
     }
     recommend::recommend(site, today, pictures, &mut outreach.items);
     outreach.follow_ups = follow_up::plan(site);
+    outreach.updates = follow_up::updates(site, &outreach.items);
     (outreach, problems)
 }
 
