@@ -737,16 +737,67 @@ fn update_changed_edits_a_changed_copy_once_where_the_network_edits() {
     let corrections = format!("\n[[corrections]]\ndate = {}\nnote = \"{NOTE}\"\n", today());
     fixture.write(
         "content/blog/bp.md",
-        &format!(
-            "{}",
-            front("", &corrections).replace("Tips 💓", "Tips 💓 (updated)")
-        ),
+        &front("", &corrections).replace("Tips 💓", "Tips 💓 (updated)"),
     );
     publish(&fixture);
     let teaser = &server.posted_texts()[0];
     assert!(
         teaser.contains("(updated)") && teaser.contains(NOTE),
         "{teaser}"
+    );
+    no_violations(&server);
+}
+
+#[test]
+fn a_correction_to_a_poll_is_a_reply_never_an_edit() {
+    let server = MastodonServer::start();
+    let poll = "[[social.poll]]\nquestion = \"How often do you check yours?\"\noptions = [\"Daily\", \"Weekly\", \"Never\"]\nduration = \"3d\"\n";
+    let fixture = Fixture::new(&[(
+        "content/blog/bp.md",
+        &post(
+            "Blood pressure basics",
+            &format!("date = 2026-01-10\n{poll}"),
+            "Body.",
+        ),
+    )]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.mastodon]\ninstance = \"{}\"\n",
+            crate::common::CONFIG,
+            server.url()
+        ),
+    );
+    publish(&fixture);
+    let polls: Vec<String> = server
+        .statuses()
+        .iter()
+        .filter(|s| !s["poll"].is_null())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(polls.len(), 1, "{:#?}", server.statuses());
+    let corrections = format!("\n[[corrections]]\ndate = {}\nnote = \"{NOTE}\"\n", today());
+    fixture.write(
+        "content/blog/bp.md",
+        &post(
+            "Blood pressure basics",
+            &format!("date = 2026-01-10\n{poll}{corrections}"),
+            "Body.",
+        ),
+    );
+    publish(&fixture);
+    let under_poll: Vec<_> = server
+        .statuses()
+        .into_iter()
+        .filter(|s| s["in_reply_to_id"].as_str() == Some(polls[0].as_str()))
+        .collect();
+    assert_eq!(under_poll.len(), 1, "a reply under the poll");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| !(r.method == "PUT" && r.path.ends_with(&polls[0]))),
+        "the poll was edited"
     );
     no_violations(&server);
 }

@@ -132,9 +132,7 @@ impl Copy<'_> {
     /// it is not a poll (a poll is never edited: its votes would no longer
     /// match its question), and Rounds kept the words it sent.
     fn editable(&self) -> bool {
-        self.record.network.edits()
-            && self.record.id.rsplit('/').nth(1) != Some(ItemKind::Poll.label())
-            && self.record.sent_text.is_some()
+        self.record.network.edits() && !self.is_poll() && self.record.sent_text.is_some()
     }
 
     /// The copy's words without its notices: as first posted, or as the
@@ -150,6 +148,17 @@ impl Copy<'_> {
             Some(at) => text[..at].to_string(),
             None => text.to_string(),
         })
+    }
+
+    /// Whether the copy is a poll: its id's kind is `poll-1`, `poll-2`…
+    fn is_poll(&self) -> bool {
+        self.kind()
+            .is_some_and(|k| k.starts_with(ItemKind::Poll.label()))
+    }
+
+    /// The kind part of the copy's id (`teaser`, `discussion`, `poll-1`).
+    fn kind(&self) -> Option<&str> {
+        self.record.id.rsplit('/').nth(1)
     }
 
     /// One follow-up per correction dated on or after the copy's posting day.
@@ -193,13 +202,15 @@ impl Copy<'_> {
     /// under a post's copies apart, which X requires (it refuses a text the
     /// account posted in the last day).
     fn lead(&self) -> String {
-        match self.record.id.rsplit('/').nth(1) {
+        if self.is_poll() {
+            return format!(
+                "About the article behind this poll, \"{}\". ",
+                self.post.front.title
+            );
+        }
+        match self.kind() {
             Some("discussion") => format!(
                 "About the article behind this question, \"{}\". ",
-                self.post.front.title
-            ),
-            Some("poll") => format!(
-                "About the article behind this poll, \"{}\". ",
                 self.post.front.title
             ),
             _ => String::new(),
