@@ -324,6 +324,58 @@ url = "https://x.example/1"
     }
 
     #[test]
+    fn a_deleted_copy_leaves_the_links_and_a_follow_up_is_no_copy() {
+        let ledger: Ledger = toml::from_str(
+            r#"
+[[item]]
+id = "blog/bp/teaser/mastodon"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/1"
+
+[[item]]
+id = "blog/bp/teaser/mastodon/correction-1"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/1"
+of = "blog/bp/teaser/mastodon"
+action = "edit"
+
+[[item]]
+id = "blog/bp/teaser/bluesky/correction-1"
+network = "bluesky"
+state = "posted"
+url = "https://bsky.app/profile/did:plc:a/post/2"
+of = "blog/bp/teaser/bluesky"
+action = "reply"
+
+[[item]]
+id = "blog/bp/teaser/x"
+network = "x"
+state = "posted"
+url = "https://x.com/c/status/1"
+
+[[item]]
+id = "blog/bp/teaser/x/withdrawal"
+network = "x"
+state = "posted"
+url = ""
+of = "blog/bp/teaser/x"
+action = "delete"
+"#,
+        )
+        .unwrap();
+        let links = ledger.links_for("blog/bp");
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(
+            links[0].url, "https://med.example/@clinic/1",
+            "edited, kept"
+        );
+        assert!(ledger.deleted("blog/bp/teaser/x"));
+        assert!(!ledger.deleted("blog/bp/teaser/mastodon"));
+    }
+
+    #[test]
     fn the_ledger_is_written_without_the_secrets_a_server_echoed() {
         crate::secrets::register("ledger-test-token-77");
         let mut ledger = Ledger::default();

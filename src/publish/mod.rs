@@ -117,7 +117,7 @@ pub trait Client: Send {
     ) -> Result<Remote, PostError> {
         let _ = (follow, key);
         Err(PostError::permanent(format!(
-            "Rounds cannot carry a correction or withdrawal to {} yet: {} it by hand at {}, then mark it done by hand in {}",
+            "Rounds cannot carry a correction or withdrawal to {} yet: {} it by hand at {}, then set this item's `state` to \"posted\" in {}",
             item.network.name(),
             follow.action.label(),
             follow.remote_url.as_deref().unwrap_or(&follow.remote_id),
