@@ -801,3 +801,114 @@ fn a_correction_to_a_poll_is_a_reply_never_an_edit() {
     );
     no_violations(&server);
 }
+
+// ---------------------------------------------------------------------------
+// Facebook Pages, against the Graph contract server: a Page post's message
+// is edited in place (`POST /{post-id}`); a withdrawal edits or deletes it.
+
+fn fb_clinic(url: &str, publish: &str) -> Fixture {
+    let fixture = Fixture::new(&[("content/blog/bp.md", &front("", ""))]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.facebook]\ninstance = \"{url}\"\nid = \"{}\"\n\n[publish]\n{publish}",
+            crate::common::CONFIG,
+            crate::common::facebook::PAGE_ID
+        ),
+    );
+    fixture
+}
+
+fn fb_run(fixture: &Fixture, args: &[&str], failpoint: Option<&str>) -> Output {
+    let mut command = rounds();
+    command
+        .env("ROUNDS_FACEBOOK_PAGE_TOKEN", crate::common::facebook::TOKEN)
+        .env("ROUNDS_STATE_DIR", fixture.root().join(".state"))
+        .args(args)
+        .arg("--root")
+        .arg(fixture.root());
+    match failpoint {
+        Some(spec) => command.env("FAILPOINTS", spec),
+        None => command.env_remove("FAILPOINTS"),
+    };
+    command.output().unwrap()
+}
+
+fn fb_publish(fixture: &Fixture) {
+    let out = fb_run(fixture, &["publish", "--yes"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_correction_edits_each_facebook_post_and_a_withdrawal_can_delete_it() {
+    let server = crate::common::facebook::start();
+    let fixture = fb_clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+    fb_publish(&fixture);
+    assert_eq!(server.with(|api| api.posts.len()), 2);
+    correct(&fixture, NOTE);
+    let dry = fb_run(&fixture, &["publish", "--dry-run"], None);
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("edit of"));
+    fb_publish(&fixture);
+    let messages = server.with(|api| api.messages());
+    assert_eq!(messages.len(), 2, "edited in place");
+    assert!(messages.iter().all(|m| m.contains(NOTE)), "{messages:?}");
+    assert!(messages[0].starts_with(TEASER), "{messages:?}");
+    fb_publish(&fixture);
+    let edits = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && !r.path.ends_with("/feed"))
+        .count();
+    assert_eq!(edits, 2, "edited once");
+    withdraw(&fixture);
+    fb_publish(&fixture);
+    assert!(server.with(|api| api.posts.is_empty()), "deleted");
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:#?}",
+        server.contract_violations()
+    );
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_after_a_facebook_edit_or_delete_acts_once() {
+    for point in ["publish::before-request", "publish::after-request"] {
+        let server = crate::common::facebook::start();
+        let fixture = fb_clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+        fb_publish(&fixture);
+        correct(&fixture, NOTE);
+        let crashed = fb_run(
+            &fixture,
+            &["publish", "--yes"],
+            Some(&format!("{point}=return")),
+        );
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        fb_publish(&fixture);
+        let edits = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && !r.path.ends_with("/feed"))
+            .count();
+        assert_eq!(edits, 2, "{point}: one edit per post");
+        withdraw(&fixture);
+        let crashed = fb_run(
+            &fixture,
+            &["publish", "--yes"],
+            Some(&format!("{point}=return")),
+        );
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        fb_publish(&fixture);
+        let deletes = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count();
+        assert_eq!(deletes, 2, "{point}: one delete per post");
+        assert!(
+            server.contract_violations().is_empty(),
+            "{point}: {:#?}",
+            server.contract_violations()
+        );
+    }
+}
