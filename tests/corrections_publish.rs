@@ -912,3 +912,112 @@ fn a_crash_after_a_facebook_edit_or_delete_acts_once() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// LinkedIn, against its contract server: a partial update of the post's
+// `commentary` (in little text), or its deletion.
+
+fn li_clinic(url: &str, publish: &str) -> Fixture {
+    let fixture = Fixture::new(&[("content/blog/bp.md", &front("", ""))]);
+    fixture.write(
+        "config.toml",
+        &format!(
+            "{}\n[networks.linkedin]\nid = \"{}\"\ninstance = \"{url}\"\nreach = \"both\"\n\n[publish]\n{publish}",
+            crate::common::CONFIG,
+            crate::common::linkedin::ORGANIZATION
+        ),
+    );
+    fixture
+}
+
+fn li_run(fixture: &Fixture, failpoint: Option<&str>) -> Output {
+    let mut command = rounds();
+    command
+        .env(
+            "ROUNDS_LINKEDIN_TOKEN",
+            crate::common::linkedin::DEFAULT_TOKEN,
+        )
+        .args(["publish", "--yes", "--root"])
+        .arg(fixture.root());
+    match failpoint {
+        Some(spec) => command.env("FAILPOINTS", spec),
+        None => command.env_remove("FAILPOINTS"),
+    };
+    command.output().unwrap()
+}
+
+fn li_publish(fixture: &Fixture) {
+    let out = li_run(fixture, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_correction_updates_each_linkedin_post_and_a_withdrawal_can_delete_it() {
+    use crate::common::linkedin;
+    let server = linkedin::start();
+    let fixture = li_clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+    li_publish(&fixture);
+    assert_eq!(linkedin::posts(&server).len(), 2);
+    // Parentheses are reserved in little text: the update must escape them.
+    correct(&fixture, "Call us (day or night) at 180/120.");
+    li_publish(&fixture);
+    let shown = linkedin::shown_texts(&server);
+    assert_eq!(shown.len(), 2, "updated in place");
+    assert!(
+        shown
+            .iter()
+            .all(|t| t.contains("Call us (day or night) at 180/120.")),
+        "{shown:?}"
+    );
+    li_publish(&fixture);
+    let updates = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.starts_with("/rest/posts/"))
+        .count();
+    assert_eq!(updates, 2, "updated once");
+    withdraw(&fixture);
+    li_publish(&fixture);
+    assert!(linkedin::posts(&server).is_empty(), "deleted");
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:#?}",
+        server.contract_violations()
+    );
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_after_a_linkedin_update_or_delete_acts_once() {
+    use crate::common::linkedin;
+    for point in ["publish::before-request", "publish::after-request"] {
+        let server = linkedin::start();
+        let fixture = li_clinic(&server.url(), "on_withdrawal = \"delete\"\n");
+        li_publish(&fixture);
+        correct(&fixture, NOTE);
+        let crashed = li_run(&fixture, Some(&format!("{point}=return")));
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        li_publish(&fixture);
+        let updates = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.starts_with("/rest/posts/"))
+            .count();
+        assert_eq!(updates, 2, "{point}: one update per post");
+        withdraw(&fixture);
+        let crashed = li_run(&fixture, Some(&format!("{point}=return")));
+        assert!(!crashed.status.success(), "{point}: {}", stderr(&crashed));
+        li_publish(&fixture);
+        let deletes = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count();
+        assert_eq!(deletes, 2, "{point}: one delete per post");
+        assert!(
+            server.contract_violations().is_empty(),
+            "{point}: {:#?}",
+            server.contract_violations()
+        );
+    }
+}
