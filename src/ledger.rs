@@ -47,6 +47,35 @@ pub struct SyndicationRecord {
     pub sent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_text: Option<String>,
+    /// For a follow-up (a correction or a withdrawal carried to a copy): the
+    /// id of the copy's own record, and what was done to it. Its own id
+    /// names what it carried: `…/correction-2`, `…/withdrawal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// What a follow-up does to a copy already posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// The copy's text changed in place (Mastodon, Facebook, LinkedIn).
+    Edit,
+    /// A reply under the copy (where it cannot be edited, and for polls).
+    Reply,
+    /// The copy removed (`[publish] on_withdrawal = "delete"`).
+    Delete,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Reply => "reply",
+            Action::Delete => "delete",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -124,6 +153,8 @@ impl Ledger {
             error: None,
             sent: None,
             sent_text: None,
+            of: None,
+            action: None,
         });
         true
     }
@@ -179,13 +210,28 @@ impl Ledger {
         }
     }
 
+    /// Whether the copy `id` names was deleted by a follow-up.
+    pub fn deleted(&self, id: &str) -> bool {
+        self.items.iter().any(|r| {
+            r.of.as_deref() == Some(id)
+                && r.action == Some(Action::Delete)
+                && r.state == State::Posted
+        })
+    }
+
     /// The networks a post was posted to, one link each, in network order.
-    /// `stem` is the post's item-id prefix, e.g. `blog/bp`.
+    /// `stem` is the post's item-id prefix, e.g. `blog/bp`. A follow-up is
+    /// no copy of its own, and a deleted copy is no longer there to link to;
+    /// an edited or replied-to copy keeps its address.
     pub fn links_for(&self, stem: &str) -> Vec<SyndicationLink> {
         let prefix = format!("{stem}/");
         let mut links: Vec<SyndicationLink> = Vec::new();
         for record in &self.items {
-            if record.state != State::Posted || !record.id.starts_with(&prefix) {
+            if record.state != State::Posted
+                || !record.id.starts_with(&prefix)
+                || record.of.is_some()
+                || self.deleted(&record.id)
+            {
                 continue;
             }
             let Some(url) = &record.url else { continue };
@@ -278,6 +324,58 @@ url = "https://x.example/1"
     }
 
     #[test]
+    fn a_deleted_copy_leaves_the_links_and_a_follow_up_is_no_copy() {
+        let ledger: Ledger = toml::from_str(
+            r#"
+[[item]]
+id = "blog/bp/teaser/mastodon"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/1"
+
+[[item]]
+id = "blog/bp/teaser/mastodon/correction-1"
+network = "mastodon"
+state = "posted"
+url = "https://med.example/@clinic/1"
+of = "blog/bp/teaser/mastodon"
+action = "edit"
+
+[[item]]
+id = "blog/bp/teaser/bluesky/correction-1"
+network = "bluesky"
+state = "posted"
+url = "https://bsky.app/profile/did:plc:a/post/2"
+of = "blog/bp/teaser/bluesky"
+action = "reply"
+
+[[item]]
+id = "blog/bp/teaser/x"
+network = "x"
+state = "posted"
+url = "https://x.com/c/status/1"
+
+[[item]]
+id = "blog/bp/teaser/x/withdrawal"
+network = "x"
+state = "posted"
+url = ""
+of = "blog/bp/teaser/x"
+action = "delete"
+"#,
+        )
+        .unwrap();
+        let links = ledger.links_for("blog/bp");
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(
+            links[0].url, "https://med.example/@clinic/1",
+            "edited, kept"
+        );
+        assert!(ledger.deleted("blog/bp/teaser/x"));
+        assert!(!ledger.deleted("blog/bp/teaser/mastodon"));
+    }
+
+    #[test]
     fn the_ledger_is_written_without_the_secrets_a_server_echoed() {
         crate::secrets::register("ledger-test-token-77");
         let mut ledger = Ledger::default();
@@ -291,6 +389,8 @@ url = "https://x.example/1"
             error: Some("400: authorization: Bearer ledger-test-token-77".into()),
             sent: None,
             sent_text: None,
+            of: None,
+            action: None,
         });
         let dir = tempfile::tempdir().unwrap();
         let held =

@@ -10,6 +10,7 @@ mod check;
 mod check_report;
 mod contract_server;
 mod corrections;
+mod corrections_publish;
 mod crash;
 mod deploy;
 mod diagnostics_output;

@@ -27,6 +27,10 @@ pub struct PublishArgs {
     /// Only items from posts whose file or URL contains this text
     #[arg(long, value_name = "POST")]
     pub only: Option<String>,
+    /// Also edit the copies whose post changed since they were posted
+    /// (where the network can edit; nothing elsewhere)
+    #[arg(long)]
+    pub update_changed: bool,
     /// Do not ask for confirmation (for CI)
     #[arg(long)]
     pub yes: bool,
@@ -68,6 +72,7 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         selection: publish::Selection {
             networks: &networks,
             only: args.only.as_deref(),
+            update_changed: args.update_changed,
         },
         public: if args.output.is_absolute() {
             args.output.clone()
@@ -132,6 +137,20 @@ fn hold_ledger(args: &PublishArgs) -> Result<Option<LedgerLock>, LockError> {
 }
 
 fn print_item(item: &OutreachItem) {
+    if let Some(follow) = &item.follow_up {
+        // What is done to which copy: an edit shows the copy's new text, a
+        // reply its own, a delete the notice that asks for it.
+        let copy = follow.remote_url.as_deref().unwrap_or(&follow.remote_id);
+        let out = format!(
+            "── {} ({}, {} of {copy})\n{}\n\n",
+            item.id,
+            item.network.name(),
+            follow.action.label(),
+            item.text
+        );
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return;
+    }
     let mut out = format!(
         "── {} ({}, {}, {}/{})\n{}\n",
         item.id,

@@ -125,6 +125,9 @@ pub trait Rules: Sync {
     /// The brand colour of its card in the outreach preview (it meets WCAG
     /// AA contrast with white text).
     fn accent(&self) -> &'static str;
+    /// Whether its API lets a post's text be changed in place, so a
+    /// correction goes into the copy itself rather than a reply under it.
+    fn edits(&self) -> bool;
     /// How a post names an account, given the handle (or URN) that
     /// `data/*.toml` records for it here; `None` names it in plain words.
     fn mention(&self, handle: &str, name: &str) -> Option<String>;
@@ -288,6 +291,10 @@ impl Network {
 
     pub fn accent(self) -> &'static str {
         self.rules().accent()
+    }
+
+    pub fn edits(self) -> bool {
+        self.rules().edits()
     }
 
     pub fn mention(self, handle: &str, name: &str) -> Option<String> {

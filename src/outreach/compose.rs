@@ -189,6 +189,7 @@ impl Composer<'_> {
             not_before,
             approved: social.is_some_and(|s| s.approved),
             warnings,
+            follow_up: None,
         }
     }
 

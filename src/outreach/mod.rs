@@ -7,6 +7,7 @@ pub mod bounds;
 mod compose;
 pub mod duration;
 pub mod fit;
+pub mod follow_up;
 pub mod newsletter;
 mod physician;
 mod polls;
@@ -37,6 +38,10 @@ pub enum ItemKind {
     Award,
     Recommend,
     PhysicianArticle,
+    /// A correction carried to a copy already posted (`follow_up`).
+    Correction,
+    /// A withdrawal carried to a copy already posted.
+    Withdrawal,
 }
 
 impl ItemKind {
@@ -49,6 +54,8 @@ impl ItemKind {
             ItemKind::Award => "award",
             ItemKind::Recommend => "recommend",
             ItemKind::PhysicianArticle => "physician-article",
+            ItemKind::Correction => "correction",
+            ItemKind::Withdrawal => "withdrawal",
         }
     }
 }
@@ -97,6 +104,10 @@ pub struct OutreachItem {
     pub length: usize,
     pub limit: usize,
     pub warnings: Vec<String>,
+    /// For a correction or withdrawal carried to a copy already posted:
+    /// what is done to which copy. `None` for a first post.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<follow_up::FollowUp>,
 }
 
 impl OutreachItem {
@@ -133,6 +144,14 @@ impl OutreachItem {
         &self,
         ledger: &'l crate::ledger::Ledger,
     ) -> Option<&'l crate::ledger::SyndicationRecord> {
+        // A copy edited to these words (`--update-changed`) says them now.
+        let updated = format!("{}/update-{}", self.id, self.fingerprint());
+        if ledger
+            .get(&updated)
+            .is_some_and(|r| r.state == crate::ledger::State::Posted)
+        {
+            return None;
+        }
         ledger.get(&self.id).filter(|r| self.differs_from(r))
     }
 
@@ -159,6 +178,12 @@ pub struct Outreach {
     /// Where the items' pictures come from, so `rounds publish` can make one
     /// the built site does not have yet.
     pub pictures: std::sync::Arc<crate::picture::Pictures>,
+    /// What new corrections and withdrawals ask of the copies already
+    /// posted (`follow_up::plan`); never written to the outreach files.
+    pub follow_ups: Vec<OutreachItem>,
+    /// Edits of the copies whose post changed since, for `rounds publish
+    /// --update-changed` (`follow_up::updates`).
+    pub updates: Vec<OutreachItem>,
 }
 
 /// An item that is not made for a network, and why.
@@ -217,6 +242,8 @@ pub fn derive(
         composer.items(&mut outreach, &mut problems);
     }
     recommend::recommend(site, today, pictures, &mut outreach.items);
+    outreach.follow_ups = follow_up::plan(site);
+    outreach.updates = follow_up::updates(site, &outreach.items);
     (outreach, problems)
 }
 

@@ -71,6 +71,7 @@ pub(super) fn recommend(
             not_before: Some(start.to_string()),
             approved: false,
             warnings,
+            follow_up: None,
         });
     }
 }

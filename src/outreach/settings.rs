@@ -117,6 +117,23 @@ pub struct PublishSettings {
     /// left for the next run.
     #[serde(default = "five_minutes", deserialize_with = "duration")]
     pub max_wait: std::time::Duration,
+    /// What a withdrawal does to the copies already posted.
+    #[serde(default)]
+    pub on_withdrawal: OnWithdrawal,
+}
+
+/// `[publish] on_withdrawal`: what `rounds publish` does to a withdrawn
+/// post's copies. The default tells: the people who saw the advice learn it
+/// no longer stands (a deleted copy tells them nothing, and cannot be
+/// undone), and a boost or quote of an edited copy carries the notice too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnWithdrawal {
+    /// The notice in the copy where it can be edited, in a reply under it elsewhere.
+    #[default]
+    Reply,
+    /// The copy deleted, where the network lets Rounds delete it.
+    Delete,
 }
 
 impl Default for PublishSettings {
@@ -125,6 +142,7 @@ impl Default for PublishSettings {
             require_approval: false,
             timeout: thirty_seconds(),
             max_wait: five_minutes(),
+            on_withdrawal: OnWithdrawal::Reply,
         }
     }
 }
@@ -280,6 +298,7 @@ impl Schema for PublishSettings {
             ["timeout" | "max_wait"] => {
                 Some(Shape::example("\"30s\"").what("a duration such as \"30s\" or \"2m\""))
             }
+            ["on_withdrawal"] => Some(Shape::example("\"reply\"").what("\"reply\" or \"delete\"")),
             _ => None,
         }
     }
@@ -295,6 +314,8 @@ impl Schema for PublishSettings {
                 ("deadline", "max_wait"),
                 ("timeout_secs", "timeout"),
                 ("request_timeout", "timeout"),
+                ("withdrawal", "on_withdrawal"),
+                ("on_withdraw", "on_withdrawal"),
             ],
             _ => &[],
         }

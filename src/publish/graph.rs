@@ -250,6 +250,7 @@ pub fn sample_item(network: crate::outreach::Network, not_before: Option<&str>) 
         not_before: not_before.map(str::to_string),
         approved: false,
         warnings: vec![],
+        follow_up: None,
     }
 }
 

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::ledger::{Ledger, State, SyndicationRecord};
 use crate::outreach::OutreachItem;
+use crate::outreach::follow_up::FollowUp;
 
 pub use send::{Request, RunError, Selection, run};
 pub use setup::{BuiltSite, Setup, SetupError, connect};
@@ -104,6 +105,35 @@ pub trait Client: Send {
     ) -> Result<Remote, PostError> {
         let _ = checkpoint;
         self.post(item, key)
+    }
+    /// Carries a correction or withdrawal to a copy already posted: edits
+    /// it, replies under it or deletes it, as `follow.action` says. For a
+    /// delete the answer is the copy itself.
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        let _ = (follow, key);
+        Err(PostError::permanent(format!(
+            "Rounds cannot carry a correction or withdrawal to {} yet: {} it by hand at {}, then set this item's `state` to \"posted\" in {}",
+            item.network.name(),
+            follow.action.label(),
+            follow.remote_url.as_deref().unwrap_or(&follow.remote_id),
+            crate::ledger::FILE
+        )))
+    }
+    /// After a crash: did the follow-up already happen? (The copy's text
+    /// has the notice, a reply under it does, the copy is gone.)
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        let _ = (item, follow, key);
+        Ok(None)
     }
 }
 
@@ -250,6 +280,8 @@ pub fn post_one(
         error: None,
         sent: None,
         sent_text: None,
+        of: item.follow_up.as_ref().map(|f| f.of.clone()),
+        action: item.follow_up.as_ref().map(|f| f.action),
     };
     if let Err(e) = journal.record(pending.clone()) {
         return Outcome::Failed(format!("cannot write the ledger, so nothing was sent: {e}"));
@@ -268,8 +300,9 @@ pub fn post_one(
                 ))
             })
     };
-    let result = retry::run(policy, budget, || {
-        client.post_in_steps(item, &key, &mut checkpoint)
+    let result = retry::run(policy, budget, || match &item.follow_up {
+        Some(follow) => client.follow_up(item, follow, &key),
+        None => client.post_in_steps(item, &key, &mut checkpoint),
     });
     match result {
         Ok(remote) => {
@@ -307,7 +340,11 @@ fn resume(
     else {
         return Ok(client.new_key(item));
     };
-    match retry::run(policy, budget, || client.find(item, &key, at)) {
+    let find = |client: &mut dyn Client| match &item.follow_up {
+        Some(follow) => client.find_follow_up(item, follow, &key),
+        None => client.find(item, &key, at),
+    };
+    match retry::run(policy, budget, || find(&mut *client)) {
         Ok(Some(remote)) => Err(record_posted(journal, item, remote)),
         Ok(None) => Ok(key),
         // Whether it went out is still unknown: it stays pending, to be
@@ -333,6 +370,8 @@ fn record_posted(journal: &Journal, item: &OutreachItem, remote: Remote) -> Outc
         error: None,
         sent: Some(item.fingerprint()),
         sent_text: Some(item.text.clone()),
+        of: item.follow_up.as_ref().map(|f| f.of.clone()),
+        action: item.follow_up.as_ref().map(|f| f.action),
     };
     match journal.record(record) {
         Ok(()) => Outcome::Posted(remote.url),
@@ -365,6 +404,8 @@ fn record_failed(journal: &Journal, item: &OutreachItem, key: String, error: Pos
         error: Some(message.clone()),
         sent: None,
         sent_text: None,
+        of: item.follow_up.as_ref().map(|f| f.of.clone()),
+        action: item.follow_up.as_ref().map(|f| f.action),
     });
     Outcome::Failed(message)
 }

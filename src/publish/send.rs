@@ -22,6 +22,9 @@ pub struct Selection<'a> {
     pub networks: &'a [Network],
     /// Only items of posts whose file or URL contains this text.
     pub only: Option<&'a str>,
+    /// Also edit the copies whose post changed since they were posted,
+    /// where the network edits (`--update-changed`).
+    pub update_changed: bool,
 }
 
 impl Selection<'_> {
@@ -113,7 +116,19 @@ fn sort_out<'i>(
     let now = chrono::Utc::now();
     let mut outcomes = Vec::new();
     let mut due = Vec::new();
-    for item in outreach.items.iter().filter(|i| selection.admits(i)) {
+    // First posts, then what new corrections and withdrawals ask of the
+    // copies already posted.
+    let updates = if selection.update_changed {
+        &outreach.updates[..]
+    } else {
+        &[]
+    };
+    let items = outreach
+        .items
+        .iter()
+        .chain(&outreach.follow_ups)
+        .chain(updates);
+    for item in items.filter(|i| selection.admits(i)) {
         match decide(item, &site.ledger, now, require_approval) {
             Some(outcome) => outcomes.push((item, outcome)),
             None => due.push(item),

@@ -234,6 +234,26 @@ impl FacebookApi {
         Response::json(200, &json!({ "id": id }))
     }
 
+    /// `POST /{post-id}` with `message`: the Page post edited in place; no
+    /// other parameter is taken (the link and card are the post's for good).
+    fn edit(&mut self, request: &Request, id: &str, violations: &mut Vec<String>) -> Response {
+        let params = graph::params(request);
+        graph::unknown_params(request, &params, &["message"], violations);
+        let Some(message) = param(&params, "message").map(str::to_string) else {
+            let why = "an edit without `message`".to_string();
+            return refuse(
+                request,
+                violations,
+                why,
+                graph::invalid("(#100) message is required"),
+            );
+        };
+        if let Some(post) = self.posts.iter_mut().find(|p| p.id == id) {
+            post.message = Some(message);
+        }
+        Response::json(200, &json!({"success": true}))
+    }
+
     /// The feed (live posts) or the scheduled posts, newest first.
     fn list(&self, request: &Request, scheduled: bool, violations: &mut Vec<String>) -> Response {
         let params = graph::params(request);
@@ -286,6 +306,35 @@ impl Api for FacebookApi {
             ("GET", [page, "feed"]) if *page == self.page => self.list(request, false, violations),
             ("GET", [page, "scheduled_posts"]) if *page == self.page => {
                 self.list(request, true, violations)
+            }
+            ("POST", [id]) if self.posts.iter().any(|p| p.id == *id) => {
+                let id = id.to_string();
+                self.edit(request, &id, violations)
+            }
+            ("GET", [id]) if self.posts.iter().any(|p| p.id == *id) => {
+                let params = graph::params(request);
+                let post = self.posts.iter().find(|p| p.id == *id).expect("just found");
+                let wanted = match graph::fields(
+                    request,
+                    &params,
+                    "Post",
+                    POST_FIELDS,
+                    &["id", "message", "created_time"],
+                    violations,
+                ) {
+                    Ok(wanted) => wanted,
+                    Err(response) => return response,
+                };
+                Response::json(200, &graph::select(&post.json(), &wanted))
+            }
+            ("DELETE", [id]) if self.posts.iter().any(|p| p.id == *id) => {
+                self.posts.retain(|p| p.id != *id);
+                Response::json(200, &json!({"success": true}))
+            }
+            // Looking up (or deleting) a post that is gone answers Graph's
+            // "does not exist"; it is no breach of the contract.
+            ("GET" | "DELETE", [id]) if id.starts_with(&format!("{}_", self.page)) => {
+                graph::unsupported(request)
             }
             _ => {
                 violations.push(request.violation(400, "no such object or edge on this Page"));

@@ -167,6 +167,14 @@ impl Api for LinkedIn {
             ("POST", "/rest/posts") => self.create_post(request, violations),
             ("GET", "/rest/posts") => self.find_posts(request, violations),
             ("POST", "/rest/images") => self.initialize_upload(request, violations),
+            (method, path) if path.starts_with("/rest/posts/") => {
+                let raw = &path["/rest/posts/".len()..];
+                let urn: String = url::form_urlencoded::parse(format!("u={raw}").as_bytes())
+                    .map(|(_, v)| v.into_owned())
+                    .next()
+                    .unwrap_or_default();
+                self.one_post(method, &urn, request, violations)
+            }
             _ => refuse(request, violations, 404, "no such resource"),
         }
     }
@@ -186,6 +194,74 @@ impl Api for LinkedIn {
 }
 
 impl LinkedIn {
+    /// `/rest/posts/{encoded urn}`: GET the post; a partial update of its
+    /// `commentary` (POST with `X-RestLi-Method: PARTIAL_UPDATE` and
+    /// `{"patch": {"$set": {…}}}`, the only field Rounds may change); DELETE.
+    /// 404 for a post that is not there; 204 for an update or a delete.
+    fn one_post(
+        &mut self,
+        method: &str,
+        urn: &str,
+        request: &Request,
+        violations: &mut Vec<String>,
+    ) -> Response {
+        let Some(index) = self.posts.iter().position(|p| p.urn == urn) else {
+            return error(404, 0, "NOT_FOUND", &format!("Post {urn} does not exist"));
+        };
+        match method {
+            "GET" => {
+                let mut body = self.posts[index].body.clone();
+                body["id"] = json!(urn);
+                body["commentary"] = json!(self.posts[index].commentary);
+                Response::json(200, &body)
+            }
+            "DELETE" => {
+                if request.header("x-restli-method") != Some("DELETE") {
+                    violations
+                        .push(request.violation(204, "a delete without X-RestLi-Method: DELETE"));
+                }
+                self.posts.remove(index);
+                Response::text(204, "application/json", Vec::new())
+            }
+            "POST" => {
+                if request.header("x-restli-method") != Some("PARTIAL_UPDATE") {
+                    return refuse(
+                        request,
+                        violations,
+                        400,
+                        "an update without X-RestLi-Method: PARTIAL_UPDATE",
+                    );
+                }
+                let body = request.json().unwrap_or(Value::Null);
+                let set = &body["patch"]["$set"];
+                let keys: Vec<&String> = set
+                    .as_object()
+                    .map(|o| o.keys().collect())
+                    .unwrap_or_default();
+                if keys.iter().any(|k| k.as_str() != "commentary") || keys.is_empty() {
+                    return refuse(
+                        request,
+                        violations,
+                        422,
+                        &format!("a partial update may set only `commentary` here, not {keys:?}"),
+                    );
+                }
+                let raw = set["commentary"].as_str().unwrap_or_default();
+                let little = parse_little(raw);
+                if little.problem.is_some() {
+                    violations.push(request.violation(204, "commentary is not valid little text"));
+                }
+                let kept = little.kept(raw).to_string();
+                let post = &mut self.posts[index];
+                post.body["commentary"] = json!(kept);
+                post.commentary = kept;
+                post.shown = little.shown;
+                Response::text(204, "application/json", Vec::new())
+            }
+            _ => refuse(request, violations, 405, "no such method on a post"),
+        }
+    }
+
     /// Authorization, then the version, then the protocol, as LinkedIn checks them.
     fn check_headers(&self, request: &Request, violations: &mut Vec<String>) -> Option<Response> {
         if request.bearer() != Some(self.config.token.as_str()) {

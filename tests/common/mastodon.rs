@@ -29,6 +29,8 @@
 //!   multipart bodies, query parameters merged like Rails does),
 //!   `GET /api/v1/statuses/:id`, `GET /api/v1/accounts/verify_credentials`,
 //!   `GET /api/v1/accounts/:id/statuses` (newest first, `limit`, `max_id`).
+//! - `PUT /api/v1/statuses/:id` (an edit, its JSON body checked against the
+//!   saved API description) and `DELETE /api/v1/statuses/:id`.
 //! - `GET /system/media_attachments/files/:id/original/:name`: the uploaded bytes.
 //!
 //! Every `/api` answer the server itself makes carries `X-RateLimit-Limit`,
@@ -307,6 +309,8 @@ struct StoredStatus {
     media_ids: Vec<String>,
     poll: Option<StoredPoll>,
     idempotency_key: Option<String>,
+    /// When it was last edited (`PUT /api/v1/statuses/:id`).
+    edited_at: Option<String>,
 }
 
 struct StoredPoll {
@@ -403,6 +407,18 @@ fn route(shared: &Shared, state: &mut State, request: &Request) -> Response {
         ("GET", _) if path.starts_with("/api/v1/accounts/") && path.ends_with("/statuses") => {
             let id = path["/api/v1/accounts/".len()..path.len() - "/statuses".len()].to_string();
             account_statuses(shared, state, request, &id)
+        }
+        ("PUT", _) if path.starts_with("/api/v1/statuses/") => {
+            let id = path["/api/v1/statuses/".len()..].to_string();
+            with_auth(shared, state, request, move |shared, state, request| {
+                edit_status(shared, state, request, &id)
+            })
+        }
+        ("DELETE", _) if path.starts_with("/api/v1/statuses/") => {
+            let id = path["/api/v1/statuses/".len()..].to_string();
+            with_auth(shared, state, request, move |shared, state, _| {
+                delete_status(shared, state, &id)
+            })
         }
         ("GET", _) if path.starts_with("/api/v1/statuses/") => {
             let id = path["/api/v1/statuses/".len()..].to_string();
@@ -730,7 +746,7 @@ fn status_json(shared: &Shared, state: &State, status: &StoredStatus) -> Value {
         "reblogs_count": 0,
         "favourites_count": 0,
         "quotes_count": 0,
-        "edited_at": null,
+        "edited_at": status.edited_at,
         "favourited": false,
         "reblogged": false,
         "muted": false,
@@ -828,6 +844,90 @@ fn get_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -
         // Not a contract violation: looking a status up to see if it exists is fair.
         _ => error(404, "Record not found"),
     }
+}
+
+/// The saved description of Mastodon's API, which edits are checked against.
+static SPEC: LazyLock<super::openapi::OpenApi> =
+    LazyLock::new(|| super::openapi::OpenApi::shared("mastodon-openapi.json"));
+
+/// `PUT /api/v1/statuses/:id` (`UpdateStatusService`): a JSON body checked
+/// against the saved API description, a key it does not name recorded;
+/// the text within the instance's limit; the media kept unless
+/// `media_ids` names others; a poll status edited without `poll` keeps it
+/// (an edit that names one replaces it and its votes: recorded, as Rounds
+/// never edits a poll).
+fn edit_status(shared: &Shared, state: &mut State, request: &Request, id: &str) -> Response {
+    let Some(body) = request.json() else {
+        let response = error(400, "Error occurred while parsing request parameters.");
+        violation(
+            state,
+            request,
+            &response,
+            "the edit is not a JSON body".into(),
+        );
+        return response;
+    };
+    let template = "/api/v1/statuses/{id}";
+    let mut problems = SPEC.body_errors("PUT", template, "application/json", &body);
+    let known = &SPEC.operation("PUT", template).expect("in the spec")["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"];
+    if let Some(fields) = body.as_object() {
+        for key in fields.keys().filter(|k| known.get(k.as_str()).is_none()) {
+            problems.push(format!("`{key}` is not a parameter of an edit"));
+        }
+        if fields.contains_key("poll") {
+            problems.push("a poll was edited, which resets its votes".into());
+        }
+    }
+    if !problems.is_empty() {
+        let response = error(422, &problems.join("; "));
+        violation(state, request, &response, problems.join("; "));
+        return response;
+    }
+    let reserved = shared.config.characters_reserved_per_url;
+    let Some(index) = state.statuses.iter().position(|s| s.id == id) else {
+        return error(404, "Record not found");
+    };
+    let text = body["status"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| state.statuses[index].text.clone());
+    if status_length(&text, "", reserved) > shared.config.max_characters {
+        let response = error(
+            422,
+            "Validation failed: Text character limit of 500 exceeded",
+        );
+        violation(state, request, &response, "edited text too long".into());
+        return response;
+    }
+    let media_ids: Option<Vec<String>> = body["media_ids"].as_array().map(|ids| {
+        ids.iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect()
+    });
+    let status = &mut state.statuses[index];
+    status.text = text;
+    if let Some(ids) = media_ids {
+        status.media_ids = ids;
+    }
+    if let Some(language) = body["language"].as_str() {
+        status.language = language.to_string();
+    }
+    status.edited_at = Some(Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true));
+    let status = &state.statuses[index];
+    Response::json(200, &status_json(shared, state, status))
+}
+
+/// `DELETE /api/v1/statuses/:id`: the status as it was, with its source
+/// `text`, as Mastodon answers for "delete and redraft"; 404 once gone.
+fn delete_status(shared: &Shared, state: &mut State, id: &str) -> Response {
+    let Some(index) = state.statuses.iter().position(|s| s.id == id) else {
+        return error(404, "Record not found");
+    };
+    let mut json = status_json(shared, state, &state.statuses[index]);
+    json["text"] = Value::String(state.statuses[index].text.clone());
+    state.statuses.remove(index);
+    Response::json(200, &json)
 }
 
 /// `GET /api/v1/accounts/:id/statuses`: newest first, `limit` (default 20,
@@ -1246,6 +1346,7 @@ fn create_status(shared: &Shared, state: &mut State, request: &Request) -> Respo
         media_ids,
         poll,
         idempotency_key: key.clone(),
+        edited_at: None,
     });
     if let Some(key) = key {
         state

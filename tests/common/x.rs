@@ -61,6 +61,11 @@ impl XServer {
         self.with(|api| api.duplicate_refusals)
     }
 
+    /// The ids of the posts deleted, in order.
+    pub fn deleted(&self) -> Vec<String> {
+        self.with(|api| api.deleted.clone())
+    }
+
     /// Renewals of the OAuth 2.0 token.
     pub fn refreshes(&self) -> usize {
         self.with(|api| api.refreshes)

@@ -14,6 +14,9 @@
 //!   `max_results`, `start_time`, `pagination_token`): text as X returns it,
 //!   links as t.co and `&<>` as entities, with `created_at` and
 //!   `entities.urls[].expanded_url` only when `tweet.fields` asks.
+//! - `DELETE /2/tweets/{id}` (the account's own post; X's 404 problem once
+//!   gone) and `GET /2/tweets/{id}` (200 with `errors` for one that is gone);
+//!   a reply's `in_reply_to_tweet_id` must name a post.
 //! - `POST /2/oauth2/token`: `grant_type=refresh_token`, rotating the pair
 //!   (the old refresh token stops working), a public client naming itself
 //!   with `client_id`, a confidential one with HTTP Basic.
@@ -183,6 +186,8 @@ pub struct XApi {
     violations: Vec<String>,
     /// Posts refused as duplicate content: each is a client posting twice.
     pub duplicate_refusals: usize,
+    /// Ids of the posts deleted through `DELETE /2/tweets/{id}`.
+    pub deleted: Vec<String>,
     /// Successful renewals of the OAuth 2.0 token.
     pub refreshes: usize,
     nonces: HashSet<String>,
@@ -204,6 +209,7 @@ impl XApi {
             media: BTreeMap::new(),
             violations: Vec::new(),
             duplicate_refusals: 0,
+            deleted: Vec::new(),
             refreshes: 0,
             nonces: HashSet::new(),
             next_id: 1_860_000_000_000_000_000,
@@ -246,6 +252,14 @@ impl XApi {
             ("POST", "/2/media/upload") => self.upload(call),
             ("POST", "/2/media/metadata") => self.metadata(call),
             ("GET", "/2/users/me") => self.me(call),
+            ("DELETE", _) if path.starts_with("/2/tweets/") => {
+                let id = path["/2/tweets/".len()..].to_string();
+                self.delete_post(call, &id)
+            }
+            ("GET", _) if path.starts_with("/2/tweets/") => {
+                let id = path["/2/tweets/".len()..].to_string();
+                self.lookup(&id)
+            }
             ("GET", _) if path.starts_with("/2/users/") && path.ends_with("/tweets") => {
                 let id = &path["/2/users/".len()..path.len() - "/tweets".len()];
                 self.timeline(call, id)
@@ -486,6 +500,11 @@ impl XApi {
         if let Some(unknown) = media_ids.iter().find(|id| !self.media.contains_key(*id)) {
             problems.push(format!("media id {unknown} was not uploaded"));
         }
+        if let Some(parent) = body["reply"]["in_reply_to_tweet_id"].as_str()
+            && !self.posts.iter().any(|p| p.id == parent)
+        {
+            problems.push(format!("in_reply_to_tweet_id {parent} is not a post"));
+        }
         if !problems.is_empty() {
             let answer = invalid(&problems);
             return self.rejected(call, answer, problems.join("; "));
@@ -515,6 +534,38 @@ impl XApi {
             201,
             &json!({"data": {"id": id, "text": shown, "edit_history_post_ids": [id]}}),
         )
+    }
+
+    /// `DELETE /2/tweets/{id}`: only the account's own posts; a post that is
+    /// not there answers X's 404 problem.
+    fn delete_post(&mut self, call: &Request, id: &str) -> Response {
+        if SPEC.operation("DELETE", "/2/tweets/{id}").is_none() {
+            return self.rejected(call, Response::json(404, &json!({})), "not in the contract");
+        }
+        let Some(index) = self.posts.iter().position(|p| p.id == id) else {
+            return problem(
+                404,
+                &json!({"title": "Not Found Error", "type": "https://api.x.com/2/problems/resource-not-found", "detail": format!("Could not find post with id: [{id}]."), "resource_type": "post"}),
+            );
+        };
+        self.posts.remove(index);
+        self.deleted.push(id.to_string());
+        Response::json(200, &json!({"data": {"deleted": true}}))
+    }
+
+    /// `GET /2/tweets/{id}`: the post, or (as X answers for one that is
+    /// gone) 200 with `errors` and no `data`.
+    fn lookup(&mut self, id: &str) -> Response {
+        match self.posts.iter().find(|p| p.id == id) {
+            Some(post) => {
+                let text = shown_text(post, &mut 0).0;
+                Response::json(200, &json!({"data": {"id": id, "text": text}}))
+            }
+            None => Response::json(
+                200,
+                &json!({"errors": [{"value": id, "detail": format!("Could not find tweet with id: [{id}]."), "title": "Not Found Error", "resource_type": "tweet", "parameter": "id", "resource_id": id, "type": "https://api.twitter.com/2/problems/resource-not-found"}]}),
+            ),
+        }
     }
 
     fn upload(&mut self, call: &Request) -> Response {
@@ -697,6 +748,12 @@ fn post_json(post: &StoredPost, fields: &[String], salt: usize) -> Value {
     }
     if fields.iter().any(|f| f == "entities") && !urls.is_empty() {
         out["entities"] = json!({"urls": urls});
+    }
+    // The thread's first post. (One level only: a reply to a reply would
+    // name its parent's thread; Rounds replies only under its own copies.)
+    if fields.iter().any(|f| f == "conversation_id") {
+        let parent = post.request["reply"]["in_reply_to_tweet_id"].as_str();
+        out["conversation_id"] = json!(parent.unwrap_or(&post.id));
     }
     out
 }

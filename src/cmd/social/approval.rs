@@ -45,9 +45,11 @@ pub fn run(args: &SocialArgs, action: &SocialAction) -> ExitCode {
         SocialAction::Approve(wanted) => (wanted, Verdict::Approve),
         SocialAction::Unapprove(wanted) => (wanted, Verdict::Withdraw),
     };
+    // Corrections and withdrawals carried to copies are approved like posts.
     let items: Vec<&OutreachItem> = outreach
         .items
         .iter()
+        .chain(&outreach.follow_ups)
         .filter(|i| network.is_none_or(|n| i.network == n))
         .collect();
     match approval::settle(

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
+use crate::ledger::Action;
 use crate::network::Network;
 use crate::outreach::OutreachItem;
 use crate::outreach::fit::protected_ranges;
+use crate::outreach::follow_up::FollowUp;
 use crate::publish::reply::checked;
 use crate::publish::{BuiltSite, Client, PostError, Remote};
 
@@ -265,6 +267,130 @@ impl Client for Bluesky {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// Bluesky has no edit (a rewritten record keeps showing as it was
+    /// indexed, and replies and quotes name the old version by its cid), so
+    /// a correction is a reply under the copy; a withdrawal is a reply or,
+    /// as `[publish]` says, the copy's deletion.
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        match follow.action {
+            Action::Delete => {
+                let rkey = rkey_of(&follow.remote_id)?;
+                let body =
+                    json!({"repo": self.did, "collection": "app.bsky.feed.post", "rkey": rkey});
+                // Deleting a record that is gone already succeeds.
+                self.xrpc_post("com.atproto.repo.deleteRecord", &body)?;
+                Ok(deleted(follow))
+            }
+            Action::Reply | Action::Edit => self.reply(item, follow, key),
+        }
+    }
+
+    /// A reply is found by its record key, chosen here before it was sent;
+    /// a delete is done when the copy's record is gone.
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        match follow.action {
+            Action::Delete => Ok(match self.record(&follow.remote_id)? {
+                None => Some(deleted(follow)),
+                Some(_) => None,
+            }),
+            Action::Reply | Action::Edit => self.find(item, key, None),
+        }
+    }
+}
+
+impl Bluesky {
+    /// The record behind an `at://` address of this account, or `None`
+    /// when there is none.
+    fn record(&self, uri: &str) -> Result<Option<Value>, PostError> {
+        let rkey = rkey_of(uri)?;
+        let response = self
+            .http
+            .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.service))
+            .query(&[
+                ("repo", self.did.as_str()),
+                ("collection", "app.bsky.feed.post"),
+                ("rkey", rkey),
+            ])
+            .send()
+            .map_err(|e| PostError::transient(e.without_url().to_string()))?;
+        if matches!(response.status().as_u16(), 400 | 404) {
+            return Ok(None); // RecordNotFound
+        }
+        checked(response).map(Some)
+    }
+
+    /// A post under the copy: `reply` names it (by uri and cid) as parent
+    /// and root, since a copy is always the start of its thread.
+    fn reply(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        let parent = self.record(&follow.remote_id)?.ok_or_else(|| {
+            PostError::permanent(format!(
+                "the copy {} is no longer on Bluesky, so there is nothing to reply under",
+                follow.remote_url.as_deref().unwrap_or(&follow.remote_id)
+            ))
+        })?;
+        let strong = json!({"uri": parent["uri"], "cid": parent["cid"]});
+        let record = json!({
+            "$type": "app.bsky.feed.post",
+            "text": item.text,
+            "createdAt": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "langs": [item.language],
+            "facets": facets(&item.text, None, |handle| self.resolve(handle)),
+            "reply": {"root": strong, "parent": strong},
+        });
+        let body = json!({"repo": self.did, "collection": "app.bsky.feed.post", "rkey": key, "record": record});
+        match self.xrpc_post("com.atproto.repo.createRecord", &body) {
+            Ok(reply) => Ok(Remote {
+                id: reply["uri"].as_str().map_or_else(
+                    || format!("at://{}/app.bsky.feed.post/{key}", self.did),
+                    str::to_string,
+                ),
+                url: web_url(&self.did, key),
+            }),
+            Err(e) if e.transient => match self.find(item, key, None)? {
+                Some(remote) => Ok(remote),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The record key at the end of an `at://did/app.bsky.feed.post/KEY` address.
+fn rkey_of(uri: &str) -> Result<&str, PostError> {
+    uri.strip_prefix("at://")
+        .and_then(|rest| rest.rsplit_once("/app.bsky.feed.post/"))
+        .map(|(_, rkey)| rkey)
+        .filter(|rkey| !rkey.is_empty() && !rkey.contains('/'))
+        .ok_or_else(|| {
+            PostError::permanent(format!(
+                "`remote_id = \"{uri}\"` in {} is not the address of a Bluesky post (at://…/app.bsky.feed.post/…)",
+                crate::ledger::FILE
+            ))
+        })
+}
+
+/// A deleted copy: its id, and no address any more.
+fn deleted(follow: &FollowUp) -> Remote {
+    Remote {
+        id: follow.remote_id.clone(),
+        url: String::new(),
     }
 }
 

@@ -37,6 +37,11 @@ impl Rules for Bluesky {
         // No native polls: a poll is a text post, asked in words.
         true
     }
+    /// A record can be rewritten, but apps keep showing the version they indexed and a strong reference (a reply, a quote) names the old one: no edits.
+    fn edits(&self) -> bool {
+        false
+    }
+
     fn accent(&self) -> &'static str {
         "#0560d4"
     }

@@ -10,6 +10,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::Value;
 
+use crate::ledger::Action;
+use crate::outreach::follow_up::FollowUp;
 use crate::outreach::{Network, OutreachItem};
 use crate::publish::graph::{self, GraphError};
 use crate::publish::{Client, PostError, Remote};
@@ -235,6 +237,68 @@ impl Client for Facebook {
                 None => Err(self.failed(e)),
             },
             Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    /// A Page post's message is edited in place (`POST /{post-id}` with
+    /// `message`); a withdrawal deletes it when `[publish]` says so
+    /// (`DELETE /{post-id}`). Facebook has no polls through the API, and its
+    /// long limit leaves every notice room, so it never replies.
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        _key: &str,
+    ) -> Result<Remote, PostError> {
+        let url = format!("{}/{}", self.api, follow.remote_id);
+        let request = match follow.action {
+            Action::Edit => self.http.post(url).form(&[("message", item.text.as_str())]),
+            Action::Delete => self.http.delete(url),
+            Action::Reply => {
+                return Err(PostError::permanent(
+                    "Rounds does not comment under a Facebook post; the notice goes into the post itself",
+                ));
+            }
+        };
+        let answer = request
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(graph::unreachable)
+            .and_then(graph::checked);
+        match answer {
+            Ok(_) => Ok(Remote {
+                id: follow.remote_id.clone(),
+                url: match follow.action {
+                    Action::Delete => String::new(),
+                    _ => post_url(&follow.remote_id),
+                },
+            }),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    /// An edit is done when the post's message is the new text; a delete
+    /// when the post is no longer there (Graph's "does not exist").
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        _key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        let post = self.get(&follow.remote_id, &[("fields", "id,message".to_string())]);
+        match (follow.action, post) {
+            (Action::Delete, Ok(_)) => Ok(None),
+            (Action::Delete, Err(e)) if e.message.contains("does not exist") => Ok(Some(Remote {
+                id: follow.remote_id.clone(),
+                url: String::new(),
+            })),
+            (_, Err(e)) => Err(e),
+            (_, Ok(post)) => Ok((post["message"].as_str() == Some(item.text.as_str())).then(
+                || Remote {
+                    id: follow.remote_id.clone(),
+                    url: post_url(&follow.remote_id),
+                },
+            )),
         }
     }
 }

@@ -29,6 +29,11 @@ impl Rules for Facebook {
     fn poll_excludes_media(&self) -> bool {
         false
     }
+    /// A Page post's `message` is updated by `POST /{post-id}`.
+    fn edits(&self) -> bool {
+        true
+    }
+
     fn accent(&self) -> &'static str {
         // Facebook's blue since 2023; the older #1877f2 is 4.2:1 on white,
         // under AA's 4.5:1 for the preview's label.

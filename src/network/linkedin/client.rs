@@ -15,6 +15,8 @@ use reqwest::Method;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
+use crate::ledger::Action;
+use crate::outreach::follow_up::FollowUp;
 use crate::outreach::little_text;
 use crate::outreach::{Network, OutreachItem, Poll};
 use crate::publish::{BuiltSite, Client, PostError, Remote};
@@ -278,6 +280,85 @@ impl Client for LinkedIn {
             Answer::Failed(e) => Err(e),
         }
     }
+
+    /// LinkedIn updates a post's `commentary` in place (a partial update of
+    /// `/rest/posts/{urn}`) and deletes one (`DELETE /rest/posts/{urn}`). A
+    /// poll is never edited (the plan replies under it, which Rounds does
+    /// not do on LinkedIn yet: it says so).
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        _key: &str,
+    ) -> Result<Remote, PostError> {
+        let path = format!("/rest/posts/{}", encoded(&follow.remote_id));
+        let request = match follow.action {
+            Action::Edit => {
+                let patch =
+                    json!({"patch": {"$set": {"commentary": little_text::commentary(&item.text)}}});
+                self.rest(Method::POST, &path)
+                    .header("X-RestLi-Method", "PARTIAL_UPDATE")
+                    .json(&patch)
+            }
+            Action::Delete => self
+                .rest(Method::DELETE, &path)
+                .header("X-RestLi-Method", "DELETE"),
+            Action::Reply => {
+                return Err(PostError::permanent(format!(
+                    "Rounds does not comment under a LinkedIn post yet: post the notice under {} by hand, then set this item's `state` to \"posted\" in {}",
+                    follow.remote_url.as_deref().unwrap_or(&follow.remote_id),
+                    crate::ledger::FILE
+                )));
+            }
+        };
+        match self.send(request)? {
+            Answer::Done(_) => Ok(match follow.action {
+                Action::Delete => Remote {
+                    id: follow.remote_id.clone(),
+                    url: String::new(),
+                },
+                _ => remote(&follow.remote_id),
+            }),
+            Answer::Failed(e)
+                if follow.action == Action::Delete && e.message.starts_with("404") =>
+            {
+                Ok(Remote {
+                    id: follow.remote_id.clone(),
+                    url: String::new(),
+                })
+            }
+            Answer::Duplicate { .. } => Err(PostError::permanent("422: duplicate")),
+            Answer::Failed(e) => Err(e),
+        }
+    }
+
+    /// An edit is done when the post's commentary says the new words; a
+    /// delete when the post answers 404.
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        _key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        let path = format!("/rest/posts/{}", encoded(&follow.remote_id));
+        let answer = self.send(self.rest(Method::GET, &path))?;
+        match (follow.action, answer) {
+            (Action::Delete, Answer::Done(_)) => Ok(None),
+            (Action::Delete, Answer::Failed(e)) if e.message.starts_with("404") => {
+                Ok(Some(Remote {
+                    id: follow.remote_id.clone(),
+                    url: String::new(),
+                }))
+            }
+            (_, Answer::Done(reply)) => {
+                let shown =
+                    little_text::shown(reply.body["commentary"].as_str().unwrap_or_default());
+                Ok((words(&shown, "") == words(&item.text, "")).then(|| remote(&follow.remote_id)))
+            }
+            (_, Answer::Failed(e)) => Err(e),
+            (_, Answer::Duplicate { .. }) => Err(PostError::permanent("422: duplicate")),
+        }
+    }
 }
 
 /// The poll, with the duration LinkedIn offers nearest below the one asked for.
@@ -336,6 +417,11 @@ fn remote(urn: &str) -> Remote {
         id: urn.to_string(),
         url: format!("https://www.linkedin.com/feed/update/{urn}/"),
     }
+}
+
+/// A URN as one path segment: `urn%3Ali%3Ashare%3A1`.
+fn encoded(urn: &str) -> String {
+    url::form_urlencoded::byte_serialize(urn.as_bytes()).collect()
 }
 
 fn transport(e: reqwest::Error) -> PostError {
@@ -473,6 +559,7 @@ mod tests {
             length: 0,
             limit: 3000,
             warnings: vec![],
+            follow_up: None,
         };
         let stored = json!({
             "id": "urn:li:share:1",

@@ -45,6 +45,11 @@ impl Rules for LinkedIn {
         // Its attachment rule already keeps a poll alone.
         false
     }
+    /// The Posts API updates a post's `commentary` (a partial update).
+    fn edits(&self) -> bool {
+        true
+    }
+
     fn accent(&self) -> &'static str {
         "#0a66c2"
     }

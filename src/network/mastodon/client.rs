@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use reqwest::blocking::Client as Http;
 use serde_json::{Value, json};
 
+use crate::ledger::Action;
 use crate::network::{Network, PictureFormat, PictureLimits};
 use crate::outreach::OutreachItem;
+use crate::outreach::follow_up::FollowUp;
 use crate::publish::reply::checked;
 use crate::publish::{BuiltSite, Client, PostError, Remote};
 
@@ -192,48 +194,12 @@ impl Client for Mastodon {
         if Utc::now() - since < IDEMPOTENCY_WINDOW {
             return Ok(None);
         }
-        let me = self.get("/api/v1/accounts/verify_credentials", &[])?;
-        let account = me["id"]
-            .as_str()
-            .ok_or_else(|| PostError::permanent("the server's account has no id"))?
-            .to_string();
         let wanted = words(&item.text, &item.link);
-        // Statuses older than a little before the attempt cannot be it. (A
-        // ledger record without a time gives the earliest time there is,
-        // which cannot be moved earlier.)
-        let cutoff = since
-            .checked_sub_signed(chrono::Duration::minutes(5))
-            .unwrap_or(since);
-        let mut max_id: Option<String> = None;
-        for _ in 0..SEARCH_PAGES {
-            let mut query = vec![("limit", "40".to_string())];
-            if let Some(max) = &max_id {
-                query.push(("max_id", max.clone()));
-            }
-            let page = self.get(&format!("/api/v1/accounts/{account}/statuses"), &query)?;
-            let statuses = page.as_array().cloned().unwrap_or_default();
-            for status in &statuses {
-                // A post's teaser and its discussion share the link; the words tell them apart.
-                let content = status["content"].as_str().unwrap_or_default();
-                if words(&plain_text(content), &item.link) == wanted {
-                    return Ok(Some(remote_of(status)?));
-                }
-            }
-            let older_than_attempt = statuses.last().is_none_or(|last| {
-                last["created_at"]
-                    .as_str()
-                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                    .is_some_and(|t| t.with_timezone(&Utc) < cutoff)
-            });
-            if older_than_attempt {
-                break;
-            }
-            max_id = statuses
-                .last()
-                .and_then(|s| s["id"].as_str())
-                .map(str::to_string);
-        }
-        Ok(None)
+        // A post's teaser and its discussion share the link; the words tell them apart.
+        self.search_own(Some(since), |status| {
+            let content = status["content"].as_str().unwrap_or_default();
+            words(&plain_text(content), &item.link) == wanted
+        })
     }
 
     fn post(&mut self, item: &OutreachItem, key: &str) -> Result<Remote, PostError> {
@@ -280,6 +246,208 @@ impl Client for Mastodon {
             .map_err(transport)?;
         remote_of(&checked(response)?)
     }
+
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        match follow.action {
+            Action::Edit => self.edit(item, follow),
+            Action::Reply => self.reply(item, follow, key),
+            Action::Delete => self.delete(follow),
+        }
+    }
+
+    /// An edit is done when the status has the new words; a delete when
+    /// the status is gone; a reply when one of the account's statuses under
+    /// the copy has the reply's words (within the idempotency window the
+    /// repeated reply lands once by its key, so there is nothing to look for).
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        let _ = key;
+        match follow.action {
+            Action::Edit => {
+                let status = self
+                    .status(&follow.remote_id)?
+                    .ok_or_else(|| gone(follow))?;
+                let content = status["content"].as_str().unwrap_or_default();
+                let edited = words(&plain_text(content), "") == words(&item.text, "");
+                edited.then(|| remote_of(&status)).transpose()
+            }
+            Action::Delete => Ok(match self.status(&follow.remote_id)? {
+                None => Some(deleted(follow)),
+                Some(_) => None,
+            }),
+            Action::Reply => {
+                let wanted = words(&item.text, "");
+                self.search_own(None, |status| {
+                    status["in_reply_to_id"].as_str() == Some(follow.remote_id.as_str())
+                        && words(
+                            &plain_text(status["content"].as_str().unwrap_or_default()),
+                            "",
+                        ) == wanted
+                })
+            }
+        }
+    }
+}
+
+impl Mastodon {
+    /// The status, or `None` when there is none (deleted, or never made).
+    fn status(&self, id: &str) -> Result<Option<Value>, PostError> {
+        match self.get(&format!("/api/v1/statuses/{id}"), &[]) {
+            Ok(status) => Ok(Some(status)),
+            Err(e) if e.message.starts_with("404:") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `PUT /api/v1/statuses/:id` with the new text. The status's media are
+    /// named again, so the edit keeps its picture whatever the instance's
+    /// version does with an edit that names none. Polls are never edited
+    /// (an edited poll loses its votes): the plan replies under them.
+    fn edit(&mut self, item: &OutreachItem, follow: &FollowUp) -> Result<Remote, PostError> {
+        let status = self
+            .status(&follow.remote_id)?
+            .ok_or_else(|| gone(follow))?;
+        if !status["poll"].is_null() {
+            return Err(PostError::permanent(
+                "the copy is a poll, which Rounds never edits",
+            ));
+        }
+        let media: Vec<Value> = status["media_attachments"]
+            .as_array()
+            .map(|m| m.iter().map(|a| a["id"].clone()).collect())
+            .unwrap_or_default();
+        let mut body = json!({
+            "status": item.text,
+            "language": item.language.split('-').next().unwrap_or("en"),
+        });
+        if !media.is_empty() {
+            body["media_ids"] = Value::Array(media);
+        }
+        let response = self
+            .http
+            .put(format!(
+                "{}/api/v1/statuses/{}",
+                self.instance, follow.remote_id
+            ))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .map_err(transport)?;
+        remote_of(&checked(response)?)
+    }
+
+    /// A reply under the copy, with the copy's visibility.
+    fn reply(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        let status = json!({
+            "status": item.text,
+            "visibility": self.visibility,
+            "language": item.language.split('-').next().unwrap_or("en"),
+            "in_reply_to_id": follow.remote_id,
+        });
+        let response = self
+            .http
+            .post(format!("{}/api/v1/statuses", self.instance))
+            .bearer_auth(&self.token)
+            .header("Idempotency-Key", key)
+            .json(&status)
+            .send()
+            .map_err(transport)?;
+        remote_of(&checked(response)?)
+    }
+
+    /// `DELETE /api/v1/statuses/:id`; a copy already gone is deleted.
+    fn delete(&mut self, follow: &FollowUp) -> Result<Remote, PostError> {
+        let response = self
+            .http
+            .delete(format!(
+                "{}/api/v1/statuses/{}",
+                self.instance, follow.remote_id
+            ))
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(transport)?;
+        match checked(response) {
+            Ok(_) => Ok(deleted(follow)),
+            Err(e) if e.message.starts_with("404:") => Ok(deleted(follow)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The account's own statuses, newest first, back to a little before
+    /// `since`, until one `matches`.
+    fn search_own(
+        &mut self,
+        since: Option<DateTime<Utc>>,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Result<Option<Remote>, PostError> {
+        let since = since.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let me = self.get("/api/v1/accounts/verify_credentials", &[])?;
+        let account = me["id"]
+            .as_str()
+            .ok_or_else(|| PostError::permanent("the server's account has no id"))?
+            .to_string();
+        // Statuses older than a little before the attempt cannot be it. (A
+        // ledger record without a time gives the earliest time there is,
+        // which cannot be moved earlier.)
+        let cutoff = since
+            .checked_sub_signed(chrono::Duration::minutes(5))
+            .unwrap_or(since);
+        let mut max_id: Option<String> = None;
+        for _ in 0..SEARCH_PAGES {
+            let mut query = vec![("limit", "40".to_string())];
+            if let Some(max) = &max_id {
+                query.push(("max_id", max.clone()));
+            }
+            let page = self.get(&format!("/api/v1/accounts/{account}/statuses"), &query)?;
+            let statuses = page.as_array().cloned().unwrap_or_default();
+            if let Some(found) = statuses.iter().find(|s| matches(s)) {
+                return Ok(Some(remote_of(found)?));
+            }
+            let older_than_attempt = statuses.last().is_none_or(|last| {
+                last["created_at"]
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t.with_timezone(&Utc) < cutoff)
+            });
+            if older_than_attempt {
+                break;
+            }
+            max_id = statuses
+                .last()
+                .and_then(|s| s["id"].as_str())
+                .map(str::to_string);
+        }
+        Ok(None)
+    }
+}
+
+/// A deleted copy: its id, and no address any more.
+fn deleted(follow: &FollowUp) -> Remote {
+    Remote {
+        id: follow.remote_id.clone(),
+        url: String::new(),
+    }
+}
+
+fn gone(follow: &FollowUp) -> PostError {
+    PostError::permanent(format!(
+        "the copy {} is no longer on the instance, so there is nothing to edit",
+        follow.remote_url.as_deref().unwrap_or(&follow.remote_id)
+    ))
 }
 
 /// Mastodon keeps an Idempotency-Key for an hour; a little less, to be safe

@@ -39,6 +39,11 @@ impl Rules for Mastodon {
         // The API refuses a status with both a poll and media.
         true
     }
+    /// `PUT /api/v1/statuses/:id` edits a status (Mastodon 3.5+); boosts show the edit.
+    fn edits(&self) -> bool {
+        true
+    }
+
     fn accent(&self) -> &'static str {
         "#563acc"
     }

@@ -57,6 +57,11 @@ impl Rules for Threads {
         // Polls go on text posts only.
         true
     }
+    /// The Threads API has no edit.
+    fn edits(&self) -> bool {
+        false
+    }
+
     fn accent(&self) -> &'static str {
         "#3d3d3d"
     }

@@ -17,6 +17,8 @@ use reqwest::blocking::{Client as Http, Response};
 use serde_json::{Value, json};
 
 use super::auth::{ACCESS_TOKEN_VAR, Auth};
+use crate::ledger::Action;
+use crate::outreach::follow_up::FollowUp;
 use crate::outreach::twitter_text;
 use crate::outreach::{OutreachItem, Poll};
 use crate::publish::{BuiltSite, Client, PostError, Remote};
@@ -173,12 +175,26 @@ impl X {
         item: &OutreachItem,
         since: Option<DateTime<Utc>>,
     ) -> Result<Option<Remote>, PostError> {
+        self.search_under(item, since, None)
+    }
+
+    /// The item among the account's posts since `since`; with a `parent`,
+    /// only a post in the thread that parent starts is it.
+    fn search_under(
+        &mut self,
+        item: &OutreachItem,
+        since: Option<DateTime<Utc>>,
+        parent: Option<&str>,
+    ) -> Result<Option<Remote>, PostError> {
         let me = self.me()?;
         let mut next: Option<String> = None;
         for _ in 0..SEARCH_PAGES {
             let mut query = vec![
                 ("max_results", "100".to_string()),
-                ("tweet.fields", "created_at,entities".to_string()),
+                (
+                    "tweet.fields",
+                    "created_at,entities,conversation_id".to_string(),
+                ),
             ];
             if let Some(since) = since {
                 let start = since - CLOCK_MARGIN;
@@ -192,7 +208,15 @@ impl X {
             }
             let page = self.send(Method::GET, &format!("/2/users/{me}/tweets"), &query, None)?;
             let posts = page["data"].as_array().cloned().unwrap_or_default();
-            if let Some(post) = posts.iter().find(|p| is_same_post(item, p)) {
+            // A copy starts its thread, so a reply under it is in the
+            // conversation named by the copy's id.
+            let under = |post: &Value| {
+                parent.is_none_or(|parent| {
+                    post["conversation_id"].as_str() == Some(parent)
+                        && post["id"].as_str() != Some(parent)
+                })
+            };
+            if let Some(post) = posts.iter().find(|p| is_same_post(item, p) && under(p)) {
                 return Ok(Some(self.remote(post)?));
             }
             next = page["meta"]["next_token"].as_str().map(str::to_string);
@@ -254,6 +278,67 @@ impl Client for X {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// X API v2 has no edit: a correction is a reply under the copy
+    /// (`reply.in_reply_to_tweet_id`), a withdrawal a reply or, as
+    /// `[publish]` says, `DELETE /2/tweets/:id`.
+    fn follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Remote, PostError> {
+        if follow.action == Action::Delete {
+            let path = format!("/2/tweets/{}", follow.remote_id);
+            return match self.send(Method::DELETE, &path, &[], None) {
+                Ok(_) => Ok(deleted(follow)),
+                Err(e) if e.message.starts_with("404:") => Ok(deleted(follow)),
+                Err(e) => Err(e),
+            };
+        }
+        let tweet = json!({
+            "text": item.text,
+            "reply": {"in_reply_to_tweet_id": follow.remote_id},
+        });
+        match self.send(Method::POST, "/2/tweets", &[], Some(&tweet)) {
+            Ok(reply) => self.remote(&reply["data"]),
+            Err(e) if e.message.contains(DUPLICATE) => self.search(item, key_time(key))?.ok_or(e),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A reply is looked for among the account's posts since the attempt
+    /// began, by its words and link, as a first post is; a delete is done
+    /// when `GET /2/tweets/:id` finds no post.
+    fn find_follow_up(
+        &mut self,
+        item: &OutreachItem,
+        follow: &FollowUp,
+        key: &str,
+    ) -> Result<Option<Remote>, PostError> {
+        if follow.action != Action::Delete {
+            return self.search_under(item, key_time(key), Some(&follow.remote_id));
+        }
+        let path = format!("/2/tweets/{}", follow.remote_id);
+        match self.send(Method::GET, &path, &[], None) {
+            Ok(reply) if reply["data"]["id"].is_string() => Ok(None),
+            Ok(_) => Ok(Some(deleted(follow))),
+            // X answers a post that is gone with 200 and only `errors`, a
+            // resource-not-found problem ("Could not find tweet with id").
+            Err(e) if e.message.starts_with("404:") || e.message.contains("Could not find") => {
+                Ok(Some(deleted(follow)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A deleted copy: its id, and no address any more.
+fn deleted(follow: &FollowUp) -> Remote {
+    Remote {
+        id: follow.remote_id.clone(),
+        url: String::new(),
     }
 }
 
@@ -446,6 +531,7 @@ mod tests {
             length: 0,
             limit: 280,
             warnings: vec![],
+            follow_up: None,
         }
     }
 

@@ -38,6 +38,11 @@ impl Rules for X {
         // A tweet carries a poll or media, not both.
         true
     }
+    /// The X API v2 has no endpoint that edits a post.
+    fn edits(&self) -> bool {
+        false
+    }
+
     fn accent(&self) -> &'static str {
         "#1c2126"
     }

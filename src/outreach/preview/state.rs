@@ -143,6 +143,8 @@ mod tests {
             error: None,
             sent: None,
             sent_text: None,
+            of: None,
+            action: None,
         }
     }
 
