@@ -11,6 +11,7 @@
 #   N=20 bench/pictures.sh
 #   NO_BUILD=1                   use the existing release binary
 #   ROUNDS_BIN=...               the rounds binary (default: <target dir>/release/rounds)
+#   SKIP_PHOTOS=1                use the photos already made, without building make_photos
 # The photos are made by bench/make_photos.rs (an example, in the dev profile,
 # whose dependencies are optimised), once: they are kept in photos/.
 #
@@ -33,7 +34,8 @@ fi
 # A smaller N after a larger one must not keep the larger run's posts.
 rm -rf "$SITE/content/blog"
 mkdir -p "$SITE/content/blog" "$OUT/photos"
-cargo run --quiet --manifest-path "$ROOT/Cargo.toml" --example make_photos -- "$OUT/photos" "$N" >&2
+# SKIP_PHOTOS=1: the photos already in photos/ (no cargo build of the example).
+[ -n "${SKIP_PHOTOS:-}" ] || cargo run --quiet --manifest-path "$ROOT/Cargo.toml" --example make_photos -- "$OUT/photos" "$N" >&2
 
 cat >"$SITE/config.toml" <<'TOML'
 title = "Riverside Heart"
