@@ -356,3 +356,53 @@ fn a_site_can_change_the_theme_words_and_a_file_in_an_unlisted_language_is_named
         "{log}"
     );
 }
+
+/// A translation's outreach goes out in its own words and is marked with
+/// its language where the network takes one: Mastodon's `language` (the
+/// contract server checks it against the API description) and Bluesky's
+/// `langs` (read back from a real PDS).
+#[test]
+fn a_translations_items_are_marked_with_its_language_on_mastodon_and_bluesky() {
+    use crate::common::mastodon::{DEFAULT_TOKEN, MastodonServer};
+    let server = MastodonServer::start();
+    let pds = crate::common::pds::pds_url_or_skip();
+    let site = two_languages();
+    let mut config = format!("{CONFIG}\n[networks.mastodon]\ninstance = \"{}\"\n", server.url());
+    if let Some(url) = &pds {
+        config.push_str(&format!("\n[networks.bluesky]\ninstance = \"{url}\"\n"));
+    }
+    site.write("config.toml", &config);
+    let account = pds.as_deref().map(crate::common::pds::create_account);
+    let mut publish = crate::common::rounds();
+    publish
+        .env("ROUNDS_MASTODON_TOKEN", DEFAULT_TOKEN)
+        .env("ROUNDS_STATE_DIR", site.root().join(".state"))
+        .args(["publish", "--yes", "--root"])
+        .arg(site.root());
+    if let Some(account) = &account {
+        publish
+            .env("ROUNDS_BLUESKY_HANDLE", &account.handle)
+            .env("ROUNDS_BLUESKY_APP_PASSWORD", &account.password);
+    }
+    let out = publish.output().unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    assert!(server.contract_violations().is_empty(), "{:?}", server.contract_violations());
+    let statuses = server.statuses();
+    let language_of = |words: &str| {
+        statuses
+            .iter()
+            .find(|s| s["content"].as_str().unwrap_or_default().contains(words) || s["text"].as_str().unwrap_or_default().contains(words))
+            .map(|s| s["language"].clone())
+            .unwrap_or_else(|| panic!("no status with {words}: {statuses:#?}"))
+    };
+    assert_eq!(language_of("/es/blog/flu/"), "es");
+    assert_eq!(language_of("/blog/walk/"), "en");
+    if let (Some(url), Some(account)) = (&pds, &account) {
+        let posts = crate::common::pds::list_posts(url, &account.did);
+        let spanish = posts
+            .iter()
+            .find(|p| p["value"]["text"].as_str().unwrap_or_default().contains("/es/blog/flu"))
+            .unwrap_or_else(|| panic!("{posts:#?}"));
+        assert_eq!(spanish["value"]["langs"], serde_json::json!(["es"]));
+    }
+}
