@@ -367,7 +367,10 @@ fn a_translations_items_are_marked_with_its_language_on_mastodon_and_bluesky() {
     let server = MastodonServer::start();
     let pds = crate::common::pds::pds_url_or_skip();
     let site = two_languages();
-    let mut config = format!("{CONFIG}\n[networks.mastodon]\ninstance = \"{}\"\n", server.url());
+    let mut config = format!(
+        "{CONFIG}\n[networks.mastodon]\ninstance = \"{}\"\n",
+        server.url()
+    );
     if let Some(url) = &pds {
         config.push_str(&format!("\n[networks.bluesky]\ninstance = \"{url}\"\n"));
     }
@@ -386,12 +389,19 @@ fn a_translations_items_are_marked_with_its_language_on_mastodon_and_bluesky() {
     }
     let out = publish.output().unwrap();
     assert!(out.status.success(), "{}", crate::common::stderr(&out));
-    assert!(server.contract_violations().is_empty(), "{:?}", server.contract_violations());
+    assert!(
+        server.contract_violations().is_empty(),
+        "{:?}",
+        server.contract_violations()
+    );
     let statuses = server.statuses();
     let language_of = |words: &str| {
         statuses
             .iter()
-            .find(|s| s["content"].as_str().unwrap_or_default().contains(words) || s["text"].as_str().unwrap_or_default().contains(words))
+            .find(|s| {
+                s["content"].as_str().unwrap_or_default().contains(words)
+                    || s["text"].as_str().unwrap_or_default().contains(words)
+            })
             .map(|s| s["language"].clone())
             .unwrap_or_else(|| panic!("no status with {words}: {statuses:#?}"))
     };
@@ -401,7 +411,12 @@ fn a_translations_items_are_marked_with_its_language_on_mastodon_and_bluesky() {
         let posts = crate::common::pds::list_posts(url, &account.did);
         let spanish = posts
             .iter()
-            .find(|p| p["value"]["text"].as_str().unwrap_or_default().contains("/es/blog/flu"))
+            .find(|p| {
+                p["value"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("/es/blog/flu")
+            })
             .unwrap_or_else(|| panic!("{posts:#?}"));
         assert_eq!(spanish["value"]["langs"], serde_json::json!(["es"]));
     }
