@@ -92,14 +92,15 @@ fn serves_the_built_site_and_nothing_else() {
     assert!(child.wait().unwrap().success(), "SIGTERM stops it cleanly");
 }
 
-/// Starts `rounds serve` on a free port and waits until it answers.
-fn start(site: &Fixture) -> (std::process::Child, u16) {
+/// Starts `rounds serve` on a free port, its log to `stderr`, and waits
+/// until it answers.
+fn spawn(site: &Fixture, stderr: std::process::Stdio) -> (std::process::Child, u16) {
     let port = free_port();
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rounds"))
         .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(site.root())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let started = Instant::now();
@@ -111,6 +112,11 @@ fn start(site: &Fixture) -> (std::process::Child, u16) {
         std::thread::sleep(Duration::from_millis(50));
     }
     (child, port)
+}
+
+/// Starts `rounds serve` on a free port and waits until it answers.
+fn start(site: &Fixture) -> (std::process::Child, u16) {
+    spawn(site, std::process::Stdio::piped())
 }
 
 /// The server-sent events, one `(name, data)` per event, read on a thread.
@@ -179,22 +185,7 @@ struct Logged {
 impl Logged {
     fn start(site: &Fixture) -> (Logged, u16) {
         let log = tempfile::NamedTempFile::new().unwrap();
-        let port = free_port();
-        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rounds"))
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(site.root())
-            .stdout(std::process::Stdio::null())
-            .stderr(log.reopen().unwrap())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "serve did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let (child, port) = spawn(site, log.reopen().unwrap().into());
         let served = Logged {
             child: Some(child),
             log,

@@ -343,6 +343,17 @@ mod tests {
         site
     }
 
+    /// What `rounds serve` builds with, into a scratch folder.
+    fn preview_options(root: &std::path::Path, scratch: &std::path::Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            output: scratch.join("site"),
+            base_url: Some("http://127.0.0.1:1111".into()),
+            drafts: false,
+            outreach: Some(scratch.join("outreach")),
+        }
+    }
+
     /// The browser hears of a full rebuild before its warnings are printed:
     /// at 10,000 posts printing them takes seconds.
     #[test]
@@ -350,13 +361,7 @@ mod tests {
         let site = site_with_a_warning();
         let root = site.path().canonicalize().unwrap();
         let scratch = tempfile::tempdir().unwrap();
-        let options = BuildOptions {
-            root: root.clone(),
-            output: scratch.path().join("site"),
-            base_url: Some("http://127.0.0.1:1111".into()),
-            drafts: false,
-            outreach: Some(scratch.path().join("outreach")),
-        };
+        let options = preview_options(&root, scratch.path());
         let (session, problems) = Session::start(options, true, &Progress::new(false));
         assert!(session.is_ok(), "{problems:#?}");
         assert!(
@@ -396,13 +401,7 @@ mod tests {
         let site = site_with_a_warning();
         let root = site.path().canonicalize().unwrap();
         let scratch = tempfile::tempdir().unwrap();
-        let options = BuildOptions {
-            root: root.clone(),
-            output: scratch.path().join("site"),
-            base_url: Some("http://127.0.0.1:1111".into()),
-            drafts: false,
-            outreach: Some(scratch.path().join("outreach")),
-        };
+        let options = preview_options(&root, scratch.path());
         let (session, problems) = Session::start(options, false, &Progress::new(false));
         let mut session = session.unwrap_or_else(|()| panic!("{problems:#?}"));
         std::fs::create_dir_all(root.join("static")).unwrap();
